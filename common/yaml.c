@@ -65,6 +65,53 @@ static int check_duplicates(struct lc_yaml *y, struct lc_err *err)
 	return 0;
 }
 
+/* Colours each collection reachable from node n: 1 while on the DFS stack,
+ * 2 when done. An alias can make a node contain itself (`&a [*a]`), which
+ * would send any consumer walking the document into an endless loop, so it
+ * is rejected at load. Returns the node that closes a cycle, or 0. */
+static lc_ynode find_cycle(const struct lc_yaml *y, lc_ynode n, unsigned char *colour)
+{
+	size_t i, len;
+
+	if (lc_yaml_kind(y, n) != LC_Y_SEQ && lc_yaml_kind(y, n) != LC_Y_MAP)
+		return 0;
+	if (colour[n] == 1)
+		return n;
+	if (colour[n] == 2)
+		return 0;
+	colour[n] = 1;
+	len = lc_yaml_len(y, n);
+	for (i = 0; i < len; i++) {
+		lc_ynode c = lc_yaml_kind(y, n) == LC_Y_SEQ ? lc_yaml_at(y, n, i)
+							    : lc_yaml_value_at(y, n, i);
+		lc_ynode hit = find_cycle(y, c, colour);
+
+		if (hit == 0 && lc_yaml_kind(y, n) == LC_Y_MAP)
+			hit = find_cycle(y, lc_yaml_key_at(y, n, i), colour);
+		if (hit != 0)
+			return hit;
+	}
+	colour[n] = 2;
+	return 0;
+}
+
+static int check_acyclic(const struct lc_yaml *y, struct lc_err *err)
+{
+	size_t count = (size_t)(y->doc.nodes.top - y->doc.nodes.start);
+	unsigned char *colour = calloc(count + 1, 1);
+	lc_ynode hit;
+	int rc = 0;
+
+	if (colour == NULL)
+		return lc_err_set(err, LC_ENOMEM, "out of memory loading '%s'", y->name);
+	hit = find_cycle(y, lc_yaml_root(y), colour);
+	if (hit != 0)
+		rc = lc_err_set(err, LC_EFORMAT, "%s:%u:%u: an alias makes this node contain itself",
+				y->name, lc_yaml_line(y, hit), lc_yaml_col(y, hit));
+	free(colour);
+	return rc;
+}
+
 int lc_yaml_load_mem(struct lc_yaml **out, const char *name, const char *buf, size_t len,
 		     struct lc_err *err)
 {
@@ -94,6 +141,9 @@ int lc_yaml_load_mem(struct lc_yaml **out, const char *name, const char *buf, si
 	}
 	y->loaded = 1;
 	rc = check_duplicates(y, err);
+	if (rc < 0)
+		goto out;
+	rc = check_acyclic(y, err);
 	if (rc < 0)
 		goto out;
 	*out = y;

@@ -70,6 +70,18 @@ static void test_yaml_duplicate_key_rejected(void **state)
 	assert_string_equal(err.msg, "d.yaml:3:3: duplicate key 'max_us'");
 }
 
+static void test_yaml_self_referencing_alias_rejected(void **state)
+{
+	static const char text[] = "a: 1\nloop: &x [1, *x]\n";
+	struct lc_yaml *y = NULL;
+	struct lc_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(lc_yaml_load_mem(&y, "c.yaml", text, strlen(text), &err), LC_EFORMAT);
+	assert_null(y);
+	assert_string_equal(err.msg, "c.yaml:2:7: an alias makes this node contain itself");
+}
+
 static void test_yaml_missing_file_is_eio(void **state)
 {
 	struct lc_yaml *y = NULL;
@@ -133,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_get_nested_values_with_positions),
 		cmocka_unit_test(test_yaml_syntax_error_names_line),
 		cmocka_unit_test(test_yaml_duplicate_key_rejected),
+		cmocka_unit_test(test_yaml_self_referencing_alias_rejected),
 		cmocka_unit_test(test_yaml_missing_file_is_eio),
 		cmocka_unit_test(test_yaml_typed_readers),
 		cmocka_unit_test(test_yaml_empty_document_has_no_root),
