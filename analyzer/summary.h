@@ -1,0 +1,139 @@
+/*
+ * analyzer/summary.h - the per-translation-unit summary and its on-disk cache.
+ *
+ * A summary is everything the whole-program checks need from one TU, so that
+ * the AST can be thrown away right after parsing: the functions it defines or
+ * references (by USR), the calls it makes with their locations, the local
+ * violations found in function bodies (loops, VLAs, backward goto), the
+ * suppression comments in its user files, and the files it depends on.
+ *
+ * Cache: BUILD_DIR/.latch-cache/<key>.json where key hashes the source path
+ * and the cleaned arguments. An entry is reused only when every dependency
+ * still has the recorded content hash (size and mtime are a fast pre-check).
+ */
+#ifndef AN_SUMMARY_H
+#define AN_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum an_rule {
+	AN_RULE_HEAP_ALLOC,
+	AN_RULE_UNBOUNDED_LOOP,
+	AN_RULE_RECURSION,
+	AN_RULE_INDIRECT_CALL,
+	AN_RULE_BLOCKING_CALL,
+	AN_RULE_UNKNOWN_CALLEE,
+	AN_RULE__COUNT
+};
+
+/* "heap-alloc", ... ; the ids of rules/README.md. */
+const char *an_rule_id(enum an_rule r);
+/* Returns the rule for an id, or -1 when the id is unknown. */
+int an_rule_from_id(const char *id);
+
+enum {
+	AN_FN_DEFINED = 1u << 0,
+	AN_FN_ROOT = 1u << 1, /* carries the latch.interlock annotation */
+	AN_FN_ADDR_TAKEN = 1u << 2,
+};
+
+struct an_sfunc {
+	char *name;
+	char *usr;
+	char *file; /* absolute; definition when defined, else a declaration */
+	unsigned line, col;
+	char *type;     /* canonical function type spelling, for type resolution */
+	unsigned flags; /* AN_FN_* */
+};
+
+enum an_call_kind { AN_CALL_DIRECT, AN_CALL_INDIRECT };
+
+struct an_scall {
+	char *caller_usr;
+	char *callee_usr;  /* NULL for an indirect call */
+	char *callee_name; /* function name, or the spelling of the pointer expr */
+	char *file;
+	unsigned line, col;
+	enum an_call_kind kind;
+	char *fptr_type; /* indirect only: canonical pointee function type */
+};
+
+struct an_sviol {
+	enum an_rule rule;
+	char *func_usr;
+	char *file;
+	unsigned line, col;
+	char *msg;
+};
+
+/* One `latch: allow(...)` comment. `error` is non-NULL when it is malformed
+ * (no reason, unknown rule, recursion without a bound): the driver then fails. */
+struct an_ssupp {
+	char *file;
+	unsigned line, col;
+	unsigned alone; /* alone on its line: covers the next line, else its own */
+	unsigned rules; /* bit set of 1u << enum an_rule */
+	long bound;     /* bound=N, or -1 */
+	char *reason;
+	char *error;
+};
+
+struct an_sdep {
+	char *path;
+	int64_t size;
+	int64_t mtime_ns;
+	uint64_t hash;
+};
+
+struct an_summary {
+	char *tu_file;
+	struct an_sfunc *funcs;
+	size_t nfuncs, capfuncs;
+	struct an_scall *calls;
+	size_t ncalls, capcalls;
+	struct an_sviol *viols;
+	size_t nviols, capviols;
+	struct an_ssupp *supps;
+	size_t nsupps, capsupps;
+	struct an_sdep *deps;
+	size_t ndeps, capdeps;
+	int from_cache;
+};
+
+/* Allocates an empty summary for tu_file (copied). Returns 0 or LC_ENOMEM. */
+int an_summary_new(struct an_summary **out, const char *tu_file);
+void an_summary_free(struct an_summary *s);
+
+/* Appenders copy every string. Return 0 or LC_ENOMEM. */
+int an_summary_add_func(struct an_summary *s, const struct an_sfunc *f);
+int an_summary_add_call(struct an_summary *s, const struct an_scall *c);
+int an_summary_add_viol(struct an_summary *s, const struct an_sviol *v);
+int an_summary_add_supp(struct an_summary *s, const struct an_ssupp *p);
+int an_summary_add_dep(struct an_summary *s, const struct an_sdep *d);
+
+/* Shared across worker threads: path -> content hash of this run, so each
+ * header is hashed once however many TUs include it. */
+struct an_hashcache;
+int an_hashcache_new(struct an_hashcache **out);
+void an_hashcache_free(struct an_hashcache *hc);
+/* Fills d (path copied) with the file's size, mtime and content hash.
+ * Returns 0, LC_EIO or LC_ENOMEM. Thread-safe. */
+int an_hashcache_dep(struct an_hashcache *hc, struct an_sdep *d, const char *path);
+
+/* Cache key of a TU: source path + cleaned argv + analyzer and libclang versions. */
+uint64_t an_summary_key(const char *file, const char *const *argv, int argc,
+                        const char *tool_version);
+
+/* Loads the cached summary for key from dir. Sets *out to NULL (and returns 0)
+ * on a miss: no entry, an unreadable entry, or a dependency that changed. */
+int an_summary_cache_load(struct an_summary **out, const char *dir, uint64_t key,
+                          struct an_hashcache *hc);
+/* Stores s under key (written to a temporary file and renamed, so a
+ * concurrent reader never sees half an entry). Returns 0 or LC_EIO. */
+int an_summary_cache_store(const struct an_summary *s, const char *dir, uint64_t key,
+                           struct lc_err *err);
+
+#endif /* AN_SUMMARY_H */
