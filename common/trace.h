@@ -201,12 +201,38 @@ const struct lc_trace_problem *lc_trace_problem(const struct lc_trace *t, size_t
 struct lc_trace_iter {
 	const struct lc_trace *t;
 	size_t thread, chunk, slot;
-	uint64_t last_lost;
+	uint64_t last_seq;
 	int started;
 };
 void lc_trace_iter_init(struct lc_trace_iter *it, const struct lc_trace *t, size_t thread);
 /* Returns 1 and fills *out, or 0 at the end. */
 int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out);
+
+/* Raw access for streaming readers that must keep up with 10^8 records per
+ * second (latch-trace report; added by the report/hist engineer): the k-th
+ * chunk, in time order, of thread i (as in lc_trace_thread()). *recs points
+ * at its first 16-byte record slot (layout and byte order in
+ * docs/trace-format.md; an extended record is followed by its payload
+ * slots, which the caller skips), *off is that slot's file offset, and *gap
+ * is 1 when events were lost just before the chunk (as lc_trace_rec.gap).
+ * Returns the number of complete, validated slots; 0 when there is no such
+ * chunk. *recs is borrowed and lives as long as t. */
+size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k, const uint8_t **recs,
+			      uint64_t *off, int *gap);
+
+/* What the header of chunk k of thread i says (numbering as in
+ * lc_trace_chunk_records()): the context-switch counts let a report tell
+ * when a worst case may include pre-emption. */
+struct lc_trace_chunk {
+	uint64_t seq;           /* claim sequence number */
+	uint64_t offset;        /* file offset of the chunk header */
+	uint32_t sealed;        /* 1: full or closed; 0: its thread was still writing */
+	uint32_t nvcsw0, nivcsw0; /* the thread's context switches at claim ... */
+	uint32_t nvcsw1, nivcsw1; /* ... and at seal (0 when not sealed) */
+	size_t nslots;          /* as lc_trace_chunk_records() returns */
+};
+/* Returns 0 and fills *out, or LC_ENOTFOUND past the thread's last chunk. */
+int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t thread, size_t k);
 
 /* Decodes a LC_TRACE_EXT_HEAP record. Returns 0, or LC_EFORMAT when the
  * record is not a well-formed heap event. */

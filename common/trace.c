@@ -1,0 +1,827 @@
+/*
+ * common/trace.c - reader of latch trace files (see trace.h and
+ * docs/trace-format.md; offsets come from runtime/src/rtm_format.h).
+ *
+ * The whole file is validated once, at open: every offset read from the file
+ * is checked against the file's length before it is used, every count is
+ * clamped to what the file can hold, and every defect becomes a problem with
+ * its offset. After open the iterators only walk ranges already proven
+ * valid, so they need no further checks.
+ */
+#define _GNU_SOURCE
+#include "trace.h"
+
+#include "rtm_format.h"
+#include "rtm_hist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One claimed chunk, validated: records [0, nslots) are complete. */
+struct lc__chunk {
+	uint64_t seq, prev_seq;
+	uint64_t off;      /* file offset of the chunk */
+	uint32_t thread;   /* index into the thread list */
+	uint32_t nslots;   /* valid record slots */
+};
+
+struct lc_trace {
+	const uint8_t *buf;
+	size_t len;
+	void *map;
+	size_t map_len;
+	struct lc_trace_header hdr;
+	struct lc_trace_module *mods;
+	size_t nmods;
+	struct lc_trace_thread *threads;
+	size_t nthreads;
+	struct lc__chunk *chunks; /* sorted by (thread, seq) */
+	size_t nchunks;
+	size_t *first_chunk;      /* per thread: index of its first chunk; [nthreads] = nchunks */
+	struct lc_trace_problem *probs;
+	size_t nprobs, cap_probs;
+	struct lc_trace_summary *sums;
+	uint64_t *bucket_mem;
+	size_t nsums;
+	uint32_t hist_buckets;
+	int oom;
+};
+
+/* Little-endian loads. memcpy compiles to one move on little-endian hosts,
+ * which matters: open validates every record of a 10^8-record trace. */
+static inline uint32_t rd32(const struct lc_trace *t, uint64_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, t->buf + off, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline uint64_t rd64(const struct lc_trace *t, uint64_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, t->buf + off, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+__attribute__((format(printf, 4, 5))) static void problem(struct lc_trace *t, enum lc_trace_problem_kind kind,
+							  uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+	struct lc_trace_problem *p;
+
+	if (t->nprobs == t->cap_probs) {
+		size_t ncap = t->cap_probs ? t->cap_probs * 2 : 16;
+		struct lc_trace_problem *np;
+
+		/* A hostile file could make a problem of every chunk: keep the
+		 * first 4096, which is plenty to diagnose it. */
+		if (ncap > 4096) {
+			return;
+		}
+		np = realloc(t->probs, ncap * sizeof(*np));
+		if (np == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->probs = np;
+		t->cap_probs = ncap;
+	}
+	p = &t->probs[t->nprobs++];
+	p->kind = kind;
+	p->offset = off;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void copy_str(char *dst, size_t cap, const uint8_t *src, size_t n)
+{
+	size_t len = strnlen((const char *)src, n < cap ? n : cap - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static int read_header(struct lc_trace *t, struct lc_err *err)
+{
+	struct lc_trace_header *h = &t->hdr;
+	uint32_t v;
+
+	if (t->len < RTM_HDR_SIZE)
+		return lc_err_set(err, LC_EFORMAT, "file is %zu bytes, shorter than the %u-byte trace header", t->len,
+				  RTM_HDR_SIZE);
+	if (memcmp(t->buf + RTM_H_MAGIC, RTM_MAGIC, 8) != 0)
+		return lc_err_set(err, LC_EFORMAT, "not a latch trace (bad magic)");
+	v = rd32(t, RTM_H_ENDIAN);
+	if (v != RTM_ENDIAN_MARK)
+		return lc_err_set(err, LC_EFORMAT, "unsupported byte order marker 0x%08x", v);
+	h->version = rd32(t, RTM_H_VERSION);
+	if (h->version != RTM_VERSION)
+		return lc_err_set(err, LC_EFORMAT, "unsupported trace version %u (this reader reads %u)", h->version,
+				  RTM_VERSION);
+	if (rd32(t, RTM_H_HEADER_SIZE) != RTM_HDR_SIZE)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_HEADER_SIZE, "header size %u is not %u",
+			rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
+	h->flags = rd32(t, RTM_H_FLAGS);
+	h->clock = (enum lc_trace_clock)rd32(t, RTM_H_CLOCK);
+	if (h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u", (unsigned)h->clock);
+	h->mode = (enum lc_trace_mode)rd32(t, RTM_H_MODE);
+	if (h->mode < LC_TRACE_MODE_STOP || h->mode > LC_TRACE_MODE_SUMMARY)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_MODE, "unknown mode %u", (unsigned)h->mode);
+	h->tick_hz = rd64(t, RTM_H_TICK_HZ);
+	h->ns_mult = rd64(t, RTM_H_NS_MULT);
+	h->tick_ref = rd64(t, RTM_H_TICK_REF);
+	h->ns_ref = rd64(t, RTM_H_NS_REF);
+	if (h->ns_mult == 0)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_NS_MULT, "clock calibration is zero");
+	h->hook_cost_ticks = rd64(t, RTM_H_HOOK_COST);
+	h->start_realtime_ns = rd64(t, RTM_H_START_REALTIME);
+	h->pid = rd32(t, RTM_H_PID);
+	h->ppid = rd32(t, RTM_H_PPID);
+	h->start_ticks = rd64(t, RTM_H_START_TICKS);
+	h->stop_ticks = rd64(t, RTM_H_STOP_TICKS);
+	h->chunk_size = rd32(t, RTM_H_CHUNK_SIZE);
+	h->chunk_count = rd32(t, RTM_H_CHUNK_COUNT);
+	h->chunk_claims = rd64(t, RTM_H_CHUNK_CLAIMS);
+	h->lost_total = rd64(t, RTM_H_LOST_TOTAL);
+	h->lost_no_slot = rd64(t, RTM_H_LOST_NO_SLOT);
+	h->heap_events = rd32(t, RTM_H_HEAP_EVENTS);
+	h->heapguard_lost = rd64(t, RTM_H_HEAPGUARD_LOST);
+	h->summary_flushes = rd32(t, RTM_H_SUMMARY_FLUSHES);
+	h->module_gen = rd32(t, RTM_H_MODULE_GEN);
+	copy_str(h->exe_path, sizeof(h->exe_path), t->buf + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX);
+	h->build_id_len = rd32(t, RTM_H_BUILD_ID_LEN);
+	if (h->build_id_len > RTM_BUILD_ID_MAX) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_BUILD_ID_LEN, "build-id length %zu is over %u", h->build_id_len,
+			RTM_BUILD_ID_MAX);
+		h->build_id_len = 0;
+	}
+	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
+	h->hook_cost_ns = lc_trace_ticks_to_ns(t, h->hook_cost_ticks);
+	return 0;
+}
+
+/* Validates a table region; returns the number of whole entries usable. */
+static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off_field, uint32_t cap_field,
+			      uint32_t count_field, uint32_t esize_field, uint32_t esize)
+{
+	uint64_t off = rd64(t, off_field);
+	uint64_t cap = rd32(t, cap_field);
+	uint64_t count = rd32(t, count_field);
+	uint64_t avail;
+
+	if (rd32(t, esize_field) != esize) {
+		problem(t, LC_TRACE_P_CORRUPT, esize_field, "%s entry size %u is not %u", what, rd32(t, esize_field),
+			esize);
+		return 0;
+	}
+	if (count > cap)
+		count = cap;
+	if (count == 0)
+		return 0;
+	if (off < RTM_HDR_SIZE || off > t->len) {
+		problem(t, LC_TRACE_P_CORRUPT, off_field, "%s table offset %llu is outside the file", what,
+			(unsigned long long)off);
+		return 0;
+	}
+	avail = (t->len - off) / esize;
+	if (count > avail) {
+		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize, "%s table truncated after %llu of %llu entries",
+			what, (unsigned long long)avail, (unsigned long long)count);
+		count = avail;
+	}
+	return count;
+}
+
+static int read_modules(struct lc_trace *t)
+{
+	uint64_t off = rd64(t, RTM_H_MODULE_OFF), n, i;
+
+	n = table_entries(t, "module", RTM_H_MODULE_OFF, RTM_H_MODULE_CAP, RTM_H_MODULE_COUNT, RTM_H_MODULE_ESIZE,
+			  RTM_MOD_ESIZE);
+	if (t->hdr.module_gen & 1u)
+		problem(t, LC_TRACE_P_INCOMPLETE, RTM_H_MODULE_GEN,
+			"module map was being refreshed when the trace ended (generation %u)", t->hdr.module_gen);
+	if (n == 0)
+		return 0;
+	t->mods = calloc((size_t)n, sizeof(*t->mods));
+	if (t->mods == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < n; i++) {
+		uint64_t e = off + i * RTM_MOD_ESIZE;
+		struct lc_trace_module *m = &t->mods[t->nmods];
+
+		m->bias = rd64(t, e + RTM_M_BIAS);
+		m->start = rd64(t, e + RTM_M_START);
+		m->end = rd64(t, e + RTM_M_END);
+		m->flags = rd32(t, e + RTM_M_FLAGS);
+		m->build_id_len = rd32(t, e + RTM_M_BUILD_ID_LEN);
+		if (m->build_id_len > RTM_BUILD_ID_MAX || m->end < m->start) {
+			problem(t, LC_TRACE_P_CORRUPT, e, "module entry %llu is malformed", (unsigned long long)i);
+			continue;
+		}
+		memcpy(m->build_id, t->buf + e + RTM_M_BUILD_ID, m->build_id_len);
+		copy_str(m->path, sizeof(m->path), t->buf + e + RTM_M_PATH, RTM_MOD_PATH_MAX);
+		t->nmods++;
+	}
+	return 0;
+}
+
+static int read_threads(struct lc_trace *t)
+{
+	uint64_t off = rd64(t, RTM_H_THREAD_OFF), n, i;
+
+	n = table_entries(t, "thread", RTM_H_THREAD_OFF, RTM_H_THREAD_CAP, RTM_H_THREAD_COUNT, RTM_H_THREAD_ESIZE,
+			  RTM_THR_ESIZE);
+	if (n == 0)
+		return 0;
+	t->threads = calloc((size_t)n, sizeof(*t->threads));
+	if (t->threads == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < n; i++) {
+		uint64_t e = off + i * RTM_THR_ESIZE;
+		struct lc_trace_thread *th = &t->threads[i];
+
+		th->index = (uint32_t)i;
+		th->tid = rd32(t, e + RTM_T_TID);
+		th->flags = rd32(t, e + RTM_T_FLAGS);
+		th->lost = rd64(t, e + RTM_T_LOST);
+		th->stack_base = rd64(t, e + RTM_T_STACK_BASE);
+		th->stack_size = rd64(t, e + RTM_T_STACK_SIZE);
+		th->max_stack = rd32(t, e + RTM_T_MAX_STACK);
+	}
+	t->nthreads = (size_t)n;
+	return 0;
+}
+
+static int chunk_cmp(const void *a, const void *b)
+{
+	const struct lc__chunk *x = a, *y = b;
+
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->off < y->off ? -1 : (x->off > y->off);
+}
+
+/* Validates the records of one chunk; returns the number of complete,
+ * well-formed slots (a prefix of count). */
+static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uint64_t recs, uint32_t count)
+{
+	uint32_t i = 0;
+
+	while (i < count) {
+		uint64_t word = rd64(t, recs + (uint64_t)i * RTM_REC_SIZE + 8);
+		uint32_t kind = (uint32_t)(word >> RTM_KIND_SHIFT) & 3u;
+
+		if (kind == RTM_K_EXT) {
+			uint32_t len = (uint32_t)(word & 0xffffu);
+			uint32_t slots = (len + RTM_REC_SIZE - 1u) / RTM_REC_SIZE;
+
+			if (len > RTM_EXT_PAYLOAD_MAX) {
+				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
+					"extended record payload of %u bytes is over %u", len, RTM_EXT_PAYLOAD_MAX);
+				break;
+			}
+			if (slots >= count - i) {
+				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
+					"extended record payload runs past the chunk's %u published records", count);
+				break;
+			}
+			i += 1u + slots;
+		} else {
+			i++;
+		}
+		th->records++;
+	}
+	return i;
+}
+
+static int read_chunks(struct lc_trace *t)
+{
+	const struct lc_trace_header *h = &t->hdr;
+	uint64_t off = rd64(t, RTM_H_CHUNK_OFF), avail, count, i;
+	uint32_t cap;
+	size_t k;
+
+	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0)
+		return 0;
+	if (h->chunk_size < 4096 || h->chunk_size > (64u << 20) || (h->chunk_size & (h->chunk_size - 1)) != 0) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_SIZE, "chunk size %u is not a power of two in [4 KiB, 64 MiB]",
+			h->chunk_size);
+		return 0;
+	}
+	if (off < RTM_HDR_SIZE || off > t->len) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_OFF, "chunk area offset %llu is outside the file",
+			(unsigned long long)off);
+		return 0;
+	}
+	cap = (h->chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
+	count = h->chunk_count;
+	avail = (t->len - off) / h->chunk_size;
+	if (count > avail) {
+		problem(t, LC_TRACE_P_TRUNCATED, off + avail * h->chunk_size,
+			"file ends after %llu of %llu chunks", (unsigned long long)avail, (unsigned long long)count);
+		count = avail;
+	}
+	if (count == 0)
+		return 0;
+	t->chunks = calloc((size_t)count, sizeof(*t->chunks));
+	if (t->chunks == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < count; i++) {
+		uint64_t c = off + i * h->chunk_size;
+		uint64_t seq = rd64(t, c + RTM_C_SEQ);
+		uint32_t thread, n;
+		struct lc__chunk *ck;
+
+		if (seq == 0)
+			continue; /* never claimed, or being recycled */
+		if (rd32(t, c + RTM_C_MAGIC) != RTM_CHUNK_MAGIC) {
+			problem(t, LC_TRACE_P_CORRUPT, c, "chunk %llu has a bad magic number", (unsigned long long)i);
+			continue;
+		}
+		thread = rd32(t, c + RTM_C_THREAD);
+		if (thread >= t->nthreads) {
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_THREAD, "chunk %llu names thread %u of %zu",
+				(unsigned long long)i, thread, t->nthreads);
+			continue;
+		}
+		n = rd32(t, c + RTM_C_COUNT);
+		if (rd32(t, c + RTM_C_CAP) != cap)
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_CAP, "chunk %llu capacity %u is not %u",
+				(unsigned long long)i, rd32(t, c + RTM_C_CAP), cap);
+		if (n > cap) {
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_COUNT, "chunk %llu count %u is over its capacity %u",
+				(unsigned long long)i, n, cap);
+			n = cap;
+		}
+		if (rd32(t, c + RTM_C_TID) != t->threads[thread].tid)
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_TID, "chunk %llu tid %u differs from thread %u's tid %u",
+				(unsigned long long)i, rd32(t, c + RTM_C_TID), thread, t->threads[thread].tid);
+		ck = &t->chunks[t->nchunks++];
+		ck->seq = seq;
+		ck->prev_seq = rd64(t, c + RTM_C_PREV_SEQ);
+		ck->off = c;
+		ck->thread = thread;
+		ck->nslots = scan_records(t, &t->threads[thread], c + RTM_CHUNK_HDR, n);
+		t->threads[thread].chunks++;
+		if (rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED) {
+			uint32_t v0 = rd32(t, c + RTM_C_NVCSW0), v1 = rd32(t, c + RTM_C_NVCSW1);
+			uint32_t i0 = rd32(t, c + RTM_C_NIVCSW0), i1 = rd32(t, c + RTM_C_NIVCSW1);
+
+			t->threads[thread].nvcsw += v1 >= v0 ? v1 - v0 : 0;
+			t->threads[thread].nivcsw += i1 >= i0 ? i1 - i0 : 0;
+		}
+	}
+	if (t->nchunks > 1)
+		qsort(t->chunks, t->nchunks, sizeof(*t->chunks), chunk_cmp);
+	for (k = 1; k < t->nchunks; k++)
+		if (t->chunks[k].thread == t->chunks[k - 1].thread && t->chunks[k].seq == t->chunks[k - 1].seq)
+			problem(t, LC_TRACE_P_CORRUPT, t->chunks[k].off + RTM_C_SEQ,
+				"two chunks of thread %u claim sequence number %llu", t->chunks[k].thread,
+				(unsigned long long)t->chunks[k].seq);
+	return 0;
+}
+
+static int read_summary(struct lc_trace *t)
+{
+	uint64_t off = rd64(t, RTM_H_SUMMARY_OFF), cap = rd32(t, RTM_H_SUMMARY_CAP);
+	uint32_t esize = rd32(t, RTM_H_SUMMARY_ESIZE), nb = rd32(t, RTM_H_HIST_BUCKETS), i, k;
+	uint64_t avail;
+	size_t used;
+
+	if (t->hdr.mode != LC_TRACE_MODE_SUMMARY || cap == 0)
+		return 0;
+	if (nb == 0 || nb > RTM_HIST_BUCKETS_ALL || esize != RTM_S_HIST + 8u * nb ||
+	    rd32(t, RTM_H_HIST_SUB_BITS) != RTM_HIST_SUB_BITS) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_ESIZE,
+			"summary table geometry (%u buckets, %u-byte entries) is not supported", nb, esize);
+		return 0;
+	}
+	if (off < RTM_HDR_SIZE || off > t->len) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_OFF, "summary table offset is outside the file");
+		return 0;
+	}
+	avail = (t->len - off) / esize;
+	if (cap > avail) {
+		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize, "summary table truncated after %llu of %llu slots",
+			(unsigned long long)avail, (unsigned long long)cap);
+		cap = avail;
+	}
+	t->hist_buckets = nb;
+	if (cap == 0)
+		return 0;
+	for (i = 0, used = 0; i < cap; i++)
+		used += rd64(t, off + (uint64_t)i * esize + RTM_S_ADDR) != 0;
+	if (used == 0)
+		return 0;
+	t->sums = calloc(used, sizeof(*t->sums));
+	t->bucket_mem = calloc(used * nb, sizeof(uint64_t));
+	if (t->sums == NULL || t->bucket_mem == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < cap; i++) {
+		uint64_t e = off + (uint64_t)i * esize;
+		struct lc_trace_summary *s;
+
+		if (rd64(t, e + RTM_S_ADDR) == 0)
+			continue;
+		s = &t->sums[t->nsums++];
+		s->addr = rd64(t, e + RTM_S_ADDR);
+		s->count = rd64(t, e + RTM_S_COUNT);
+		s->min = rd64(t, e + RTM_S_MIN);
+		s->max = rd64(t, e + RTM_S_MAX);
+		s->sum = rd64(t, e + RTM_S_SUM);
+		s->max_stack = rd64(t, e + RTM_S_MAX_STACK);
+		if (s->count == 0)
+			s->min = 0;
+		/* Copied: a caller's buffer (lc_trace_open_mem) may be unaligned. */
+		s->buckets = t->bucket_mem + (size_t)(s - t->sums) * nb;
+		for (k = 0; k < nb; k++)
+			t->bucket_mem[(size_t)(s - t->sums) * nb + k] = rd64(t, e + RTM_S_HIST + 8u * k);
+		s->nbuckets = nb;
+	}
+	return 0;
+}
+
+static int prob_cmp(const void *a, const void *b)
+{
+	const struct lc_trace_problem *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : (x->offset > y->offset);
+}
+
+static int open_buf(struct lc_trace *t, struct lc_err *err)
+{
+	int rc;
+	size_t i, k;
+
+	rc = read_header(t, err);
+	if (rc < 0)
+		goto out;
+	rc = read_modules(t);
+	if (rc == 0)
+		rc = read_threads(t);
+	if (rc == 0)
+		rc = read_chunks(t);
+	if (rc == 0)
+		rc = read_summary(t);
+	if (rc == 0 && t->oom)
+		rc = LC_ENOMEM;
+	if (rc < 0) {
+		lc_err_set(err, rc, "out of memory reading the trace");
+		goto out;
+	}
+	t->first_chunk = calloc(t->nthreads + 1, sizeof(*t->first_chunk));
+	if (t->first_chunk == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory reading the trace");
+		goto out;
+	}
+	for (i = 0, k = 0; i <= t->nthreads; i++) {
+		while (k < t->nchunks && t->chunks[k].thread < i)
+			k++;
+		t->first_chunk[i] = k;
+	}
+	if (t->nprobs > 1)
+		qsort(t->probs, t->nprobs, sizeof(*t->probs), prob_cmp);
+out:
+	return rc;
+}
+
+int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name, struct lc_err *err)
+{
+	struct lc_trace *t = NULL;
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	t->buf = buf;
+	t->len = len;
+	rc = open_buf(t, err);
+	if (rc < 0) {
+		if (name != NULL && err != NULL) {
+			char msg[LC_ERR_MSG_MAX];
+
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			lc_err_set(err, rc, "%s: %s", name, msg);
+		}
+		goto out;
+	}
+	*out = t;
+	t = NULL;
+out:
+	lc_trace_close(t);
+	return rc;
+}
+
+int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err)
+{
+	struct lc_trace *t = NULL;
+	void *map = MAP_FAILED;
+	struct stat sb;
+	size_t len = 0;
+	int fd = -1, rc;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)RTM_HDR_SIZE) {
+		rc = lc_err_set(err, LC_EFORMAT, "%s: not a latch trace (%lld bytes, no header)", path,
+				(long long)sb.st_size);
+		goto out;
+	}
+	len = (size_t)sb.st_size;
+	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		rc = lc_err_set(err, LC_EIO, "cannot map '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	rc = lc_trace_open_mem(&t, map, len, path, err);
+	if (rc < 0)
+		goto out;
+	t->map = map;
+	t->map_len = len;
+	map = MAP_FAILED;
+	*out = t;
+out:
+	if (map != MAP_FAILED)
+		munmap(map, len);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+void lc_trace_close(struct lc_trace *t)
+{
+	if (t == NULL)
+		return;
+	if (t->map != NULL)
+		munmap(t->map, t->map_len);
+	free(t->mods);
+	free(t->threads);
+	free(t->chunks);
+	free(t->first_chunk);
+	free(t->probs);
+	free(t->sums);
+	free(t->bucket_mem);
+	free(t);
+}
+
+const struct lc_trace_header *lc_trace_header(const struct lc_trace *t)
+{
+	return &t->hdr;
+}
+
+size_t lc_trace_module_count(const struct lc_trace *t)
+{
+	return t->nmods;
+}
+
+const struct lc_trace_module *lc_trace_module(const struct lc_trace *t, size_t i)
+{
+	return i < t->nmods ? &t->mods[i] : NULL;
+}
+
+const struct lc_trace_module *lc_trace_module_of(const struct lc_trace *t, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmods; i++)
+		if (addr >= t->mods[i].start && addr < t->mods[i].end)
+			return &t->mods[i];
+	return NULL;
+}
+
+size_t lc_trace_thread_count(const struct lc_trace *t)
+{
+	return t->nthreads;
+}
+
+const struct lc_trace_thread *lc_trace_thread(const struct lc_trace *t, size_t i)
+{
+	return i < t->nthreads ? &t->threads[i] : NULL;
+}
+
+size_t lc_trace_problem_count(const struct lc_trace *t)
+{
+	return t->nprobs;
+}
+
+const struct lc_trace_problem *lc_trace_problem(const struct lc_trace *t, size_t i)
+{
+	return i < t->nprobs ? &t->probs[i] : NULL;
+}
+
+void lc_trace_iter_init(struct lc_trace_iter *it, const struct lc_trace *t, size_t thread)
+{
+	memset(it, 0, sizeof(*it));
+	it->t = t;
+	it->thread = thread;
+	if (thread < t->nthreads)
+		it->chunk = t->first_chunk[thread];
+	else
+		it->chunk = t->nchunks;
+}
+
+size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k, const uint8_t **recs,
+			      uint64_t *off, int *gap)
+{
+	size_t first, c;
+
+	if (thread >= t->nthreads)
+		return 0;
+	first = t->first_chunk[thread];
+	c = first + k;
+	if (c >= t->first_chunk[thread + 1])
+		return 0;
+	/* The same rule as lc_trace_iter_next(): a gap when the chunk's recorded
+	 * predecessor is not the chunk read before it. */
+	*gap = k == 0 ? t->chunks[c].prev_seq != 0 : t->chunks[c].prev_seq != t->chunks[c - 1].seq;
+	*off = t->chunks[c].off + RTM_CHUNK_HDR;
+	*recs = t->buf + *off;
+	return t->chunks[c].nslots;
+}
+
+int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out)
+{
+	const struct lc_trace *t = it->t;
+	const struct lc__chunk *c;
+	uint64_t off, word;
+	size_t end;
+
+	if (it->thread >= t->nthreads)
+		return 0;
+	end = t->first_chunk[it->thread + 1];
+	while (it->chunk < end && it->slot >= t->chunks[it->chunk].nslots) {
+		it->chunk++;
+		it->slot = 0;
+	}
+	if (it->chunk >= end)
+		return 0;
+	c = &t->chunks[it->chunk];
+	memset(out, 0, sizeof(*out));
+	if (it->slot == 0) {
+		/* Events are missing before this chunk when its predecessor in the
+		 * thread's stream is not the chunk we read before it. */
+		if (!it->started)
+			out->gap = c->prev_seq != 0;
+		else
+			out->gap = c->prev_seq != it->last_seq;
+		it->last_seq = c->seq;
+	}
+	it->started = 1;
+	off = c->off + RTM_CHUNK_HDR + (uint64_t)it->slot * RTM_REC_SIZE;
+	out->offset = off;
+	out->ticks = rd64(t, off);
+	word = rd64(t, off + 8);
+	out->ns = lc_trace_time_ns(t, out->ticks);
+	out->kind = (enum lc_trace_kind)((word >> RTM_KIND_SHIFT) & 3u);
+	out->stack_bytes = (uint32_t)(word >> RTM_STACK_SHIFT) * RTM_STACK_UNIT;
+	out->stack_saturated = (word >> RTM_STACK_SHIFT) == RTM_STACK_MAX;
+	if (out->kind == LC_TRACE_EXT) {
+		out->payload_len = (size_t)(word & 0xffffu);
+		out->ext_type = (uint32_t)(word >> 16) & 0xffffu;
+		out->payload = t->buf + off + RTM_REC_SIZE;
+		it->slot += 1u + (uint32_t)((out->payload_len + RTM_REC_SIZE - 1u) / RTM_REC_SIZE);
+	} else {
+		out->addr = word & RTM_ADDR_MASK;
+		it->slot++;
+	}
+	return 1;
+}
+
+/* The index of chunk k of thread i in t->chunks, or t->nchunks. */
+static size_t chunk_index(const struct lc_trace *t, size_t thread, size_t k)
+{
+	size_t first;
+
+	if (thread >= t->nthreads)
+		return t->nchunks;
+	first = t->first_chunk[thread];
+	if (k >= t->first_chunk[thread + 1] - first)
+		return t->nchunks;
+	return first + k;
+}
+
+int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t thread, size_t k)
+{
+	size_t i = chunk_index(t, thread, k);
+	const struct lc__chunk *c;
+
+	memset(out, 0, sizeof(*out));
+	if (i >= t->nchunks)
+		return LC_ENOTFOUND;
+	c = &t->chunks[i];
+	out->seq = c->seq;
+	out->offset = c->off;
+	out->sealed = rd32(t, c->off + RTM_C_STATE) == RTM_CS_SEALED;
+	out->nvcsw0 = rd32(t, c->off + RTM_C_NVCSW0);
+	out->nivcsw0 = rd32(t, c->off + RTM_C_NIVCSW0);
+	out->nvcsw1 = rd32(t, c->off + RTM_C_NVCSW1);
+	out->nivcsw1 = rd32(t, c->off + RTM_C_NIVCSW1);
+	out->nslots = c->nslots;
+	return 0;
+}
+
+int lc_trace_heap_decode(struct lc_trace_heap *out, const struct lc_trace_rec *rec)
+{
+	const uint8_t *p = rec->payload;
+	uint32_t alloc, n, i;
+	uint64_t v;
+
+	memset(out, 0, sizeof(*out));
+	if (rec->kind != LC_TRACE_EXT || rec->ext_type != LC_TRACE_EXT_HEAP || p == NULL ||
+	    rec->payload_len < RTM_HEAP_HDR)
+		return LC_EFORMAT;
+	memcpy(&alloc, p, 4);
+	memcpy(&n, p + 4, 4);
+	if (alloc < LC_TRACE_ALLOC_MALLOC || alloc > LC_TRACE_ALLOC_VALLOC || n > LC_TRACE_HEAP_FRAMES_MAX ||
+	    RTM_HEAP_HDR + 8u * (size_t)n > rec->payload_len)
+		return LC_EFORMAT;
+	out->alloc = (enum lc_trace_alloc)alloc;
+	memcpy(&out->size, p + 8, 8);
+	memcpy(&out->root, p + 16, 8);
+	for (i = 0; i < n; i++) {
+		memcpy(&v, p + RTM_HEAP_HDR + 8u * i, 8);
+		out->frames[i] = v;
+	}
+	out->nframes = n;
+	return 0;
+}
+
+uint64_t lc_trace_ticks_to_ns(const struct lc_trace *t, uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * t->hdr.ns_mult) >> 32);
+}
+
+uint64_t lc_trace_time_ns(const struct lc_trace *t, uint64_t ticks)
+{
+	if (ticks >= t->hdr.tick_ref)
+		return t->hdr.ns_ref + lc_trace_ticks_to_ns(t, ticks - t->hdr.tick_ref);
+	return t->hdr.ns_ref - lc_trace_ticks_to_ns(t, t->hdr.tick_ref - ticks);
+}
+
+size_t lc_trace_summary_count(const struct lc_trace *t)
+{
+	return t->nsums;
+}
+
+const struct lc_trace_summary *lc_trace_summary(const struct lc_trace *t, size_t i)
+{
+	return i < t->nsums ? &t->sums[i] : NULL;
+}
+
+size_t lc_trace_hist_buckets(const struct lc_trace *t)
+{
+	return t->hist_buckets;
+}
+
+const char *lc_trace_clock_name(enum lc_trace_clock c)
+{
+	switch (c) {
+	case LC_TRACE_CLOCK_TSC:
+		return "tsc";
+	case LC_TRACE_CLOCK_CNTVCT:
+		return "cntvct";
+	case LC_TRACE_CLOCK_MONOTONIC_RAW:
+		return "monotonic-raw";
+	}
+	return "?";
+}
+
+const char *lc_trace_mode_name(enum lc_trace_mode m)
+{
+	switch (m) {
+	case LC_TRACE_MODE_STOP:
+		return "stop";
+	case LC_TRACE_MODE_RING:
+		return "ring";
+	case LC_TRACE_MODE_SUMMARY:
+		return "summary";
+	}
+	return "?";
+}

@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""Integration tests of liblatch_rt: run an instrumented program under
+LATCH_TRACE, read the trace back through the reader (rt_dump), symbolize the
+addresses with nm (an independent tool) and the module map's load bias, and
+compare what was recorded with what the program is known to do.
+
+Usage: rt_tests.py --dump RT_DUMP --nm NM --workdir DIR --prog PROG --scenario NAME
+Exit status 0 on success, 1 on a failed check (the reason on stderr).
+"""
+import argparse
+import collections
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def nm_symbols(nm, prog):
+    """name -> (address, size) of the defined functions, from nm."""
+    out = subprocess.run([nm, "-S", "--defined-only", prog], check=True,
+                         capture_output=True, text=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in ("T", "t"):
+            syms[parts[3]] = (int(parts[0], 16), int(parts[1], 16))
+    return syms
+
+
+class Trace:
+    def __init__(self, text):
+        self.header = {}
+        self.modules, self.threads, self.problems, self.summary = [], [], [], []
+        self.recs = collections.defaultdict(list)
+        for line in text.splitlines():
+            f = line.split()
+            if f[0] == "header":
+                for kv in f[1:]:
+                    k, _, v = kv.partition("=")
+                    self.header[k] = v
+            elif f[0] == "module":
+                self.modules.append((int(f[1], 16), int(f[2], 16), int(f[3], 16), int(f[4]), f[5]))
+            elif f[0] == "thread":
+                self.threads.append(dict(index=int(f[1]), tid=int(f[2]), lost=int(f[3]),
+                                         records=int(f[4]), chunks=int(f[5]), flags=int(f[6])))
+            elif f[0] == "problem":
+                self.problems.append(line)
+            elif f[0] == "rec":
+                self.recs[int(f[1])].append(dict(kind=f[2], addr=int(f[3], 16), ticks=int(f[4]),
+                                                 ns=int(f[5]), stack=int(f[6]), gap=int(f[7]),
+                                                 extra=f[8:]))
+            elif f[0] == "summary":
+                self.summary.append(dict(addr=int(f[1], 16), count=int(f[2]), min_ns=int(f[3]),
+                                         max_ns=int(f[4]), hist_total=int(f[7]), hist_ok=int(f[8])))
+
+    def main_bias(self):
+        mains = [m for m in self.modules if m[3] & 1]
+        check(len(mains) == 1, "expected one main-executable module, got %r" % mains)
+        return mains[0][0]
+
+
+class Ctx:
+    def __init__(self, a):
+        self.a = a
+        os.makedirs(a.workdir, exist_ok=True)
+        self.base = os.path.join(a.workdir, "%s.%s" % (os.path.basename(a.prog), a.scenario))
+        self.trace = self.base + ".trc"
+        self.syms = nm_symbols(a.nm, a.prog)
+
+    def env(self, **kw):
+        e = {k: v for k, v in os.environ.items() if not k.startswith("LATCH_")}
+        e["LATCH_TRACE"] = self.trace
+        e["LATCH_BUF_MB"] = "8"
+        e.update({k: str(v) for k, v in kw.items()})
+        return e
+
+    def run(self, *args, env=None, expect_rc=0):
+        p = subprocess.run([self.a.prog] + [str(x) for x in args], env=env or self.env(),
+                           capture_output=True, text=True, timeout=50)
+        check(p.returncode == expect_rc, "%s %s exited %d (want %d): %s" %
+              (self.a.prog, args, p.returncode, expect_rc, p.stderr.strip()))
+        return p.stdout
+
+    def read(self, path=None):
+        p = subprocess.run([self.a.dump, path or self.trace], capture_output=True, text=True)
+        check(p.returncode == 0, "rt_dump failed: %s" % p.stderr.strip())
+        return Trace(p.stdout)
+
+    def names(self, tr):
+        bias = tr.main_bias()
+        return {addr + bias: name for name, (addr, _) in self.syms.items()}
+
+
+def folded(recs, names):
+    """Rebuilds the call tree: 'a;b;c' -> calls, checking every exit matches."""
+    stack, counts = [], collections.Counter()
+    for r in recs:
+        if r["kind"] == "E":
+            stack.append(names.get(r["addr"], hex(r["addr"])))
+            counts[";".join(stack)] += 1
+        elif r["kind"] == "X":
+            name = names.get(r["addr"], hex(r["addr"]))
+            check(stack and stack[-1] == name, "exit of %s does not match open %s" % (name, stack[-1:]))
+            stack.pop()
+    return counts, stack
+
+
+def tree_expect(n, prefix="main"):
+    p = prefix + ";run_tree"
+    return {prefix: 1, p: n, p + ";alpha": 3 * n, p + ";alpha;leaf": 6 * n, p + ";beta": n,
+            p + ";beta;alpha": n, p + ";beta;alpha;leaf": 2 * n, p + ";beta;leaf": n}
+
+
+def tree_sequence(names_rev):
+    """The events of one run_tree call, as (kind, name)."""
+    seq = []
+
+    def call(name, body=()):
+        seq.append(("E", name))
+        for b in body:
+            b()
+        seq.append(("X", name))
+
+    leaf = lambda: call("leaf")
+    alpha = lambda: call("alpha", (leaf, leaf))
+    beta = lambda: call("beta", (alpha, leaf))
+    call("run_tree", (alpha, alpha, alpha, beta))
+    return seq
+
+
+def expect_clean(tr):
+    check(not tr.problems, "reader reported problems: %s" % tr.problems[:3])
+
+
+def sc_tree(c):
+    n = 50
+    out = c.run("tree", n)
+    tr = c.read()
+    expect_clean(tr)
+    check(int(tr.header["flags"]) & 1, "trace not marked finished")
+    check(tr.header["lost_total"] == "0", "events lost: %s" % tr.header["lost_total"])
+    check(len(tr.threads) == 1, "threads: %d" % len(tr.threads))
+    check(tr.threads[0]["tid"] == int(tr.header["pid"]), "main thread tid is not the pid")
+    counts, open_ = folded(tr.recs[0], c.names(tr))
+    check(not open_, "calls left open: %s" % open_)
+    want = tree_expect(n)
+    check(dict(counts) == want, "call tree differs:\n got  %s\n want %s" % (dict(counts), want))
+    check(out.strip() == "calls %d" % (1 + 15 * n), "program output %r" % out)
+    check(sum(counts.values()) == 1 + 15 * n, "call count")
+    # Stack depth grows with nesting: leaf under beta;alpha is deeper than run_tree.
+    names = c.names(tr)
+    depth = {}
+    stack = []
+    for r in tr.recs[0]:
+        if r["kind"] == "E":
+            stack.append(names.get(r["addr"]))
+            depth.setdefault(";".join(stack), r["stack"])
+        elif r["kind"] == "X":
+            stack.pop()
+    check(depth["main;run_tree;beta;alpha;leaf"] > depth["main;run_tree;beta"] > depth["main"] > 0,
+          "stack depths not increasing with nesting: %r" % depth)
+    # Module map: the executable with its build-id, and libc.
+    check(any(m[4].endswith("libc.so.6") for m in tr.modules), "libc missing from module map")
+    exe = [m for m in tr.modules if m[3] & 1][0]
+    check(os.path.realpath(exe[4]) == os.path.realpath(c.a.prog), "exe path %s" % exe[4])
+
+
+def sc_tree_noleaf(c):
+    """Built with EXCLUDE_FUNCTIONS leaf: the tree without its leaves."""
+    n = 20
+    c.run("tree", n)
+    tr = c.read()
+    expect_clean(tr)
+    counts, open_ = folded(tr.recs[0], c.names(tr))
+    want = {k: v for k, v in tree_expect(n).items() if not k.endswith(";leaf")}
+    check(not open_ and dict(counts) == want, "tree differs:\n got  %s\n want %s" % (dict(counts), want))
+    check(len(tr.recs[0]) == 2 * sum(want.values()), "record count")
+
+
+def sc_aux(c):
+    """aux_fn lives in a file excluded from tracing: only main and leaf appear."""
+    c.run("aux")
+    tr = c.read()
+    expect_clean(tr)
+    check("aux_fn" in c.syms, "aux_fn missing from the program")
+    counts, _ = folded(tr.recs[0], c.names(tr))
+    # gcc builds this program with EXCLUDE_FUNCTIONS leaf as well.
+    want = {"main": 1, "main;alpha": 1}
+    if any(k.endswith("leaf") for k in counts):
+        want["main;alpha;leaf"] = 2
+    check(dict(counts) == want, "tree %r, want %r" % (dict(counts), want))
+
+
+def sc_busy(c, clock=None):
+    c.run("busy", 20, env=c.env(LATCH_CLOCK=clock) if clock else None)
+    tr = c.read()
+    expect_clean(tr)
+    check(tr.header["clock"] == ("monotonic-raw" if clock else "tsc"), "clock %s" % tr.header["clock"])
+    names = c.names(tr)
+    enter = [r for r in tr.recs[0] if r["kind"] == "E" and names.get(r["addr"]) == "busy_wait"]
+    exit_ = [r for r in tr.recs[0] if r["kind"] == "X" and names.get(r["addr"]) == "busy_wait"]
+    check(len(enter) == 1 and len(exit_) == 1, "busy_wait enter/exit count")
+    d = exit_[0]["ns"] - enter[0]["ns"]
+    check(20_000_000 <= d < 2_000_000_000, "busy_wait(20 ms) measured %d ns" % d)
+
+
+def kill_run(c, mode, buf_mb, delay):
+    env = c.env(LATCH_BUF_MB=buf_mb, LATCH_MODE=mode)
+    p = subprocess.Popen([c.a.prog, "spin"], env=env, stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    check(line.strip() == "ready", "child said %r" % line)
+    time.sleep(delay)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    check(p.returncode == -signal.SIGKILL, "child was not killed: %d" % p.returncode)
+    tr = c.read()
+    expect_clean(tr)
+    check(not int(tr.header["flags"]) & 1, "killed trace claims to be finished")
+    return tr
+
+
+def sc_kill9(c):
+    """kill -9 while the program writes records: every complete record is
+    readable and in order, in stop mode (room left: nothing lost) and in ring
+    mode (the kill lands while chunks are being recycled)."""
+    seq = tree_sequence(None)
+    tr = kill_run(c, "stop", 32, 0.001)
+    names = c.names(tr)
+    recs = tr.recs[0]
+    events = [(r["kind"], names.get(r["addr"])) for r in recs]
+    check(events[0] == ("E", "main"), "first event %r" % (events[0],))
+    check(tr.threads[0]["lost"] == 0 and tr.header["lost_total"] == "0", "stop: events lost with room left")
+    for i, ev in enumerate(events[1:]):
+        if ev != seq[i % len(seq)]:
+            raise Fail("stop: event %d is %r, expected %r" % (i + 1, ev, seq[i % len(seq)]))
+    check(len(events) - 1 >= 2001 * len(seq), "only %d events before the kill" % len(events))
+    check(tr.threads[0]["records"] == len(recs), "thread record count")
+    print("kill9 stop: %d records, none lost" % len(recs))
+    os.unlink(c.trace)
+
+    tr = kill_run(c, "ring", 2, 0.01)
+    names = c.names(tr)
+    recs = tr.recs[0]
+    events = [(r["kind"], names.get(r["addr"])) for r in recs]
+    check(tr.threads[0]["lost"] > 0, "ring: the buffer never wrapped")
+    check(recs[0]["gap"] == 1 and not any(r["gap"] for r in recs[1:]), "ring: gap flags")
+    # The kept records are one unbroken window of the repeating pattern.
+    phase = [k for k in range(len(seq)) if all(events[i] == seq[(k + i) % len(seq)] for i in range(len(seq)))]
+    check(len(phase) == 1, "ring: first records %r match no phase of the pattern" % events[:4])
+    for i, ev in enumerate(events):
+        if ev != seq[(phase[0] + i) % len(seq)]:
+            raise Fail("ring: event %d is %r, expected %r" % (i, ev, seq[(phase[0] + i) % len(seq)]))
+    print("kill9 ring: %d records kept, %d lost" % (len(recs), tr.threads[0]["lost"]))
+    os.unlink(c.trace)
+
+
+def sc_threads(c):
+    n = 400
+    c.run("threads", n, env=c.env(LATCH_CHUNK_KB=16))
+    tr = c.read()
+    expect_clean(tr)
+    check(tr.header["lost_total"] == "0", "events lost: %s" % tr.header["lost_total"])
+    check(len(tr.threads) == 9, "threads: %d" % len(tr.threads))
+    names = c.names(tr)
+    tids = set()
+    workers = 0
+    for th in tr.threads:
+        counts, open_ = folded(tr.recs[th["index"]], names)
+        check(th["lost"] == 0, "thread %d lost events" % th["index"])
+        tids.add(th["tid"])
+        if th["tid"] == int(tr.header["pid"]):
+            check(dict(counts) == {"main": 1}, "main thread tree %r" % dict(counts))
+            continue
+        workers += 1
+        check(th["flags"] & 4, "worker %d not marked exited (its last chunk unsealed)" % th["index"])
+        check(th["chunks"] > 1, "thread %d used one chunk: the test needs chunk changes" % th["index"])
+        want = {k.replace("main;", "thread_main;", 1): v for k, v in tree_expect(n).items() if k != "main"}
+        want["thread_main"] = 1
+        check(dict(counts) == want, "thread %d tree differs:\n got  %s\n want %s" %
+              (th["index"], dict(counts), want))
+    check(workers == 8 and len(tids) == 9, "tids %r" % tids)
+
+
+def loss(c, mode):
+    n = 5000
+    total = 2 * (1 + 15 * n)
+    c.run("tree", n, env=c.env(LATCH_BUF_MB=1, LATCH_CHUNK_KB=4, LATCH_MODE=mode))
+    tr = c.read()
+    expect_clean(tr)
+    recs = tr.recs[0]
+    lost = int(tr.header["lost_total"])
+    check(lost == tr.threads[0]["lost"], "header and thread lost counters differ")
+    check(len(recs) + lost == total, "%s: %d stored + %d lost != %d events" % (mode, len(recs), lost, total))
+    names = c.names(tr)
+    full = [("E", "main")] + tree_sequence(None) * n + [("X", "main")]
+    events = [(r["kind"], names.get(r["addr"])) for r in recs]
+    cap = (4096 - 64) // 16
+    if mode == "stop":
+        check(len(recs) == 256 * cap, "stop: stored %d, want %d" % (len(recs), 256 * cap))
+        check(events == full[:len(events)], "stop mode did not keep the first events")
+        check(not any(r["gap"] for r in recs), "gap flagged in stop mode")
+    else:
+        check(events == full[-len(events):], "ring mode did not keep the last events")
+        check(recs[0]["gap"] == 1, "ring: first kept record not flagged as after a gap")
+        check(len(recs) > 250 * cap, "ring kept only %d" % len(recs))
+    print("%s: %d stored, %d lost of %d" % (mode, len(recs), lost, total))
+
+
+def sc_fork(c, follow):
+    env = c.env(LATCH_FORK="follow") if follow else c.env()
+    for f in os.listdir(c.a.workdir):
+        if f.startswith(os.path.basename(c.trace) + "."):
+            os.unlink(os.path.join(c.a.workdir, f))
+    c.run("fork", env=env)
+    tr = c.read()
+    expect_clean(tr)
+    check(int(tr.header["flags"]) & 2, "forked flag not set")
+    check(len(tr.threads) == 1 and tr.threads[0]["tid"] == int(tr.header["pid"]), "threads %r" % tr.threads)
+    counts, _ = folded(tr.recs[0], c.names(tr))
+    want = dict(tree_expect(1))
+    want["main;alpha"] = 1
+    want["main;alpha;leaf"] = 2
+    check(dict(counts) == want, "parent tree:\n got  %s\n want %s" % (dict(counts), want))
+    kids = [f for f in os.listdir(c.a.workdir) if f.startswith(os.path.basename(c.trace) + ".")]
+    if not follow:
+        check(not kids, "child wrote a file: %r" % kids)
+        return
+    check(len(kids) == 1, "child files %r" % kids)
+    ct = c.read(os.path.join(c.a.workdir, kids[0]))
+    expect_clean(ct)
+    check(int(ct.header["ppid"]) == int(tr.header["pid"]), "child's ppid")
+    counts, _ = folded(ct.recs[0], c.names(ct))
+    check(dict(counts) == {"beta": 5, "beta;alpha": 5, "beta;alpha;leaf": 10, "beta;leaf": 5},
+          "child tree %r" % dict(counts))
+
+
+def sc_summary(c):
+    n = 1000
+    c.run("summary", n, env=c.env(LATCH_MODE="summary"))
+    tr = c.read()
+    expect_clean(tr)
+    names = c.names(tr)
+    by = {names.get(s["addr"], hex(s["addr"])): s for s in tr.summary}
+    check(by["leaf"]["count"] == n, "leaf count %r" % by.get("leaf"))
+    check(by["busy_wait"]["count"] == 5, "busy_wait count")
+    check(by["busy_wait"]["min_ns"] >= 1_000_000, "busy_wait min %d ns" % by["busy_wait"]["min_ns"])
+    check(by["main"]["count"] == 1, "main count")
+    for name, s in by.items():
+        check(s["hist_total"] == s["count"] and s["hist_ok"] == 1, "%s histogram %r" % (name, s))
+        check(s["min_ns"] <= s["max_ns"], "%s min > max" % name)
+    check(tr.header["lost_total"] == "0", "lost")
+
+
+def sc_summary_threads(c):
+    """8 threads aggregate into the same summary slots at once: counts exact."""
+    n = 200
+    c.run("threads", n, env=c.env(LATCH_MODE="summary"))
+    tr = c.read()
+    expect_clean(tr)
+    names = c.names(tr)
+    by = {names.get(s["addr"], hex(s["addr"])): s["count"] for s in tr.summary}
+    want = {"main": 1, "thread_main": 8, "run_tree": 8 * n, "alpha": 8 * 4 * n, "beta": 8 * n,
+            "leaf": 8 * 9 * n}
+    check(by == want, "summary counts %r, want %r" % (by, want))
+    check(all(s["hist_total"] == s["count"] for s in tr.summary), "histogram totals")
+
+
+def sc_marks(c):
+    c.run("mark")
+    tr = c.read()
+    expect_clean(tr)
+    names = c.names(tr)
+    ev = [(r["kind"], names.get(r["addr"], r["addr"]), r["extra"]) for r in tr.recs[0]]
+    check(ev == [("E", "main", []), ("K", 0, ["phase-1"]), ("E", "leaf", []), ("X", "leaf", []),
+                 ("M", 7, []), ("X", "main", [])], "marks %r" % ev)
+
+
+def sc_off(c):
+    e = c.env()
+    del e["LATCH_TRACE"]
+    if os.path.exists(c.trace):
+        os.unlink(c.trace)
+    c.run("tree", 10, env=e)
+    check(not os.path.exists(c.trace), "a trace was written with LATCH_TRACE unset")
+
+
+def sc_nomalloc(c):
+    out = c.run("nomalloc", 3000, env=c.env(LATCH_CHUNK_KB=4))
+    check(out.strip() == "mallocs 0", "allocations on the hot path: %r" % out)
+    tr = c.read()
+    expect_clean(tr)
+    check(tr.threads[0]["chunks"] > 20, "the run did not change chunks")
+    check(tr.header["lost_total"] == "0", "lost")
+
+
+def sc_bad_path(c):
+    e = c.env()
+    e["LATCH_TRACE"] = "/nonexistent-dir/x.trc"
+    p = subprocess.run([c.a.prog, "tree", "1"], env=e, capture_output=True, text=True, timeout=50)
+    check(p.returncode == 0, "program failed: %d" % p.returncode)
+    want = "liblatch_rt: error: cannot trace to '/nonexistent-dir/x.trc': No such file or directory\n"
+    check(p.stderr == want, "stderr %r" % p.stderr)
+
+
+def sc_errno(c):
+    c.run("errno", env=c.env(LATCH_CHUNK_KB=4))
+    tr = c.read()
+    expect_clean(tr)
+    check(len(tr.threads) == 2 and all(t["chunks"] > 10 for t in tr.threads), "the run did not change chunks")
+
+
+def sc_dlopen(c):
+    c.run("dlopen")
+    tr = c.read()
+    expect_clean(tr)
+    libm = [m for m in tr.modules if m[4].endswith("/libm.so.6")]
+    check(len(libm) == 1, "libm.so.6 not added to the module map after dlopen: %r" % [m[4] for m in tr.modules])
+    check(libm[0][1] < libm[0][2], "libm's address range")
+
+
+def sc_nomalloc_selftest(c):
+    out = c.run("nomalloc-selftest", 10, expect_rc=1)
+    check(out.strip() == "mallocs 1", "the interposer missed a malloc: %r" % out)
+
+
+def sc_heap(c):
+    n = 3
+    c.run("heap", n, env=c.env(LATCH_HEAPGUARD=1, LATCH_ROOTS="interlock_*,no_such_fn"))
+    tr = c.read()
+    expect_clean(tr)
+    bias = tr.main_bias()
+    heap = [r for r in tr.recs[0] if r["kind"] == "H"]
+    check(int(tr.header["heap_events"]) == 2 * n, "heap_events %s" % tr.header["heap_events"])
+    check(len(heap) == 2 * n, "heap records %d" % len(heap))
+    root = c.syms["interlock_tick"][0] + bias
+    ha, hs = c.syms["alloc_helper"]
+    for i, r in enumerate(heap):
+        alloc, size, rt = int(r["extra"][0]), int(r["extra"][1]), int(r["extra"][2], 16)
+        frames = [int(x, 16) - bias for x in r["extra"][3:]]
+        check(rt == root, "root %#x, want interlock_tick %#x" % (rt, root))
+        if i % 2 == 0:
+            check(alloc == 1 and size == 24, "event %d: alloc %d size %d" % (i, alloc, size))
+            check(any(ha <= f < ha + hs for f in frames[:3]), "alloc_helper not in backtrace %r" %
+                  [hex(f) for f in frames[:4]])
+        else:
+            check(alloc == 4, "event %d should be free" % i)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for k in ("dump", "nm", "workdir", "prog", "scenario"):
+        ap.add_argument("--" + k, required=True)
+    a = ap.parse_args()
+    c = Ctx(a)
+    table = {"tree": sc_tree, "busy": sc_busy, "tree_noleaf": sc_tree_noleaf, "aux": sc_aux, "busy_mono": lambda c: sc_busy(c, "mono"), "bad_path": sc_bad_path, "kill9": sc_kill9, "threads": sc_threads,
+             "stop_loss": lambda c: loss(c, "stop"), "ring_loss": lambda c: loss(c, "ring"),
+             "fork": lambda c: sc_fork(c, False), "fork_follow": lambda c: sc_fork(c, True),
+             "summary": sc_summary, "summary_threads": sc_summary_threads, "marks": sc_marks, "off": sc_off, "nomalloc": sc_nomalloc,
+             "nomalloc_selftest": sc_nomalloc_selftest, "errno": sc_errno, "dlopen": sc_dlopen,
+             "heap": sc_heap}
+    try:
+        table[a.scenario](c)
+    except Fail as e:
+        print("rt_tests: %s: FAIL: %s" % (a.scenario, e), file=sys.stderr)
+        return 1
+    # Traces are megabytes: keep them only when a check failed.
+    stem = os.path.basename(c.trace)
+    for f in os.listdir(a.workdir):
+        if f == stem or f.startswith(stem + "."):
+            os.unlink(os.path.join(a.workdir, f))
+    print("rt_tests: %s: ok" % a.scenario)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
