@@ -1,0 +1,57 @@
+/*
+ * tests/fuzz/fuzz_report.c - libFuzzer target for the report's streaming
+ * aggregation (tracer/stats.c, tracer/hist.c) on whatever the trace reader
+ * accepts: the raw chunk decoding, the shadow stack, unpaired records,
+ * extended-record skipping and the summary-mode tables must never crash,
+ * leak or overflow, and the figures must stay consistent.
+ * Built only with -DLATCH_FUZZ=ON and clang; seeds in corpus/trace/.
+ */
+#include "stats.h"
+#include "trace.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lc_trace *t = NULL;
+	struct trc_stats *s = NULL;
+	struct lc_err err = { 0, "" };
+	uint8_t *copy;
+	size_t i;
+
+	copy = malloc(size ? size : 1);
+	if (copy == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	if (lc_trace_open_mem(&t, copy, size, "fuzz", &err) == 0) {
+		const struct lc_trace_header *h = lc_trace_header(t);
+
+		if (trc_stats_new(&s, h->ns_mult, h->hook_cost_ticks, &err) == 0) {
+			for (i = 0; i < lc_trace_summary_count(t); i++) {
+				const struct lc_trace_summary *e = lc_trace_summary(t, i);
+
+				trc_stats_add_summary(s, e->addr, e->count, e->min, e->max, e->sum, e->max_stack,
+						      e->buckets, e->nbuckets);
+			}
+			trc_stats_run(s, t, -1, &err);
+			trc_stats_finish(s);
+			for (i = 0; i < trc_stats_count(s); i++) {
+				const struct trc_fstat *f = trc_stats_at(s, i);
+
+				/* a quantile never lies outside [min, max] */
+				if (f->hist.total > 0 && (f->q_ns[2] < f->hist.min || f->q_ns[2] > f->hist.max) &&
+				    h->ns_mult == (UINT64_C(1) << 32))
+					abort();
+			}
+			trc_stats_free(s);
+		}
+		lc_trace_close(t);
+	}
+	free(copy);
+	return 0;
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""tests/tracer/report_synthetic.py - latch-trace report and hist on traces
+this test writes itself (tracegen.py), so every number is known exactly.
+
+usage: report_synthetic.py LATCH_TRACE SYMPROG WORKDIR
+
+SYMPROG is a real PIE executable: the synthetic records use the ELF
+addresses of three of its functions (from nm) and its build-id (from
+readelf), so the report symbolizes them and budgets can name them.
+
+Checks: exact counts and durations (hook cost subtracted), percentiles
+against a brute-force sort, every output format parsed by a real parser
+(json.tool, csv, xmllint), the budget gate's exit codes 0/1/2, the
+pre-emption mark, the period/jitter histogram, and truncated, corrupt and
+foreign files (exit 2, the offset named, the readable part still reported).
+"""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tracegen  # noqa: E402
+
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL:", what)
+
+
+def run(args, code=None):
+    p = subprocess.run(args, capture_output=True, text=True)
+    if code is not None and p.returncode != code:
+        FAILS.append("%s: exit %d, expected %d\nstdout:\n%s\nstderr:\n%s" %
+                     (" ".join(args), p.returncode, code, p.stdout[-3000:], p.stderr[-3000:]))
+        print("FAIL:", FAILS[-1])
+    return p
+
+
+def nm_funcs(binary):
+    out = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True).stdout
+    funcs = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tT":
+            funcs[parts[2]] = int(parts[0], 16)
+    return funcs
+
+
+def build_id(binary):
+    out = subprocess.run(["readelf", "-n", binary], capture_output=True, text=True, check=True).stdout
+    return re.search(r"Build ID: ([0-9a-f]+)", out).group(1)
+
+
+def report_json(lt, trace, *extra, code=0):
+    p = run([lt, "report", "--format", "json", trace] + list(extra), code)
+    doc = json.loads(p.stdout) if p.stdout else {}
+    validate(doc, "report --format json %s" % " ".join(extra))
+    return doc
+
+
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                      "docs", "report.schema.json")
+
+
+def validate(doc, what):
+    """Checks a JSON document against docs/report.schema.json."""
+    try:
+        import jsonschema
+    except ImportError:  # python3-jsonschema is a test dependency; say so
+        check(False, "python3-jsonschema is not installed: cannot validate " + what)
+        return
+    try:
+        jsonschema.validate(doc, json.load(open(SCHEMA)))
+    except jsonschema.ValidationError as e:
+        check(False, "%s does not match docs/report.schema.json: %s" % (what, e.message))
+
+
+def rows_by_name(doc, table="functions"):
+    return {r["function"]: r for r in doc.get("tables", {}).get(table, [])}
+
+
+def main():
+    lt, prog, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(work, exist_ok=True)
+    funcs = nm_funcs(prog)
+    bid = build_id(prog)
+    fa, fb, fc = funcs["main"], funcs["control_step"], funcs["spin"]
+    exe = ["exe=" + os.path.abspath(prog), "build_id=" + bid, "start=0x0", "end=0x100000",
+           "fa=%#x" % fa, "fb=%#x" % fb, "fc=%#x" % fc]
+    T = lambda name: os.path.join(work, name)  # noqa: E731
+
+    # 1. exact counts and durations: main = A, control_step = B, spin = C
+    known = T("known.trace")
+    subprocess.run([sys.executable, tracegen.__file__, known, "known", "hook=10"] + exe, check=True)
+    doc = report_json(lt, known)
+    rows = rows_by_name(doc)
+    a, b, c = rows["main"], rows["control_step"], rows["spin"]
+    check(a["calls"] == 100 and b["calls"] == 200 and c["calls"] == 100, "call counts %r" %
+          [a["calls"], b["calls"], c["calls"]])
+    # A: 1000 + 2 (300 + i) + 5000 - 3 callees x 10 ns hook cost
+    check(a["min_ns"] == 6570 and a["max_ns"] == 6768, "main min/max %d/%d" % (a["min_ns"], a["max_ns"]))
+    check(a["total_ns"] == sum(6570 + 2 * i for i in range(100)), "main total %d" % a["total_ns"])
+    check(a["self_ns"] == 970 * 100 and a["self_max_ns"] == 970, "main self %d" % a["self_ns"])
+    check(a["hook_ns"] == 30 * 100, "main hook %d" % a["hook_ns"])
+    check(b["min_ns"] == 300 and b["max_ns"] == 399 and b["total_ns"] == 2 * sum(range(300, 400)),
+          "control_step %r" % b)
+    check(c["min_ns"] == 5000 and c["max_ns"] == 5000, "spin %r" % c)
+    check(doc["meta"]["lost_events"] == 0 and doc["meta"]["records"] == 800, "meta %r" % doc["meta"])
+    check(doc["meta"]["hook_cost_ns"] == 10, "hook cost in meta")
+    # sorted by max by default; --sort calls, --top, name filters
+    check([r["function"] for r in doc["tables"]["functions"]] == ["main", "spin", "control_step"],
+          "default sort by max")
+    d2 = report_json(lt, known, "--sort", "calls", "--top", "1")
+    check([r["function"] for r in d2["tables"]["functions"]] == ["control_step"], "--sort calls --top 1")
+    d3 = report_json(lt, known, "--filter", "s*")
+    check([r["function"] for r in d3["tables"]["functions"]] == ["spin"], "--filter glob")
+    d4 = report_json(lt, known, "--thread", "100")
+    check(len(d4["tables"]["functions"]) == 3, "--thread by tid")
+    run([lt, "report", known, "--thread", "5"], 2)
+    # worst-case call path
+    wc = rows_by_name(doc, "worst_cases")
+    check(wc["control_step"]["path"] == "main > control_step", "worst path %r" % wc["control_step"]["path"])
+    # the source line of each function is what addr2line says for its address
+    for name in ("main", "control_step", "spin"):
+        a2l = subprocess.run(["addr2line", "-e", prog, "%#x" % funcs[name]], capture_output=True, text=True).stdout.strip()
+        check(rows[name]["source"] == a2l, "%s source %r vs addr2line %r" % (name, rows[name]["source"], a2l))
+    # text: the unit that reads best, the lost count and the hook-cost sentence
+    txt = run([lt, "report", known], 0).stdout
+    check(re.search(r"^  main +100 +6\.57 µs .* 6\.77 µs", txt, re.M) is not None, "text row of main:\n" + txt)
+    check("lost events:      0" in txt, "lost events shown")
+    check("10 ns per traced callee, subtracted" in txt, "hook cost sentence")
+
+    # 1b. golden text and Markdown (STYLE 23): synthetic durations are exact,
+    #     so only the paths are normalised
+    def normalise(text):
+        return (text.replace(os.path.abspath(prog), "PROG").replace(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))), "TESTS").replace(known, "TRACE"))
+    for fmt, golden in (("text", "report_known.txt"), ("md", "report_known.md")):
+        got = normalise(run([lt, "report", "--format", fmt, known, "--budgets", os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "data", "report_budgets.yaml")], 1).stdout)
+        gpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", golden)
+        if os.environ.get("LATCH_UPDATE_GOLDEN"):
+            open(gpath, "w").write(got)
+        want = open(gpath).read() if os.path.exists(gpath) else ""
+        check(got == want, "%s differs from %s:\n%s" % (fmt, gpath, got))
+
+    # 2. every format, parsed back by a real parser
+    for fmt in ("json", "csv", "md", "junit", "text"):
+        out = T("known." + fmt)
+        run([lt, "report", "--format", fmt, "-o", out, known], 0)
+        check(os.path.getsize(out) > 0, "%s written" % fmt)
+    run([sys.executable, "-m", "json.tool", T("known.json")], 0)
+    with open(T("known.csv"), newline="") as f:
+        crow = list(csv.DictReader(f))
+    check(len(crow) == 3 and crow[0]["function"] == "main" and crow[0]["max_ns"] == "6768", "csv %r" % crow[:1])
+    md = open(T("known.md")).read()
+    check("| function | calls | min |" in md and "| main | 100 | 6.57 µs |" in md, "markdown table")
+
+    # 2b. export: folded stacks (self ns) and Chrome trace events
+    fold = run([lt, "export", known, "--format", "folded"], 0).stdout
+    check(sorted(fold.splitlines()) == ["main 97000", "main;control_step 69900", "main;spin 500000"],
+          "folded stacks:\n" + fold)
+    chrome = T("known.chrome.json")
+    run([lt, "export", known, "--format", "chrome", "-o", chrome], 0)
+    ev = json.load(open(chrome))["traceEvents"]
+    check(len(ev) == 400 and sum(1 for x in ev if x["name"] == "control_step") == 200, "chrome events")
+    check(max(x["dur"] for x in ev if x["name"] == "main") == 6.768, "chrome dur of main's worst call")
+
+    # 3. budgets: exit 0, 1, 2
+    def budgets(name, text):
+        path = T(name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+    ok = budgets("ok.yaml", "budgets:\n  lost_events_max: 0\n  functions:\n    main: { max_us: 7, p99_us: 7 }\n"
+                            "    'c*': { max_us: 1, stack_bytes: 4K }\n")
+    p = run([lt, "report", known, "--budgets", ok], 0)
+    check("budgets: 5 pass, 0 fail, 0 error" in p.stdout, "all pass:\n" + p.stdout)
+    bad = budgets("bad.yaml", "budgets:\n  functions:\n    main: { max_us: 7 }\n    control_step: { p99_us: 0.3 }\n")
+    p = run([lt, "report", known, "--budgets", bad], 1)
+    src = rows["control_step"]["source"]
+    check("%s:1: warning: 'control_step' took 398 ns at p99, budget is 300 ns [budget]" % src in p.stdout,
+          "diagnostic of a broken budget:\n" + p.stdout)
+    junit = T("bad.junit.xml")
+    run([lt, "report", known, "--budgets", bad, "--format", "junit", "-o", junit], 1)
+    run(["xmllint", "--noout", junit], 0)
+    x = open(junit).read()
+    check(x.count("<testcase ") == 2 and x.count("<failure ") == 1 and 'tests="2" failures="1"' in x, "junit:\n" + x)
+    j = report_json(lt, known, "--budgets", bad, code=1)
+    check(j["budgets"]["fail"] == 1 and j["budgets"]["results"][1]["actual"] > 0.3, "json budgets")
+    for name, text, msg in (
+            ("nosuch.yaml", "budgets:\n  functions:\n    nosuch_fn: { max_us: 1 }\n",
+             "no function named 'nosuch_fn' in the program"),
+            ("noglob.yaml", "budgets:\n  functions:\n    'zz_*': { max_us: 1 }\n", "no function matches 'zz_*'"),
+            ("uncalled.yaml", "budgets:\n  functions:\n    _start: { max_us: 1 }\n",
+             "'_start' is in the program but was never called"),
+            ("typo.yaml", "budgets:\n  functions:\n    main: { max_ms: 1 }\n", "unknown function budget 'max_ms'")):
+        p = run([lt, "report", known, "--budgets", budgets(name, text)], 2)
+        check(msg in p.stdout + p.stderr, "%s: %r not in output:\n%s%s" % (name, msg, p.stdout, p.stderr))
+    lost = T("lost.trace")
+    subprocess.run([sys.executable, tracegen.__file__, lost, "known", "lost=7"] + exe, check=True)
+    p = run([lt, "report", lost, "--budgets", ok], 2)
+    check("the trace lost 7 events, at most 0 allowed" in p.stdout and "lost events:      7" in p.stdout,
+          "lost events gate:\n" + p.stdout)
+
+    # 3b. two threads: merged by default, one with --thread (tid or slot)
+    thr = T("threads.trace")
+    subprocess.run([sys.executable, tracegen.__file__, thr, "threads"] + exe, check=True)
+    tr = rows_by_name(report_json(lt, thr))
+    check(tr["main"]["calls"] == 50 and tr["control_step"]["max_ns"] == 200 and tr["spin"]["calls"] == 30 and
+          tr["main"]["max_ns"] == 1200, "two threads merged %r" % {k: v["calls"] for k, v in tr.items()})
+    t2 = report_json(lt, thr, "--thread", "200")
+    check([r["function"] for r in t2["tables"]["functions"]] == ["spin"], "--thread 200")
+    t1 = report_json(lt, thr, "--thread", "0")
+    check(sorted(r["function"] for r in t1["tables"]["functions"]) == ["control_step", "main"], "--thread 0 (slot)")
+    wct = rows_by_name(report_json(lt, thr), "worst_cases")
+    check(wct["spin"]["thread"] == 200 and wct["main"]["thread"] == 100, "worst case threads")
+
+    # 4. percentiles against a brute-force sort of the same durations
+    rnd = T("random.trace")
+    subprocess.run([sys.executable, tracegen.__file__, rnd, "random", "n=20000", "seed=3"] + exe, check=True)
+    vals = sorted(int(v) for v in open(rnd + ".values"))
+    r = rows_by_name(report_json(lt, rnd))["main"]
+    check(r["min_ns"] == vals[0] and r["max_ns"] == vals[-1], "random min/max exact")
+    for key, q in (("p50_ns", 0.5), ("p90_ns", 0.9), ("p99_ns", 0.99), ("p999_ns", 0.999)):
+        rank = max(1, -(-int(q * len(vals) * 1000) // 1000))
+        exact = vals[rank - 1]
+        err = abs(r[key] - exact) / exact
+        check(err <= 0.01, "%s: %d vs sort %d (%.2f%%)" % (key, r[key], exact, err * 100))
+
+    # 4b. summary mode: the runtime's tables, same percentile promise
+    summ = T("summary.trace")
+    subprocess.run([sys.executable, tracegen.__file__, summ, "summary"] + exe, check=True)
+    sdoc = report_json(lt, summ)
+    svals = sorted(int(v) for v in open(summ + ".values"))
+    sr = rows_by_name(sdoc)
+    check(sdoc["meta"]["mode"] == "summary" and sr["main"]["calls"] == len(svals), "summary calls")
+    check(sr["main"]["min_ns"] == svals[0] and sr["main"]["max_ns"] == svals[-1], "summary min/max exact")
+    check(sr["main"]["total_ns"] == sum(svals) and sr["main"]["self_ns"] is None, "summary total, no self")
+    check(sr["control_step"]["p50_ns"] == 777 and sr["control_step"]["stack_bytes"] == 128, "summary one-value")
+    for key, q in (("p50_ns", 0.5), ("p99_ns", 0.99), ("p999_ns", 0.999)):
+        rank = max(1, -(-int(q * len(svals) * 1000) // 1000))
+        err = abs(sr["main"][key] - svals[rank - 1]) / svals[rank - 1]
+        check(err <= 0.01, "summary %s: %d vs sort %d" % (key, sr["main"][key], svals[rank - 1]))
+
+    # 5. pre-emption: control_step's worst case lies in a chunk with an
+    #    involuntary context switch, main's does not
+    pre = T("preempt.trace")
+    subprocess.run([sys.executable, tracegen.__file__, pre, "preempt"] + exe, check=True)
+    pr = rows_by_name(report_json(lt, pre))
+    check(pr["control_step"]["max_preempted"] is True and pr["main"]["max_preempted"] is False,
+          "pre-emption flags %r %r" % (pr["control_step"]["max_preempted"], pr["main"]["max_preempted"]))
+    txt = run([lt, "report", pre], 0).stdout
+    check(re.search(r"control_step .*600 ns  \*", txt) is not None and "pre-empted" in txt, "* mark:\n" + txt)
+
+    # 6. hist: drawing, and period / jitter / deadline misses
+    per = T("periodic.trace")
+    subprocess.run([sys.executable, tracegen.__file__, per, "periodic", "n=1000"] + exe, check=True)
+    p = run([lt, "hist", per, "-f", "main"], 0)
+    check("main: 1000 calls" in p.stdout and "█" in p.stdout, "hist drawing:\n" + p.stdout)
+    late = sum(1 for i in range(999) if i % 100 == 99 or i % 250 == 249)
+    over = sum(1 for i in range(1000) if i % 250 == 249)
+    p = run([lt, "hist", per, "--period", "main", "--expect", "1ms", "--format", "json"], 1)
+    hj = json.loads(p.stdout)
+    validate(hj, "hist --period --format json")
+    check(hj["meta"]["late_activations"] == late and hj["meta"]["overruns"] == over and
+          hj["meta"]["deadline_misses"] == late + over, "deadline misses %r" % hj["meta"])
+    check(hj["meta"]["period_min_ns"] == 1_000_000 and hj["meta"]["period_max_ns"] == 1_500_000, "period range")
+    buckets = [bk for bk in hj["tables"]["buckets"] if bk["function"] == "period:main"]
+    check(sum(bk["count"] for bk in buckets) == 999, "period buckets sum")
+    p = run([lt, "hist", per, "--period", "main", "--expect", "2ms"], 0)
+    check("deadline misses:" in p.stdout, "text period summary")
+
+    # 7. damaged files: a clear error naming the offset, the readable part
+    #    still reported, exit 2
+    data = open(known, "rb").read()
+    trunc = T("truncated.trace")
+    with open(trunc, "wb") as f:
+        f.write(data[:len(data) - 4096 - 100])
+    p = run([lt, "report", trunc], 2)
+    check(re.search(r"truncated\.trace: offset \d+ \(0x[0-9a-f]+\): file ends after \d+ of \d+ chunks", p.stderr)
+          is not None, "truncation message:\n" + p.stderr)
+    check("functions" in p.stdout and "readable part" in p.stdout, "partial report:\n" + p.stdout)
+    corrupt = T("corrupt.trace")
+    b2 = bytearray(data)
+    chunk_off = int.from_bytes(data[200:208], "little")
+    b2[chunk_off + 24:chunk_off + 28] = (100000).to_bytes(4, "little")  # count > cap
+    open(corrupt, "wb").write(bytes(b2))
+    p = run([lt, "report", corrupt], 2)
+    check("offset %d" % (chunk_off + 24) in p.stderr and "over its capacity" in p.stderr, "corrupt:\n" + p.stderr)
+    junk = T("junk.trace")
+    open(junk, "wb").write(b"\x7fELF" + bytes(5000))
+    p = run([lt, "report", junk], 2)
+    check("not a latch trace" in p.stderr, "foreign file:\n" + p.stderr)
+    p = run([lt, "report", T("missing.trace")], 2)
+    check("No such file or directory" in p.stderr, "missing file")
+
+    if FAILS:
+        print("%d check(s) failed" % len(FAILS))
+        return 1
+    print("all report/hist checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""tests/tracer/tracegen.py - writes synthetic latch traces for the tests.
+
+A test-only writer that follows docs/trace-format.md field by field (the
+runtime's own writer cannot produce exact, known durations). The clock is
+MONOTONIC_RAW unless told otherwise, so ticks are nanoseconds and every
+duration in a test is exact.
+
+Use as a module (Trace, enter, exit) or from the command line:
+  tracegen.py OUT SCENARIO [options]     (scenarios: see SCENARIOS below)
+"""
+import os
+import random
+import struct
+import sys
+
+ENTER, EXIT, MARK = 0, 1, 2
+CHUNK_HDR, REC = 64, 16
+
+
+class Trace:
+    def __init__(self, exe_path="", build_id=b"", hook_cost=0, clock=3, ns_mult=1 << 32,
+                 tick_hz=1_000_000_000, chunk_size=4096, modules=None, lost_total=0, finished=True):
+        self.exe_path = exe_path
+        self.build_id = build_id
+        self.hook_cost = hook_cost
+        self.clock = clock
+        self.ns_mult = ns_mult
+        self.tick_hz = tick_hz
+        self.chunk_size = chunk_size
+        # (bias, start, end, build_id, flags, path)
+        self.modules = modules if modules is not None else [(0, 0x1000, 0x100000, build_id, 1, exe_path)]
+        self.lost_total = lost_total
+        self.finished = finished
+        self.threads = []  # (tid, records, niv_per_chunk)
+        self.summary = None  # summary mode: [(addr, [durations in ticks], max_stack)]
+
+    def thread(self, tid, records, nivcsw=None):
+        """records: list of (ticks, kind, addr, stack_bytes). nivcsw: optional
+        function chunk_index -> involuntary switches during that chunk."""
+        self.threads.append((tid, records, nivcsw))
+
+    def to_bytes(self):
+        if self.summary is not None:
+            return self._summary_bytes()
+        cap = (self.chunk_size - CHUNK_HDR) // REC
+        chunks = []  # (thread index, tid, records slice, seq, prev_seq, niv)
+        seq = 0
+        for ti, (tid, recs, niv) in enumerate(self.threads):
+            prev = 0
+            for k in range(0, max(len(recs), 1), cap):
+                part = recs[k:k + cap]
+                if not part:
+                    break
+                seq += 1
+                chunks.append((ti, tid, part, seq, prev, niv(k // cap) if niv else 0))
+                prev = seq
+        module_off, module_cap = 4096, 8
+        thread_off, thread_cap = module_off + module_cap * 512, 64
+        chunk_off = thread_off + thread_cap * 64
+        size = chunk_off + len(chunks) * self.chunk_size
+        b = bytearray(size)
+        all_ticks = [r[0] for _, recs, _ in self.threads for r in recs] or [0]
+        start, stop = min(all_ticks), max(all_ticks)
+        h = {
+            0: b"LATCHTR\0", 8: ("<I", 1), 12: ("<I", 0x01020304), 16: ("<I", 4096),
+            20: ("<I", 1 if self.finished else 0), 24: ("<I", self.clock), 28: ("<I", 1),
+            32: ("<Q", self.tick_hz), 40: ("<Q", self.ns_mult), 48: ("<Q", 0), 56: ("<Q", 0),
+            64: ("<Q", self.hook_cost), 72: ("<Q", 0), 80: ("<I", 4242), 84: ("<I", 1),
+            88: ("<Q", start), 96: ("<Q", stop if self.finished else 0),
+            104: ("<I", self.chunk_size), 108: ("<I", len(chunks)), 112: ("<Q", len(chunks)),
+            120: ("<Q", self.lost_total), 128: ("<Q", module_off), 136: ("<I", module_cap),
+            140: ("<I", len(self.modules)), 144: ("<I", 2), 148: ("<I", 512),
+            152: ("<Q", thread_off), 160: ("<I", thread_cap), 164: ("<I", len(self.threads)),
+            168: ("<I", 64), 172: ("<I", 0), 176: ("<Q", 0), 184: ("<I", 0), 188: ("<I", 0),
+            192: ("<I", 0), 196: ("<I", 7), 200: ("<Q", chunk_off), 208: ("<Q", size),
+            216: ("<Q", 0), 224: ("<I", len(self.build_id)), 260: ("<I", 0), 264: ("<Q", 0),
+        }
+        for off, v in h.items():
+            if isinstance(v, bytes):
+                b[off:off + len(v)] = v
+            else:
+                struct.pack_into(v[0], b, off, v[1])
+        b[228:228 + len(self.build_id)] = self.build_id
+        p = self.exe_path.encode()[:1023]
+        b[512:512 + len(p)] = p
+        for i, (bias, mstart, mend, bid, flags, path) in enumerate(self.modules):
+            e = module_off + i * 512
+            struct.pack_into("<QQQI", b, e, bias, mstart, mend, len(bid))
+            b[e + 28:e + 28 + len(bid)] = bid
+            struct.pack_into("<I", b, e + 60, flags)
+            pp = path.encode()[:447]
+            b[e + 64:e + 64 + len(pp)] = pp
+        for i, (tid, recs, _) in enumerate(self.threads):
+            e = thread_off + i * 64
+            maxstack = max([r[3] for r in recs] or [0])
+            nch = sum(1 for c in chunks if c[0] == i)
+            struct.pack_into("<IIQQQQII", b, e, tid, 1 if i == 0 else 0, 0, 1 << 40, 0, len(recs), nch, maxstack)
+        for ci, (ti, tid, part, sq, prev, niv) in enumerate(chunks):
+            c = chunk_off + ci * self.chunk_size
+            struct.pack_into("<IIQIIIIIIIIQ", b, c, 0x314b4843, 2, sq, tid, ti, len(part), cap,
+                             0, 0, 0, niv, prev)
+            for k, (ticks, kind, addr, stack) in enumerate(part):
+                word = (addr & ((1 << 48) - 1)) | (kind << 48) | (min(stack // 16, 0x3fff) << 50)
+                struct.pack_into("<QQ", b, c + CHUNK_HDR + k * REC, ticks, word)
+        self.chunk_off = chunk_off
+        return bytes(b)
+
+    def _summary_bytes(self):
+        """Mode 3: no chunks, a summary table of rtm_hist.h histograms."""
+        nb, esize = 3840, 64 + 8 * 3840
+        cap = max(len(self.summary), 1)
+        summary_off = 4096 + 8 * 512 + 64 * 64
+        size = summary_off + cap * esize
+        b = bytearray(size)
+        struct.pack_into("<8sIIIIII", b, 0, b"LATCHTR\0", 1, 0x01020304, 4096, 1, self.clock, 3)
+        struct.pack_into("<QQQQQQII", b, 32, self.tick_hz, self.ns_mult, 0, 0, self.hook_cost, 0, 4242, 1)
+        struct.pack_into("<QQIIQQ", b, 88, 0, 10**9, 0, 0, 0, self.lost_total)
+        struct.pack_into("<QIIII", b, 128, 4096, 8, len(self.modules), 2, 512)
+        struct.pack_into("<QIII", b, 152, 4096 + 8 * 512, 64, 0, 64)
+        struct.pack_into("<QIIIIQQQ", b, 176, summary_off, cap, esize, nb, 7, 0, size, 0)
+        struct.pack_into("<I", b, 224, len(self.build_id))
+        b[228:228 + len(self.build_id)] = self.build_id
+        for i, (bias, mstart, mend, bid, flags, path) in enumerate(self.modules):
+            e = 4096 + i * 512
+            struct.pack_into("<QQQI", b, e, bias, mstart, mend, len(bid))
+            b[e + 28:e + 28 + len(bid)] = bid
+            struct.pack_into("<I", b, e + 60, flags)
+            pp = path.encode()[:447]
+            b[e + 64:e + 64 + len(pp)] = pp
+        for i, (addr, vals, max_stack) in enumerate(self.summary):
+            e = summary_off + i * esize
+            struct.pack_into("<QQQQQQ", b, e, addr, len(vals), min(vals), max(vals), sum(vals), max_stack)
+            counts = [0] * nb
+            for v in vals:
+                counts[min(hist_bucket(v), nb - 1)] += 1
+            struct.pack_into("<%dQ" % nb, b, e + 64, *counts)
+        return bytes(b)
+
+    def write(self, path):
+        data = self.to_bytes()
+        with open(path, "wb") as f:
+            f.write(data)
+        return data
+
+
+def hist_bucket(v):
+    """The bucket of v in runtime/src/rtm_hist.h's scheme (written out again
+    here from docs/trace-format.md, independently of the C code)."""
+    if v < 256:
+        return v
+    e = v.bit_length() - 1
+    return (e - 6) * 128 + ((v >> (e - 7)) - 128)
+
+
+class Calls:
+    """Builds one thread's records from nested calls with exact durations."""
+
+    def __init__(self, t0=1000):
+        self.t = t0
+        self.recs = []
+
+    def call(self, addr, self_ns, children=(), stack=256):
+        """A call of addr that spends self_ns itself (before its children)
+        plus whatever the children take. children: list of (addr, self_ns, children)."""
+        self.recs.append((self.t, ENTER, addr, stack))
+        self.t += self_ns
+        for ch in children:
+            self.call(ch[0], ch[1], ch[2] if len(ch) > 2 else (), stack + 64)
+        self.recs.append((self.t, EXIT, addr, stack))
+        return self
+
+    def idle(self, ns):
+        self.t += ns
+        return self
+
+
+# Function addresses of the synthetic scenarios (no ELF behind them: the
+# report shows them as hex unless a module path is given).
+F_A, F_B, F_C = 0x2000, 0x3000, 0x4000
+
+
+def _addrs(args):
+    return (int(args.get("fa", hex(F_A)), 0), int(args.get("fb", hex(F_B)), 0),
+            int(args.get("fc", hex(F_C)), 0))
+
+
+def scenario_known(path, args):
+    """A calls B twice and C once, 100 times. Exact durations:
+    A self 1000 ns, B self 300+i ns (i = 0..99), C self 5000 ns.
+    fa=, fb=, fc= choose the addresses (e.g. real functions of exe=)."""
+    fa, fb, fc = _addrs(args)
+    c = Calls()
+    for i in range(100):
+        c.call(fa, 1000, [(fb, 300 + i), (fb, 300 + i), (fc, 5000)])
+        c.idle(10_000)
+    t = Trace(hook_cost=int(args.get("hook", 0)), lost_total=int(args.get("lost", 0)), **_exe(args))
+    t.thread(100, c.recs)
+    t.write(path)
+
+
+def scenario_random(path, args):
+    """One function with random durations (seeded), for percentile checks;
+    the durations are also written, one per line, to PATH.values."""
+    rng = random.Random(int(args.get("seed", 1)))
+    n = int(args.get("n", 20000))
+    fa = _addrs(args)[0]
+    c = Calls()
+    vals = []
+    for _ in range(n):
+        d = int(rng.lognormvariate(9, 1.2)) + 1
+        vals.append(d)
+        c.call(fa, d)
+        c.idle(100)
+    t = Trace(**_exe(args))
+    t.thread(7, c.recs)
+    t.write(path)
+    with open(path + ".values", "w") as f:
+        f.write("\n".join(map(str, vals)) + "\n")
+
+
+def scenario_periodic(path, args):
+    """F_A entered every 1 ms + (i % 7) us; call i takes 200 ns, except when
+    i % 250 == 249 (an overrun of 1.2 ms); the period after call i is 1.5 ms
+    when i % 100 == 99 or after an overrun."""
+    fa = _addrs(args)[0]
+    c = Calls(t0=0)
+    n = int(args.get("n", 1000))
+    t0 = 0
+    for i in range(n):
+        c.t = t0
+        c.call(fa, 1_200_000 if i % 250 == 249 else 200)
+        t0 += 1_500_000 if (i % 100 == 99 or i % 250 == 249) else 1_000_000 + (i % 7) * 1000
+    t = Trace(**_exe(args))
+    t.thread(9, c.recs)
+    t.write(path)
+
+
+def scenario_preempt(path, args):
+    """Two functions in different chunks: the chunk of F_B's worst case saw an
+    involuntary context switch, F_A's did not."""
+    fa, fb, _ = _addrs(args)
+    c = Calls()
+    for i in range(200):  # 400 records: chunk 0 (252 records) and chunk 1
+        c.call(fa if i < 100 else fb, 500 + (100 if i in (50, 150) else 0))
+    t = Trace(**_exe(args))
+    t.thread(11, c.recs, nivcsw=lambda k: 3 if k == 1 else 0)
+    t.write(path)
+
+
+def scenario_summary(path, args):
+    """Summary mode: the runtime's per-function tables. F_A gets random
+    durations (written to PATH.values like 'random'), F_B one value."""
+    fa, fb, _ = _addrs(args)
+    rng = random.Random(int(args.get("seed", 5)))
+    vals = [int(rng.lognormvariate(10, 1.0)) + 1 for _ in range(int(args.get("n", 5000)))]
+    t = Trace(**_exe(args))
+    t.summary = [(fa, vals, 512), (fb, [777] * 10, 128)]
+    t.write(path)
+    with open(path + ".values", "w") as f:
+        f.write("\n".join(map(str, vals)) + "\n")
+
+
+def scenario_threads(path, args):
+    """Two threads: tid 100 runs A -> B (1000 + 200 ns) 50 times, tid 200
+    runs C (3000 ns) 30 times, interleaved in time."""
+    fa, fb, fc = _addrs(args)
+    t1, t2 = Calls(t0=0), Calls(t0=500)
+    for _ in range(50):
+        t1.call(fa, 1000, [(fb, 200)]).idle(1000)
+    for _ in range(30):
+        t2.call(fc, 3000).idle(700)
+    t = Trace(**_exe(args))
+    t.thread(100, t1.recs)
+    t.thread(200, t2.recs)
+    t.write(path)
+
+
+def _exe(args):
+    if "exe" not in args:
+        return {}
+    exe = args["exe"]
+    bid = bytes.fromhex(args.get("build_id", ""))
+    mods = [(int(args.get("bias", "0"), 0), int(args.get("start", "0x1000"), 0),
+             int(args.get("end", "0x100000"), 0), bid, 1, exe)]
+    return {"exe_path": exe, "build_id": bid, "modules": mods}
+
+
+SCENARIOS = {"known": scenario_known, "random": scenario_random, "periodic": scenario_periodic,
+             "preempt": scenario_preempt, "summary": scenario_summary,
+             "threads": scenario_threads}
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[2] not in SCENARIOS:
+        print("usage: tracegen.py OUT {%s} [key=value...]" % ",".join(SCENARIOS), file=sys.stderr)
+        return 2
+    args = dict(a.split("=", 1) for a in sys.argv[3:])
+    SCENARIOS[sys.argv[2]](sys.argv[1], args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

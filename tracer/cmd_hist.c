@@ -1,0 +1,472 @@
+/*
+ * tracer/cmd_hist.c - `latch-trace hist FILE`: per-function latency
+ * histograms drawn in the terminal, and with --period the period and jitter
+ * of a periodic task with its deadline misses.
+ *
+ * The histograms are the report's (log-linear, < 1 % bucket error); rows of
+ * the drawing group consecutive buckets. Machine formats get the exact
+ * non-empty buckets (table "buckets") instead of the drawing.
+ *
+ * --period FUNC: a second pass over the records takes the time between
+ * consecutive entries of FUNC on each thread. With --expect T, an interval
+ * longer than T * (1 + tolerance) is a late activation and a call longer
+ * than T an overrun; both are deadline misses.
+ */
+#define _GNU_SOURCE
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "cmd.h"
+#include "out.h"
+#include "trace.h"
+#include "units.h"
+
+#define MAX_FILTERS 32
+
+struct hist_opts {
+	const char *trace;
+	const char *exe;
+	const char *filters[MAX_FILTERS];
+	size_t nfilters;
+	size_t top;       /* functions drawn without -f (default 10) */
+	size_t rows;      /* rows per drawing */
+	unsigned width;   /* bar width */
+	long thread;
+	const char *period; /* --period FUNC */
+	double expect_ns;   /* --expect, 0: none */
+	double tolerance;   /* fraction of expect */
+	struct trc_out_opts out;
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: latch-trace hist [options] TRACE\n\n"
+		   "Latency histograms per function (log-linear buckets, < 1 %% error).\n\n"
+		   "options:\n"
+		   "  -f, --function GLOB  the functions to draw (repeatable); default: the\n"
+		   "                       --top N functions with the largest max\n"
+		   "  --top N              functions drawn without -f (default 10)\n"
+		   "  --rows N             rows per histogram (default 24)\n"
+		   "  --width N            bar width in cells (default 40)\n"
+		   "  --period FUNC        period and jitter between entries of FUNC\n"
+		   "  --expect TIME        expected period (1ms, 250us, ...): counts deadline\n"
+		   "                       misses (late activations and overruns)\n"
+		   "  --tolerance PCT      lateness allowed before a miss (default 10)\n"
+		   "  --thread N           only the thread with tid or slot index N\n"
+		   "  --exe PATH           the traced executable, when it moved\n" TRC_OUT_HELP
+		   "\nexit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
+		   "error or unreadable trace.\n");
+}
+
+static int parse_args(struct hist_opts *o, int argc, char **argv)
+{
+	struct lc_err err = { 0 };
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		rc = trc_out_take_arg(&o->out, argc, argv, &i, &err);
+		if (rc < 0) {
+			trc_fail("%s", err.msg);
+			return -1;
+		}
+		if (rc > 0)
+			continue;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(stdout);
+			return 1;
+		}
+		if (a[0] == '-' && a[1] != '\0' && v == NULL) {
+			trc_fail("option '%s' needs a value (see latch-trace hist --help)", a);
+			return -1;
+		}
+		if (strcmp(a, "-f") == 0 || strcmp(a, "--function") == 0) {
+			if (o->nfilters == MAX_FILTERS) {
+				trc_fail("at most %d functions", MAX_FILTERS);
+				return -1;
+			}
+			o->filters[o->nfilters++] = argv[++i];
+		} else if (strcmp(a, "--exe") == 0) {
+			o->exe = argv[++i];
+		} else if (strcmp(a, "--period") == 0) {
+			o->period = argv[++i];
+		} else if (strcmp(a, "--expect") == 0) {
+			if (trc_units_parse_ns(v, &o->expect_ns) < 0) {
+				trc_fail("--expect takes a duration such as 1ms or 250us, not '%s'", v);
+				return -1;
+			}
+			i++;
+		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--rows") == 0 || strcmp(a, "--width") == 0 ||
+			   strcmp(a, "--thread") == 0 || strcmp(a, "--tolerance") == 0) {
+			char *end = NULL;
+			double n = strtod(v, &end);
+
+			if (end == v || *end != '\0' || n < 0 || n > 1e9) {
+				trc_fail("%s takes a non-negative number, not '%s'", a, v);
+				return -1;
+			}
+			if (strcmp(a, "--top") == 0)
+				o->top = (size_t)n;
+			else if (strcmp(a, "--rows") == 0)
+				o->rows = n >= 1 ? (size_t)n : 1;
+			else if (strcmp(a, "--width") == 0)
+				o->width = n >= 1 && n <= 400 ? (unsigned)n : 40;
+			else if (strcmp(a, "--thread") == 0)
+				o->thread = (long)n;
+			else
+				o->tolerance = n / 100.0;
+			i++;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			trc_fail("unknown option '%s' (see latch-trace hist --help)", a);
+			return -1;
+		} else if (o->trace == NULL) {
+			o->trace = a;
+		} else if (o->nfilters < MAX_FILTERS) {
+			o->filters[o->nfilters++] = a;
+		}
+	}
+	if (o->trace == NULL) {
+		trc_fail("hist needs a trace file (see latch-trace hist --help)");
+		return -1;
+	}
+	if (o->expect_ns > 0 && o->period == NULL) {
+		trc_fail("--expect needs --period FUNC");
+		return -1;
+	}
+	return 0;
+}
+
+static int by_max_desc(const void *pa, const void *pb)
+{
+	const struct trc_fn *const *a = pa, *const *b = pb;
+
+	if ((*a)->st->hist.max != (*b)->st->hist.max)
+		return (*a)->st->hist.max < (*b)->st->hist.max ? 1 : -1;
+	return strcmp((*a)->label, (*b)->label);
+}
+
+/*
+ * Rows for a drawing. With a window (win_hi > 0), buckets wholly outside
+ * [win_lo, win_hi] are lumped into one row below and one above it, so a
+ * period histogram shows the jitter around the expected period in detail
+ * even when a few intervals are off by orders of magnitude.
+ */
+static int make_rows(struct trc_hist_row **out, size_t *n, const struct trc_hist *h, size_t max_rows,
+		     uint64_t win_lo, uint64_t win_hi)
+{
+	struct trc_hist in, *use = (struct trc_hist *)h;
+	struct trc_hist_row below = { 0, 0, 0 }, above = { 0, 0, 0 }, *rows = NULL, *all;
+	size_t nrows = 0, k = 0;
+	uint32_t b;
+	int rc = 0;
+
+	trc_hist_init(&in);
+	if (win_hi > 0) {
+		below.lo = h->min;
+		above.hi = h->max;
+		for (b = 0; b < h->nb && rc == 0; b++) {
+			if (h->counts[b] == 0)
+				continue;
+			if (trc_hist_upper(b) < win_lo) {
+				below.count += h->counts[b];
+				below.hi = trc_hist_upper(b) < h->max ? trc_hist_upper(b) : h->max;
+			} else if (trc_hist_lower(b) > win_hi) {
+				if (above.count == 0)
+					above.lo = trc_hist_lower(b) > h->min ? trc_hist_lower(b) : h->min;
+				above.count += h->counts[b];
+			} else {
+				rc = trc_hist_add_n(&in, trc_hist_lower(b) < h->min ? h->min : trc_hist_lower(b),
+						    h->counts[b]);
+				if (rc == 0 && trc_hist_upper(b) > in.max)
+					in.max = trc_hist_upper(b) < h->max ? trc_hist_upper(b) : h->max;
+			}
+		}
+		use = &in;
+	}
+	if (rc == 0)
+		rc = trc_hist_rows(&rows, &nrows, use, max_rows);
+	all = rc == 0 ? calloc(nrows + 2u, sizeof(*all)) : NULL;
+	if (rc == 0 && all == NULL)
+		rc = LC_ENOMEM;
+	if (rc == 0) {
+		if (below.count > 0)
+			all[k++] = below;
+		if (nrows > 0)
+			memcpy(all + k, rows, nrows * sizeof(*rows));
+		k += nrows;
+		if (above.count > 0)
+			all[k++] = above;
+		*out = all;
+		*n = k;
+	}
+	free(rows);
+	trc_hist_fini(&in);
+	return rc;
+}
+
+/* Adds one drawing (text) and its buckets (machine formats). */
+static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, const char *title,
+		    const struct trc_hist *h, const struct hist_opts *o, uint64_t mark_above, int color,
+		    uint64_t win_lo, uint64_t win_hi)
+{
+	struct trc_hist_row *rows = NULL;
+	size_t nrows = 0;
+	char *text = NULL;
+	uint32_t b;
+	int rc;
+
+	rc = make_rows(&rows, &nrows, h, o->rows, win_lo, win_hi);
+	if (rc == 0)
+		rc = trc_hist_draw(&text, rows, nrows, o->width, 1, mark_above, color);
+	if (rc == 0)
+		rc = trc_doc_block(d, title, text);
+	for (b = 0; rc == 0 && b < h->nb; b++) {
+		char lo[TRC_UNITS_BUF];
+
+		if (h->counts[b] == 0)
+			continue;
+		if (trc_table_row(bt) < 0) {
+			rc = LC_ENOMEM;
+			break;
+		}
+		rc |= trc_table_str(bt, 0, name);
+		rc |= trc_table_u64(bt, 1, trc_hist_lower(b), trc_units_ns(lo, sizeof(lo), (double)trc_hist_lower(b)));
+		rc |= trc_table_u64(bt, 2, trc_hist_upper(b), NULL);
+		rc |= trc_table_u64(bt, 3, h->counts[b], NULL);
+	}
+	free(rows);
+	free(text);
+	return rc < 0 ? LC_ENOMEM : 0;
+}
+
+static char *summary_line(char *buf, size_t n, const char *name, const struct trc_hist *h)
+{
+	char p50[TRC_UNITS_BUF], p99[TRC_UNITS_BUF], mx[TRC_UNITS_BUF], mn[TRC_UNITS_BUF];
+
+	snprintf(buf, n, "%s: %" PRIu64 " calls, min %s, p50 %s, p99 %s, max %s", name, h->total,
+		 trc_units_ns(mn, sizeof(mn), (double)h->min),
+		 trc_units_ns(p50, sizeof(p50), (double)trc_hist_quantile(h, 0.5)),
+		 trc_units_ns(p99, sizeof(p99), (double)trc_hist_quantile(h, 0.99)),
+		 trc_units_ns(mx, sizeof(mx), (double)h->max));
+	return buf;
+}
+
+struct period_result {
+	struct trc_hist periods; /* ns between consecutive entries */
+	uint64_t late;           /* intervals > expect * (1 + tolerance) */
+	uint64_t overruns;       /* calls longer than expect */
+	double sum, sumsq;       /* of (period - expect), for mean and stddev */
+};
+
+/* Second pass: entries of addr, per thread. */
+static int measure_period(struct period_result *p, const struct trc_analysis *a, uint64_t addr,
+			  const struct trc_fn *f, const struct hist_opts *o)
+{
+	size_t i, n = lc_trace_thread_count(a->t);
+	double expect = o->expect_ns;
+
+	for (i = 0; i < n; i++) {
+		const struct lc_trace_thread *th = lc_trace_thread(a->t, i);
+		struct lc_trace_iter it;
+		struct lc_trace_rec r;
+		uint64_t prev = 0;
+		int have = 0;
+
+		if (o->thread >= 0 && (long)th->tid != o->thread && (long)th->index != o->thread)
+			continue;
+		lc_trace_iter_init(&it, a->t, i);
+		while (lc_trace_iter_next(&it, &r)) {
+			if (r.gap)
+				have = 0; /* an interval across lost events is not a period */
+			if (r.kind != LC_TRACE_ENTER || r.addr != addr)
+				continue;
+			if (have) {
+				uint64_t d = lc_trace_ticks_to_ns(a->t, r.ticks - prev);
+
+				if (trc_hist_add(&p->periods, d) < 0)
+					return LC_ENOMEM;
+				if (expect > 0) {
+					double j = (double)d - expect;
+
+					p->sum += j;
+					p->sumsq += j * j;
+					if ((double)d > expect * (1.0 + o->tolerance))
+						p->late++;
+				}
+			}
+			prev = r.ticks;
+			have = 1;
+		}
+	}
+	/* Overruns come from the function's own duration histogram. */
+	if (expect > 0) {
+		uint32_t b;
+
+		for (b = 0; b < f->st->hist.nb; b++)
+			if ((double)trc_hist_lower(b) > expect)
+				p->overruns += f->st->hist.counts[b];
+	}
+	return 0;
+}
+
+static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_analysis *a,
+		     const struct hist_opts *o, int color, int *missed)
+{
+	const struct trc_fn *f = trc_analysis_find(a, o->period);
+	struct period_result p;
+	char title[512], u1[TRC_UNITS_BUF], u2[TRC_UNITS_BUF], u3[TRC_UNITS_BUF];
+	int rc;
+
+	if (f == NULL) {
+		trc_fail("'%s' was never called in %s (or is not in the program)", o->period, a->path);
+		return LC_ENOTFOUND;
+	}
+	memset(&p, 0, sizeof(p));
+	trc_hist_init(&p.periods);
+	rc = measure_period(&p, a, f->st->addr, f, o);
+	if (rc < 0)
+		goto out;
+	if (p.periods.total == 0) {
+		trc_fail("'%s' was entered fewer than twice: no period to measure", o->period);
+		rc = LC_ENOTFOUND;
+		goto out;
+	}
+	rc |= trc_doc_meta_str(d, "period_function", "period of", f->label);
+	rc |= trc_doc_meta_u64(d, "period_count", "intervals", p.periods.total, NULL);
+	rc |= trc_doc_meta_u64(d, "period_min_ns", "period min", p.periods.min,
+			       trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
+	rc |= trc_doc_meta_u64(d, "period_max_ns", "period max", p.periods.max,
+			       trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
+	if (o->expect_ns > 0) {
+		double n = (double)p.periods.total, mean = p.sum / n;
+		double sd = sqrt(p.sumsq / n - mean * mean > 0 ? p.sumsq / n - mean * mean : 0);
+		uint64_t jmax = p.periods.max - (uint64_t)fmin(o->expect_ns, (double)p.periods.max);
+		uint64_t jmin = (uint64_t)o->expect_ns - (uint64_t)fmin(o->expect_ns, (double)p.periods.min);
+
+		rc |= trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
+				       trc_units_ns(u1, sizeof(u1), o->expect_ns));
+		{
+			char u4[TRC_UNITS_BUF];
+
+			snprintf(title, sizeof(title), "mean %s%s, stddev %s, late by up to %s, early by up to %s",
+				 mean < 0 ? "-" : "+", trc_units_ns(u1, sizeof(u1), fabs(mean)),
+				 trc_units_ns(u2, sizeof(u2), sd), trc_units_ns(u3, sizeof(u3), (double)jmax),
+				 trc_units_ns(u4, sizeof(u4), (double)jmin));
+		}
+		rc |= trc_doc_meta_str(d, "jitter", "jitter", title);
+		rc |= trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
+		rc |= trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
+		rc |= trc_doc_meta_u64(d, "late_activations", "late activations", p.late, NULL);
+		rc |= trc_doc_meta_u64(d, "overruns", "overruns", p.overruns, NULL);
+		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns, NULL);
+		rc |= trc_doc_note(d, "a late activation is an interval between two entries of %s longer than the "
+				      "expected period plus %.0f%%; an overrun is a call longer than the period",
+				   f->label, o->tolerance * 100.0);
+		*missed = p.late + p.overruns > 0;
+	}
+	snprintf(title, sizeof(title), "period of %s: %" PRIu64 " intervals, p50 %s, p99 %s, max %s", f->label,
+		 p.periods.total, trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&p.periods, 0.5)),
+		 trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&p.periods, 0.99)),
+		 trc_units_ns(u3, sizeof(u3), (double)p.periods.max));
+	if (rc == 0) {
+		char name[300];
+
+		snprintf(name, sizeof(name), "period:%s", f->label);
+		rc = add_hist(d, bt, name, title, &p.periods, o,
+			      o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0, color,
+			      (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0));
+	}
+out:
+	trc_hist_fini(&p.periods);
+	return rc < 0 ? (rc == LC_ENOTFOUND ? rc : LC_ENOMEM) : 0;
+}
+
+int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
+{
+	struct hist_opts o = { .top = 10, .rows = 24, .width = 40, .thread = -1, .tolerance = 0.10 };
+	struct trc_analysis *a = NULL;
+	struct trc_doc *d = NULL;
+	struct trc_table *bt = NULL;
+	const struct trc_fn **v = NULL;
+	struct lc_err err = { 0 };
+	size_t i, k = 0, problems = 0;
+	int status = 2, rc, missed = 0;
+	int color = 0;
+
+	rc = parse_args(&o, argc, argv);
+	if (rc != 0) {
+		status = rc > 0 ? 0 : 2;
+		goto out;
+	}
+	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
+	if (trc_analysis_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
+		goto out;
+	}
+	problems = trc_analysis_print_problems(a);
+	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
+	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_analysis_meta(a, d) < 0 ||
+	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) || trc_table_col(bt, "function", "function", 0) < 0 ||
+	    trc_table_col(bt, "lo_ns", "from", TRC_ALIGN_RIGHT) < 0 ||
+	    trc_table_col(bt, "hi_ns", "to (ns)", TRC_ALIGN_RIGHT) < 0 ||
+	    trc_table_col(bt, "count", "count", TRC_ALIGN_RIGHT) < 0) {
+		trc_fail("out of memory");
+		goto out;
+	}
+	if (o.period != NULL) {
+		rc = do_period(d, bt, a, &o, color, &missed);
+		if (rc < 0) {
+			if (rc != LC_ENOTFOUND)
+				trc_fail("out of memory");
+			goto out;
+		}
+	}
+	for (i = 0; i < a->nfns; i++) {
+		size_t f;
+		int want = o.nfilters == 0 && o.period == NULL;
+
+		if (a->fns[i].st->calls == 0)
+			continue;
+		for (f = 0; f < o.nfilters && !want; f++)
+			want = fnmatch(o.filters[f], a->fns[i].label, 0) == 0;
+		if (want)
+			v[k++] = &a->fns[i];
+	}
+	if (o.nfilters > 0 && k == 0) {
+		trc_fail("no function matching '%s' was called in %s", o.filters[0], o.trace);
+		goto out;
+	}
+	qsort(v, k, sizeof(*v), by_max_desc);
+	if (o.nfilters == 0 && k > o.top)
+		k = o.top;
+	for (i = 0; i < k; i++) {
+		char title[512];
+
+		if (add_hist(d, bt, v[i]->label, summary_line(title, sizeof(title), v[i]->label, &v[i]->st->hist),
+			     &v[i]->st->hist, &o, 0, color, 0, 0) < 0) {
+			trc_fail("out of memory");
+			goto out;
+		}
+	}
+	/* The text form draws the histograms; the bucket table is for machines. */
+	if (o.out.fmt == TRC_FMT_TEXT || o.out.fmt == TRC_FMT_MD)
+		trc_doc_note(d, "rows group log-linear buckets (each < 1 %% wide); "
+				"--format json or csv gives the exact buckets");
+	if (trc_doc_emit(d, &o.out, color, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	status = problems > 0 ? 2 : missed ? 1 : 0;
+out:
+	free(v);
+	trc_doc_free(d);
+	trc_analysis_free(a);
+	return status;
+}

@@ -1,0 +1,462 @@
+/*
+ * tracer/cmd_report.c - `latch-trace report FILE`: the per-function WCET
+ * table, the call path of each worst case, and the budget gate.
+ *
+ * Exit status: 0 all budgets met (or none), 1 a budget broken, 2 the report
+ * could not be trusted or made: usage error, unreadable or corrupt trace (the
+ * readable part is still reported), mismatching binary, a budget naming a
+ * function that is not in the program, lost events above lost_events_max.
+ */
+#define _GNU_SOURCE
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "budget.h"
+#include "cmd.h"
+#include "out.h"
+#include "trace.h"
+#include "units.h"
+
+#define MAX_FILTERS 32
+
+enum sort_key { SORT_MAX, SORT_P99, SORT_P50, SORT_CALLS, SORT_TOTAL, SORT_SELF, SORT_STACK, SORT_NAME };
+
+static const char *const sort_names[] = { "max", "p99", "p50", "calls", "total", "self", "stack", "name" };
+
+struct report_opts {
+	const char *trace;
+	const char *budgets;
+	const char *exe;
+	enum sort_key sort;
+	size_t top;      /* 0: all */
+	long thread;     /* -1: all */
+	const char *filters[MAX_FILTERS];
+	size_t nfilters;
+	struct trc_out_opts out;
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: latch-trace report [options] TRACE\n\n"
+		   "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
+		   "max (the observed WCET), inclusive and self time, stack high-water mark, and\n"
+		   "the call path of each worst case. The hook's calibrated cost is subtracted.\n\n"
+		   "options:\n"
+		   "  --budgets FILE  check the budgets: section of FILE (rules YAML)\n"
+		   "  --sort KEY      max (default), p99, p50, calls, total, self, stack, name\n"
+		   "  --top N         show the first N functions only\n"
+		   "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
+		   "                  argument after the trace works the same way\n"
+		   "  --thread N      only the thread with tid or slot index N\n"
+		   "  --exe PATH      the traced executable, when it moved (build-id must match)\n" TRC_OUT_HELP
+		   "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
+		   "or corrupt trace, a budget that could not be checked.\n");
+}
+
+static int parse_args(struct report_opts *o, int argc, char **argv)
+{
+	struct lc_err err = { 0 };
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		rc = trc_out_take_arg(&o->out, argc, argv, &i, &err);
+		if (rc < 0) {
+			trc_fail("%s", err.msg);
+			return -1;
+		}
+		if (rc > 0)
+			continue;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(stdout);
+			return 1;
+		}
+		if (a[0] == '-' && a[1] != '\0' && v == NULL) {
+			trc_fail("option '%s' needs a value (see latch-trace report --help)", a);
+			return -1;
+		}
+		if (strcmp(a, "--budgets") == 0) {
+			o->budgets = argv[++i];
+		} else if (strcmp(a, "--exe") == 0) {
+			o->exe = argv[++i];
+		} else if (strcmp(a, "--sort") == 0) {
+			size_t k;
+
+			for (k = 0; k < sizeof(sort_names) / sizeof(sort_names[0]); k++)
+				if (strcmp(v, sort_names[k]) == 0)
+					break;
+			if (k == sizeof(sort_names) / sizeof(sort_names[0])) {
+				trc_fail("--sort takes max, p99, p50, calls, total, self, stack or name, not '%s'", v);
+				return -1;
+			}
+			o->sort = (enum sort_key)k;
+			i++;
+		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--thread") == 0) {
+			char *end = NULL;
+			long n = strtol(v, &end, 0);
+
+			if (end == v || *end != '\0' || n < 0) {
+				trc_fail("%s takes a non-negative number, not '%s'", a, v);
+				return -1;
+			}
+			if (strcmp(a, "--top") == 0)
+				o->top = (size_t)n;
+			else
+				o->thread = n;
+			i++;
+		} else if (strcmp(a, "--filter") == 0) {
+			if (o->nfilters == MAX_FILTERS) {
+				trc_fail("at most %d filters", MAX_FILTERS);
+				return -1;
+			}
+			o->filters[o->nfilters++] = argv[++i];
+		} else if (a[0] == '-' && a[1] != '\0') {
+			trc_fail("unknown option '%s' (see latch-trace report --help)", a);
+			return -1;
+		} else if (o->trace == NULL) {
+			o->trace = a;
+		} else if (o->nfilters < MAX_FILTERS) {
+			o->filters[o->nfilters++] = a;
+		}
+	}
+	if (o->trace == NULL) {
+		trc_fail("report needs a trace file (see latch-trace report --help)");
+		return -1;
+	}
+	return 0;
+}
+
+static int keep(const struct report_opts *o, const struct trc_fn *f)
+{
+	size_t i;
+
+	if (f->st->calls == 0)
+		return 0;
+	if (o->nfilters == 0)
+		return 1;
+	for (i = 0; i < o->nfilters; i++)
+		if (fnmatch(o->filters[i], f->label, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static uint64_t sort_value(const struct trc_fn *f, enum sort_key k)
+{
+	switch (k) {
+	case SORT_MAX:
+		return f->st->hist.max;
+	case SORT_P99:
+		return f->st->q_ns[2];
+	case SORT_P50:
+		return f->st->q_ns[0];
+	case SORT_CALLS:
+		return f->st->calls;
+	case SORT_TOTAL:
+		return f->st->sum_incl_ns;
+	case SORT_SELF:
+		return f->st->sum_excl_ns;
+	case SORT_STACK:
+		return f->st->max_stack;
+	case SORT_NAME:
+		break;
+	}
+	return 0;
+}
+
+struct sort_item {
+	const struct trc_fn *f;
+	uint64_t v;
+};
+
+static int cmp_desc(const void *pa, const void *pb)
+{
+	const struct sort_item *a = pa, *b = pb;
+
+	if (a->v != b->v)
+		return a->v < b->v ? 1 : -1;
+	return strcmp(a->f->label, b->f->label);
+}
+
+static int cmp_name(const void *pa, const void *pb)
+{
+	const struct sort_item *a = pa, *b = pb;
+
+	return strcmp(a->f->label, b->f->label);
+}
+
+/* The functions to show, sorted; *out is freed by the caller. */
+static int sort_fns(struct sort_item **out, size_t *n, const struct trc_analysis *a,
+		    const struct report_opts *o)
+{
+	struct sort_item *v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
+	size_t i, k = 0;
+
+	if (v == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < a->nfns; i++) {
+		if (!keep(o, &a->fns[i]))
+			continue;
+		v[k].f = &a->fns[i];
+		v[k].v = sort_value(&a->fns[i], o->sort);
+		k++;
+	}
+	qsort(v, k, sizeof(*v), o->sort == SORT_NAME ? cmp_name : cmp_desc);
+	if (o->top > 0 && k > o->top)
+		k = o->top;
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+static int ns_cell(struct trc_table *t, int col, uint64_t ns)
+{
+	char u[TRC_UNITS_BUF];
+
+	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
+}
+
+static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const struct sort_item *v,
+			size_t n)
+{
+	static const char *const qkeys[] = { "p50_ns", "p90_ns", "p99_ns", "p999_ns" };
+	static const char *const qhdr[] = { "p50", "p90", "p99", "p99.9" };
+	struct trc_table *t = NULL, *w = NULL;
+	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack, c_where;
+	int c_mod, c_addr, c_hook;
+	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path;
+	char buf[2048], u[TRC_UNITS_BUF];
+	size_t i, q;
+	int rc = 0;
+
+	if (trc_doc_add_table(&t, d, "functions", "functions (times are inclusive unless marked self)") < 0)
+		return LC_ENOMEM;
+	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
+	c_calls = trc_table_col(t, "calls", "calls", TRC_ALIGN_RIGHT);
+	c_min = trc_table_col(t, "min_ns", "min", TRC_ALIGN_RIGHT);
+	for (q = 0; q < 4; q++)
+		c_q[q] = trc_table_col(t, qkeys[q], qhdr[q], TRC_ALIGN_RIGHT);
+	c_max = trc_table_col(t, "max_ns", "max", TRC_ALIGN_RIGHT);
+	c_pre = trc_table_col(t, "max_preempted", "", TRC_ALIGN_LEFT);
+	c_total = trc_table_col(t, "total_ns", "total", TRC_ALIGN_RIGHT);
+	c_self = trc_table_col(t, "self_ns", "self", TRC_ALIGN_RIGHT);
+	c_selfmax = trc_table_col(t, "self_max_ns", "self max", TRC_ALIGN_RIGHT);
+	c_stack = trc_table_col(t, "stack_bytes", "stack", TRC_ALIGN_RIGHT);
+	c_where = trc_table_col(t, "source", "source", TRC_ALIGN_LEFT);
+	c_hook = trc_table_col(t, "hook_ns", "hook", TRC_ALIGN_RIGHT);
+	c_mod = trc_table_col(t, "module", "module", TRC_ALIGN_LEFT);
+	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
+	if (c_addr < 0)
+		return LC_ENOMEM;
+	trc_table_col_machine_only(t, c_hook);
+	trc_table_col_machine_only(t, c_mod);
+	trc_table_col_machine_only(t, c_addr);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct trc_fstat *st = v[i].f->st;
+
+		if (trc_table_row(t) < 0)
+			return LC_ENOMEM;
+		rc |= trc_table_str(t, c_name, v[i].f->label);
+		rc |= trc_table_u64(t, c_calls, st->calls, NULL);
+		rc |= ns_cell(t, c_min, st->hist.min);
+		for (q = 0; q < 4; q++)
+			rc |= ns_cell(t, c_q[q], st->q_ns[q]);
+		rc |= ns_cell(t, c_max, st->hist.max);
+		if (st->worst_preempted >= 0) {
+			rc |= trc_table_bool(t, c_pre, st->worst_preempted, st->worst_preempted ? "*" : "");
+			trc_table_style(t, c_pre, TRC_STYLE_WARN);
+		} else
+			rc |= trc_table_null(t, c_pre, "");
+		rc |= ns_cell(t, c_total, st->sum_incl_ns);
+		if (!a->summary_mode) {
+			rc |= ns_cell(t, c_self, st->sum_excl_ns);
+			rc |= ns_cell(t, c_selfmax, st->max_excl_ns);
+		}
+		rc |= trc_table_u64(t, c_stack, st->max_stack, trc_units_bytes(u, sizeof(u), st->max_stack));
+		rc |= trc_table_str(t, c_where, v[i].f->where[0] ? v[i].f->where : NULL);
+		rc |= trc_table_u64(t, c_hook, st->hook_ns, NULL);
+		rc |= trc_table_str(t, c_mod, v[i].f->sym.module);
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
+		rc |= trc_table_str(t, c_addr, buf);
+	}
+	if (rc < 0 || a->summary_mode)
+		return rc < 0 ? LC_ENOMEM : 0;
+
+	if (trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum") < 0)
+		return LC_ENOMEM;
+	w_name = trc_table_col(w, "function", "function", TRC_ALIGN_LEFT);
+	w_max = trc_table_col(w, "max_ns", "max", TRC_ALIGN_RIGHT);
+	w_pre = trc_table_col(w, "preempted", "", TRC_ALIGN_LEFT);
+	w_thread = trc_table_col(w, "thread", "thread", TRC_ALIGN_RIGHT);
+	w_at = trc_table_col(w, "at_ns", "at", TRC_ALIGN_RIGHT);
+	w_depth = trc_table_col(w, "depth", "depth", TRC_ALIGN_RIGHT);
+	w_path = trc_table_col(w, "path", "call path", TRC_ALIGN_LEFT);
+	if (w_path < 0)
+		return LC_ENOMEM;
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct trc_fstat *st = v[i].f->st;
+		const struct lc_trace_header *h = lc_trace_header(a->t);
+		uint64_t at = st->worst_start_ticks > h->start_ticks
+				      ? lc_trace_ticks_to_ns(a->t, st->worst_start_ticks - h->start_ticks)
+				      : 0;
+
+		if (trc_table_row(w) < 0)
+			return LC_ENOMEM;
+		rc |= trc_table_str(w, w_name, v[i].f->label);
+		rc |= ns_cell(w, w_max, st->hist.max);
+		if (st->worst_preempted >= 0)
+			rc |= trc_table_bool(w, w_pre, st->worst_preempted, st->worst_preempted ? "*" : "");
+		else
+			rc |= trc_table_null(w, w_pre, "");
+		rc |= trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
+		snprintf(u, sizeof(u), "+");
+		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
+		rc |= trc_table_u64(w, w_at, at, u);
+		rc |= trc_table_u64(w, w_depth, st->worst_depth, NULL);
+		rc |= trc_table_str(w, w_path, trc_analysis_path(a, v[i].f, buf, sizeof(buf)));
+	}
+	return rc < 0 ? LC_ENOMEM : 0;
+}
+
+/* Measures one function budget against function f. */
+static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b, const struct trc_fn *f)
+{
+	const struct trc_fstat *st = f->st;
+	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF];
+	double actual;
+	enum trc_verdict v;
+
+	switch (b->kind) {
+	case TRC_BUDGET_FUNC_MAX:
+	case TRC_BUDGET_FUNC_P99: {
+		uint64_t ns = b->kind == TRC_BUDGET_FUNC_MAX ? st->hist.max : st->q_ns[2];
+
+		actual = (double)ns / 1e3;
+		v = trc_budget_judge(b, actual);
+		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file, f->sym.line,
+					      "'%s' took %s at %s%s, budget is %s", f->label,
+					      trc_units_ns(got, sizeof(got), (double)ns),
+					      b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99",
+					      b->kind == TRC_BUDGET_FUNC_MAX && st->worst_preempted == 1
+						      ? " (may include pre-emption)"
+						      : "",
+					      trc_units_ns(lim, sizeof(lim), b->limit * 1e3));
+	}
+	case TRC_BUDGET_FUNC_STACK:
+		actual = (double)st->max_stack;
+		v = trc_budget_judge(b, actual);
+		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file, f->sym.line,
+					      "'%s' reached %" PRIu64 " bytes of stack, budget is %.0f bytes",
+					      f->label, st->max_stack, b->limit);
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int check_budgets(struct trc_budget_results *r, const struct trc_budgets *bs,
+			 const struct trc_analysis *a)
+{
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < trc_budgets_count(bs) && rc == 0; i++) {
+		const struct trc_budget *b = trc_budgets_at(bs, i);
+		size_t matched = 0;
+
+		if (b->kind == TRC_BUDGET_LOST_EVENTS) {
+			/* Too many lost events means the tables cannot be trusted:
+			 * the check could not be done (ERROR, exit 2), not a FAIL. */
+			rc = trc_budget_results_add(r, b, NULL,
+						    (double)a->lost <= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_ERROR,
+						    1, (double)a->lost, NULL, 0,
+						    "the trace lost %" PRIu64 " events, at most %.0f allowed", a->lost,
+						    b->limit);
+			continue;
+		}
+		if (b->kind != TRC_BUDGET_FUNC_MAX && b->kind != TRC_BUDGET_FUNC_P99 &&
+		    b->kind != TRC_BUDGET_FUNC_STACK)
+			continue; /* memory and stack budgets belong to memmap and stack */
+		for (j = 0; j < a->nfns && rc == 0; j++) {
+			if (a->fns[j].sym.name == NULL || a->fns[j].st->calls == 0 ||
+			    !trc_budget_matches(b->subject, a->fns[j].label))
+				continue;
+			matched++;
+			rc = judge_fn(r, b, &a->fns[j]);
+		}
+		if (rc == 0 && matched == 0) {
+			int exists = trc_sym_has_function(a->sym, b->subject);
+
+			rc = trc_budget_results_add(
+				r, b, NULL, TRC_VERDICT_ERROR, 0, 0.0, NULL, 0,
+				exists ? "'%s' is in the program but was never called in this trace: %s not checked"
+				       : "no function %s '%s' in the program: %s not checked",
+				exists ? b->subject : (trc_budget_is_glob(b->subject) ? "matches" : "named"),
+				exists ? trc_budget_kind_name(b->kind) : b->subject, trc_budget_kind_name(b->kind));
+		}
+	}
+	return rc;
+}
+
+int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
+{
+	struct report_opts o = { .sort = SORT_MAX, .thread = -1 };
+	struct trc_analysis *a = NULL;
+	struct trc_budgets *bs = NULL;
+	struct trc_budget_results *res = NULL;
+	struct trc_doc *d = NULL;
+	struct sort_item *v = NULL;
+	struct lc_err err = { 0 };
+	size_t n = 0, problems = 0;
+	int status = 2, rc;
+
+	rc = parse_args(&o, argc, argv);
+	if (rc != 0) {
+		status = rc > 0 ? 0 : 2;
+		goto out;
+	}
+	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (trc_analysis_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
+		goto out;
+	}
+	problems = trc_analysis_print_problems(a);
+	if (trc_doc_new(&d, "report", &err) < 0 || trc_analysis_meta(a, d) < 0 || sort_fns(&v, &n, a, &o) < 0 ||
+	    build_tables(d, a, v, n) < 0) {
+		trc_fail("out of memory");
+		goto out;
+	}
+	if (a->preempted > 0)
+		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread was pre-empted "
+				"(involuntary context switch): it may include time the thread was not running");
+	if (problems > 0)
+		trc_doc_note(d, "the trace has %zu problem(s) (listed on stderr): this report covers the readable "
+				"part only", problems);
+	if (bs != NULL) {
+		if (trc_budget_results_new(&res, &err) < 0 || check_budgets(res, bs, a) < 0) {
+			trc_fail("out of memory");
+			goto out;
+		}
+		trc_doc_set_budgets(d, res);
+	}
+	if (trc_doc_emit(d, &o.out, opts->color, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	status = problems > 0 ? 2 : res != NULL ? trc_budget_results_exit(res) : 0;
+out:
+	free(v);
+	trc_doc_free(d);
+	trc_budget_results_free(res);
+	trc_budgets_free(bs);
+	trc_analysis_free(a);
+	return status;
+}

@@ -1,0 +1,1012 @@
+/*
+ * tracer/cmd_stack.c - latch-trace stack: the static worst-case stack depth
+ * of each root, with the path that reaches it and every unknown that makes
+ * the figure incomplete (stackdepth.h); stack budgets.
+ *
+ * Inputs: the ELF (frame sizes from its CFI), optionally -fstack-usage
+ * (.su) and -fcallgraph-info (.ci) files or directories holding them, the
+ * analyzer's call graph (--callgraph), and a rules YAML (--budgets) whose
+ * budgets.stack limits are checked and whose indirect_targets and
+ * recursion_bounds annotate the graph.
+ */
+#define _XOPEN_SOURCE 700
+#include "cmd.h"
+#include "budget.h"
+#include "callgraph.h"
+#include "elffile.h"
+#include "frames.h"
+#include "out.h"
+#include "stackdepth.h"
+#include "sym.h"
+#include "trace.h"
+#include "yaml.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_LIST 256
+
+struct st_args {
+	const char *elf;
+	const char *callgraph;
+	const char *budgets;
+	const char *trace;
+	const char *su[MAX_LIST];
+	size_t nsu;
+	const char *ci[MAX_LIST];
+	size_t nci;
+	const char *roots[MAX_LIST];
+	size_t nroots;
+	struct trc_out_opts out;
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: latch-trace stack ELF [options]\n\n"
+	           "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
+	           "call frame information or GCC's -fstack-usage/-fcallgraph-info files,\n"
+	           "summed along the deepest path of the call graph. Recursion, unresolved\n"
+	           "indirect calls and frames of unknown size are listed, never counted as 0.\n\n"
+	           "options:\n"
+	           "  --callgraph F  latch-check's call graph (latch-check --callgraph json)\n"
+	           "  --su PATH      a .su file, or a directory searched for them (repeatable)\n"
+	           "  --ci PATH      a .ci file (-fcallgraph-info=su,da), or a directory "
+	           "(repeatable)\n"
+	           "  --root NAME    a root (name or glob; repeatable); default: the call graph's "
+	           "roots\n"
+	           "  --budgets F    rules YAML: budgets.stack limits, indirect_targets,\n"
+	           "                 recursion_bounds\n"
+	           "  --trace FILE   cross-check with the stack depths a latch trace measured:\n"
+	           "                 a function deeper than its static bound is an "
+	           "error\n" TRC_OUT_HELP
+	           "\nexit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n");
+}
+
+static int push_arg(const char **v, size_t *n, const char *val, const char *opt)
+{
+	if (*n >= MAX_LIST) {
+		trc_fail("stack: more than %d %s options", MAX_LIST, opt);
+		return 2;
+	}
+	v[(*n)++] = val;
+	return 0;
+}
+
+static int parse_args(struct st_args *a, int argc, char **argv)
+{
+	struct lc_err err = {0, ""};
+	int i, rc;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		rc = trc_out_take_arg(&a->out, argc, argv, &i, &err);
+		if (rc < 0) {
+			trc_fail("stack: %s", err.msg);
+			return 2;
+		}
+		if (rc > 0)
+			continue;
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			print_help(stdout);
+			return 1;
+		}
+		if (arg[0] == '-' && arg[1] != '\0') {
+			if (val == NULL) {
+				trc_fail("stack: option '%s' needs a value (see latch-trace stack "
+				         "--help)",
+				         arg);
+				return 2;
+			}
+			i++;
+			if (strcmp(arg, "--callgraph") == 0)
+				a->callgraph = val;
+			else if (strcmp(arg, "--budgets") == 0 || strcmp(arg, "--rules") == 0)
+				a->budgets = val;
+			else if (strcmp(arg, "--trace") == 0)
+				a->trace = val;
+			else if (strcmp(arg, "--su") == 0)
+				rc = push_arg(a->su, &a->nsu, val, "--su");
+			else if (strcmp(arg, "--ci") == 0)
+				rc = push_arg(a->ci, &a->nci, val, "--ci");
+			else if (strcmp(arg, "--root") == 0)
+				rc = push_arg(a->roots, &a->nroots, val, "--root");
+			else {
+				trc_fail(
+				        "stack: unknown option '%s' (see latch-trace stack --help)",
+				        arg);
+				return 2;
+			}
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		if (a->elf != NULL) {
+			trc_fail("stack: more than one ELF file ('%s' and '%s')", a->elf, arg);
+			return 2;
+		}
+		a->elf = arg;
+	}
+	if (a->elf == NULL) {
+		trc_fail("stack: no ELF file given (usage: latch-trace stack ELF [options])");
+		return 2;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ .su / .ci */
+
+struct file_list {
+	char **v;
+	size_t n, cap;
+	const char *suffix;
+};
+
+static int list_add(struct file_list *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		char **nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n] = strdup(path);
+	if (l->v[l->n] == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void list_free(struct file_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Adds the *.suffix files under dir (depth-limited, symlinks not followed). */
+static int walk_dir(struct file_list *l, const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *de;
+	int rc = 0;
+
+	if (depth > 32)
+		return 0;
+	dp = opendir(dir);
+	if (dp == NULL)
+		return -1;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		char path[4096];
+		struct stat st;
+		size_t n, k = strlen(l->suffix);
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) != 0)
+			continue;
+		n = strlen(path);
+		if (S_ISDIR(st.st_mode))
+			rc = walk_dir(l, path, depth + 1);
+		else if (S_ISREG(st.st_mode) && n > k && strcmp(path + n - k, l->suffix) == 0)
+			rc = list_add(l, path);
+	}
+	closedir(dp);
+	return rc;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expands files and directories into a sorted list of *.suffix files. */
+static int expand(struct file_list *l, const char *const *paths, size_t n, const char *suffix,
+                  struct lc_err *err)
+{
+	size_t i;
+	struct stat st;
+
+	l->suffix = suffix;
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) != 0)
+			return lc_err_set(err, LC_EIO, "cannot open '%s': %s", paths[i],
+			                  strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			if (walk_dir(l, paths[i], 0) != 0)
+				return lc_err_set(err, LC_EIO, "cannot read directory '%s'",
+				                  paths[i]);
+		} else if (list_add(l, paths[i]) < 0) {
+			return lc_err_set(err, LC_ENOMEM, "out of memory");
+		}
+	}
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+	return 0;
+}
+
+/* ---------------------------------------------------------- annotations */
+
+struct notes {
+	struct trc_stack_target_note *targets;
+	size_t ntargets;
+	struct trc_stack_bound_note *bounds;
+	size_t nbounds;
+	const char **names; /* all target name pointers, borrowed from the YAML */
+};
+
+static void notes_free(struct notes *n)
+{
+	free(n->targets);
+	free(n->bounds);
+	free(n->names);
+}
+
+static int load_notes(struct notes *nt, const struct lc_yaml *y, struct lc_err *err)
+{
+	lc_ynode root = lc_yaml_root(y), it = lc_yaml_get(y, root, "indirect_targets");
+	lc_ynode rb = lc_yaml_get(y, root, "recursion_bounds");
+	size_t i, j, total = 0, used = 0;
+
+	memset(nt, 0, sizeof(*nt));
+	if (it && lc_yaml_kind(y, it) != LC_Y_MAP)
+		return lc_err_set(
+		        err, LC_EFORMAT,
+		        "%s:%u:%u: indirect_targets must map a caller to a list of targets",
+		        lc_yaml_name(y), lc_yaml_line(y, it), lc_yaml_col(y, it));
+	if (rb && lc_yaml_kind(y, rb) != LC_Y_MAP)
+		return lc_err_set(err, LC_EFORMAT,
+		                  "%s:%u:%u: recursion_bounds must map a function to a depth",
+		                  lc_yaml_name(y), lc_yaml_line(y, rb), lc_yaml_col(y, rb));
+	for (i = 0; i < lc_yaml_len(y, it); i++) {
+		lc_ynode v = lc_yaml_value_at(y, it, i);
+
+		total += lc_yaml_kind(y, v) == LC_Y_SEQ ? lc_yaml_len(y, v) : 1;
+	}
+	nt->targets = calloc(lc_yaml_len(y, it) + 1, sizeof(*nt->targets));
+	nt->names = calloc(total + 1, sizeof(*nt->names));
+	nt->bounds = calloc(lc_yaml_len(y, rb) + 1, sizeof(*nt->bounds));
+	if (!nt->targets || !nt->names || !nt->bounds)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	for (i = 0; i < lc_yaml_len(y, it); i++) {
+		lc_ynode k = lc_yaml_key_at(y, it, i), v = lc_yaml_value_at(y, it, i);
+		struct trc_stack_target_note *t = &nt->targets[nt->ntargets++];
+
+		t->caller = lc_yaml_scalar(y, k);
+		t->targets = nt->names + used;
+		if (lc_yaml_kind(y, v) == LC_Y_SCALAR) {
+			nt->names[used++] = lc_yaml_scalar(y, v);
+		} else if (lc_yaml_kind(y, v) == LC_Y_SEQ) {
+			for (j = 0; j < lc_yaml_len(y, v); j++) {
+				const char *s = lc_yaml_scalar(y, lc_yaml_at(y, v, j));
+
+				if (s == NULL)
+					return lc_err_set(err, LC_EFORMAT,
+					                  "%s:%u:%u: expected a function name",
+					                  lc_yaml_name(y),
+					                  lc_yaml_line(y, lc_yaml_at(y, v, j)),
+					                  lc_yaml_col(y, lc_yaml_at(y, v, j)));
+				nt->names[used++] = s;
+			}
+		} else {
+			return lc_err_set(err, LC_EFORMAT,
+			                  "%s:%u:%u: expected a list of target functions",
+			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
+		}
+		t->ntargets = (size_t)(nt->names + used - t->targets);
+		if (t->caller == NULL)
+			return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: expected a caller name",
+			                  lc_yaml_name(y), lc_yaml_line(y, k), lc_yaml_col(y, k));
+	}
+	for (i = 0; i < lc_yaml_len(y, rb); i++) {
+		lc_ynode k = lc_yaml_key_at(y, rb, i), v = lc_yaml_value_at(y, rb, i);
+		struct trc_stack_bound_note *b = &nt->bounds[nt->nbounds];
+		int rc = lc_yaml_to_u64(y, v, &b->depth, err);
+
+		if (rc < 0)
+			return rc;
+		b->func = lc_yaml_scalar(y, k);
+		if (b->func == NULL || b->depth == 0)
+			return lc_err_set(err, LC_EFORMAT,
+			                  "%s:%u:%u: a recursion bound is a depth of at least 1",
+			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
+		nt->nbounds++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- report */
+
+static int loc_text(char *buf, size_t len, const char *file, unsigned line, unsigned col)
+{
+	if (file == NULL)
+		return snprintf(buf, len, "-");
+	if (line == 0)
+		return snprintf(buf, len, "%s", file);
+	if (col == 0)
+		return snprintf(buf, len, "%s:%u", file, line);
+	return snprintf(buf, len, "%s:%u:%u", file, line, col);
+}
+
+static char *path_text(const struct trc_stack *s, const struct trc_stack_root *r)
+{
+	size_t i, len = 1;
+	char *buf;
+
+	for (i = 0; i < r->npath; i++)
+		len += strlen(s->cg->funcs[r->path[i]].name) + 4;
+	buf = malloc(len);
+	if (buf == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < r->npath; i++) {
+		if (i)
+			strcat(buf, " -> ");
+		strcat(buf, s->cg->funcs[r->path[i]].name);
+	}
+	return buf;
+}
+
+static const char *src_name(const struct trc_frames *fr, const struct trc_stack *s, size_t v)
+{
+	const struct trc_frame *f = trc_frames_find(fr, s->cg->funcs[v].name);
+
+	if (f == NULL)
+		return s->funcs[v].inlined ? "inlined" : "none";
+	switch (f->src) {
+	case TRC_FRAME_CFI:
+		return "cfi";
+	case TRC_FRAME_SU:
+		return "su";
+	default:
+		return "ci";
+	}
+}
+
+static int add_tables(struct trc_doc *d, const struct trc_stack *s, const struct trc_frames *fr,
+                      int have_graph)
+{
+	struct trc_table *t = NULL, *u = NULL, *f = NULL;
+	int c_root, c_bytes, c_complete, c_unk, c_path, rc;
+	int u_root, u_kind, u_func, u_loc, u_detail;
+	int f_name, f_frame, f_src, f_red, f_depth, f_complete;
+	size_t i, j, k;
+	char *reach = NULL;
+
+	rc = trc_doc_add_table(&t, d, "roots", "Worst-case stack depth per root");
+	if (rc < 0)
+		return rc;
+	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
+	c_bytes = trc_table_col(t, "bytes", "worst case", TRC_ALIGN_RIGHT);
+	c_complete = trc_table_col(t, "complete", "complete", TRC_ALIGN_LEFT);
+	c_unk = trc_table_col(t, "unknowns", "unknowns", TRC_ALIGN_RIGHT);
+	c_path = trc_table_col(t, "path", "deepest path", TRC_ALIGN_LEFT);
+	if (c_path < 0)
+		return c_path;
+	for (i = 0; i < s->nroots && rc >= 0; i++) {
+		const struct trc_stack_root *r = &s->roots[i];
+		char h[64], *p = path_text(s, r);
+		int complete = r->complete && have_graph;
+
+		if (p == NULL)
+			return LC_ENOMEM;
+		if (complete)
+			snprintf(h, sizeof(h), "%llu", (unsigned long long)r->bytes);
+		else
+			snprintf(h, sizeof(h), ">= %llu", (unsigned long long)r->bytes);
+		rc = trc_table_row(t);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_root, s->cg->funcs[r->func].name);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_bytes, r->bytes, h);
+		if (rc >= 0)
+			rc = trc_table_bool(t, c_complete, complete, complete ? "yes" : "NO");
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_unk, r->nunknowns, NULL);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_path, p);
+		if (!complete)
+			trc_table_style(t, c_complete, TRC_STYLE_BAD);
+		free(p);
+	}
+	if (rc < 0)
+		return rc;
+
+	rc = trc_doc_add_table(&u, d, "unknowns", "Unknowns (each makes its roots incomplete)");
+	if (rc < 0)
+		return rc;
+	u_root = trc_table_col(u, "root", "root", TRC_ALIGN_LEFT);
+	u_kind = trc_table_col(u, "kind", "kind", TRC_ALIGN_LEFT);
+	u_func = trc_table_col(u, "function", "function", TRC_ALIGN_LEFT);
+	u_loc = trc_table_col(u, "location", "location", TRC_ALIGN_LEFT);
+	u_detail = trc_table_col(u, "detail", "detail", TRC_ALIGN_LEFT);
+	if (u_detail < 0)
+		return u_detail;
+	for (i = 0; i < s->nroots && rc >= 0; i++) {
+		const struct trc_stack_root *r = &s->roots[i];
+
+		for (k = 0; k < r->nunknowns && rc >= 0; k++) {
+			const struct trc_stack_unknown *x = &s->unknowns[r->unknowns[k]];
+			char loc[600];
+
+			loc_text(loc, sizeof(loc), x->file, x->line, x->col);
+			rc = trc_table_row(u);
+			if (rc >= 0)
+				rc = trc_table_str(u, u_root, s->cg->funcs[r->func].name);
+			if (rc >= 0)
+				rc = trc_table_str(u, u_kind, trc_stack_unknown_name(x->kind));
+			if (rc >= 0)
+				rc = trc_table_str(u, u_func, s->cg->funcs[x->func].name);
+			if (rc >= 0)
+				rc = trc_table_str(u, u_loc, loc);
+			if (rc >= 0)
+				rc = trc_table_str(u, u_detail, x->detail);
+		}
+	}
+	if (rc < 0)
+		return rc;
+
+	/* Frames of the functions the roots reach (all of them with no roots). */
+	reach = calloc(s->cg->nfuncs ? s->cg->nfuncs : 1, 1);
+	if (reach == NULL)
+		return LC_ENOMEM;
+	rc = trc_doc_add_table(&f, d, "functions", "Functions on the deepest paths");
+	if (rc < 0)
+		goto out;
+	f_name = trc_table_col(f, "function", "function", TRC_ALIGN_LEFT);
+	f_frame = trc_table_col(f, "frame", "frame", TRC_ALIGN_RIGHT);
+	f_src = trc_table_col(f, "source", "from", TRC_ALIGN_LEFT);
+	f_red = trc_table_col(f, "red_zone", "red zone", TRC_ALIGN_RIGHT);
+	f_depth = trc_table_col(f, "depth", "worst from here", TRC_ALIGN_RIGHT);
+	f_complete = trc_table_col(f, "complete", "complete", TRC_ALIGN_LEFT);
+	rc = f_complete;
+	/* In path order, root first, each function once. */
+	for (j = 0; j < s->nroots && rc >= 0; j++)
+		for (k = 0; k < s->roots[j].npath && rc >= 0; k++) {
+			const struct trc_stack_func *sf;
+			char h[32];
+
+			i = s->roots[j].path[k];
+			if (reach[i])
+				continue;
+			reach[i] = 1;
+			sf = &s->funcs[i];
+			snprintf(h, sizeof(h), sf->frame_known ? "%llu" : "?",
+			         (unsigned long long)sf->frame);
+			rc = trc_table_row(f);
+			if (rc >= 0)
+				rc = trc_table_str(f, f_name, s->cg->funcs[i].name);
+			if (rc >= 0)
+				rc = trc_table_u64(f, f_frame, sf->frame, h);
+			if (rc >= 0)
+				rc = trc_table_str(f, f_src, src_name(fr, s, i));
+			if (rc >= 0)
+				rc = trc_table_u64(f, f_red, sf->red_zone, NULL);
+			if (rc >= 0)
+				rc = trc_table_u64(f, f_depth, sf->depth, NULL);
+			if (rc >= 0)
+				rc = trc_table_bool(f, f_complete, sf->complete,
+				                    sf->complete ? "yes" : "no");
+		}
+out:
+	free(reach);
+	return rc < 0 ? rc : 0;
+}
+
+static int unknown_loc_cmp(const void *pa, const void *pb)
+{
+	const struct trc_stack_unknown *x = *(const struct trc_stack_unknown *const *)pa;
+	const struct trc_stack_unknown *y = *(const struct trc_stack_unknown *const *)pb;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+
+	if (c != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return strcmp(x->detail, y->detail);
+}
+
+/* Compiler-style lines for the unknowns a root reaches, once each, sorted
+ * by file, line and column (STYLE 17). */
+static int add_diagnostics(struct trc_doc *d, const struct trc_stack *s)
+{
+	const struct trc_stack_unknown **v = NULL;
+	char *reached = NULL;
+	size_t i, k, n = 0;
+	int rc = 0;
+
+	v = calloc(s->nunknowns + 1, sizeof(*v));
+	reached = calloc(s->nunknowns + 1, 1);
+	if (v == NULL || reached == NULL) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < s->nroots; k++)
+		for (i = 0; i < s->roots[k].nunknowns; i++)
+			reached[s->roots[k].unknowns[i]] = 1;
+	for (i = 0; i < s->nunknowns; i++)
+		if (reached[i])
+			v[n++] = &s->unknowns[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), unknown_loc_cmp);
+	for (i = 0; i < n && rc >= 0; i++) {
+		char loc[600];
+
+		loc_text(loc, sizeof(loc), v[i]->file ? v[i]->file : s->cg->funcs[v[i]->func].name,
+		         v[i]->line, v[i]->col);
+		rc = trc_doc_note(d, "%s: warning: %s [%s]", loc, v[i]->detail,
+		                  trc_stack_unknown_name(v[i]->kind));
+	}
+out:
+	free(v);
+	free(reached);
+	return rc;
+}
+
+static int check_budgets(struct trc_budget_results *res, const struct trc_budgets *b,
+                         const struct trc_stack *s, int have_graph)
+{
+	size_t i, v;
+	int rc = 0;
+
+	for (i = 0; i < trc_budgets_count(b) && rc >= 0; i++) {
+		const struct trc_budget *bg = trc_budgets_at(b, i);
+		size_t matched = 0;
+
+		if (bg->kind != TRC_BUDGET_STACK_ROOT && bg->kind != TRC_BUDGET_FUNC_STACK)
+			continue;
+		for (v = 0; v < s->cg->nfuncs && rc >= 0; v++) {
+			const struct trc_cg_func *f = &s->cg->funcs[v];
+			const struct trc_stack_func *sf = &s->funcs[v];
+			double actual = (double)sf->depth;
+
+			if (!trc_budget_matches(bg->subject, f->name))
+				continue;
+			matched++;
+			if (!sf->complete || !have_graph)
+				rc = trc_budget_results_add(
+				        res, bg, f->name, TRC_VERDICT_FAIL, 1, actual, f->file,
+				        f->line,
+				        "worst-case stack of '%s' is unknown (at least %.0f bytes: "
+				        "see the unknowns), budget is %.0f bytes",
+				        f->name, actual, bg->limit);
+			else
+				rc = trc_budget_results_add(res, bg, f->name,
+				                            trc_budget_judge(bg, actual), 1, actual,
+				                            f->file, f->line,
+				                            "worst-case stack of '%s' is %.0f "
+				                            "bytes, budget is %.0f bytes",
+				                            f->name, actual, bg->limit);
+		}
+		if (rc >= 0 && matched == 0)
+			rc = trc_budget_results_add(
+			        res, bg, NULL, TRC_VERDICT_ERROR, 0, 0, NULL, 0,
+			        "no function '%s' in the call graph or the binary", bg->subject);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ --trace */
+
+/* Address -> call-graph index, cached: symbolizing every record would be
+ * far too slow, and a trace has few distinct function addresses. */
+struct addr_map {
+	uint64_t *keys; /* 0 = empty slot (no function lives at address 0) */
+	size_t *vals;
+	size_t cap, n;
+};
+
+static size_t *addr_map_slot(struct addr_map *m, uint64_t key, int *found)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (m->cap - 1);
+
+	while (m->keys[i] != 0 && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	*found = m->keys[i] == key;
+	m->keys[i] = key;
+	return &m->vals[i];
+}
+
+static int addr_map_grow(struct addr_map *m)
+{
+	struct addr_map nm;
+	size_t i;
+	int found;
+
+	nm.cap = m->cap ? m->cap * 2 : 1024;
+	nm.n = m->n;
+	nm.keys = calloc(nm.cap, sizeof(*nm.keys));
+	nm.vals = calloc(nm.cap, sizeof(*nm.vals));
+	if (nm.keys == NULL || nm.vals == NULL) {
+		free(nm.keys);
+		free(nm.vals);
+		return LC_ENOMEM;
+	}
+	for (i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			*addr_map_slot(&nm, m->keys[i], &found) = m->vals[i];
+	free(m->keys);
+	free(m->vals);
+	*m = nm;
+	return 0;
+}
+
+struct shadow {
+	size_t func; /* cg index, or (size_t)-1 for a function outside the graph */
+	uint64_t addr;
+	uint64_t entry;   /* stack depth at its entry hook */
+	uint64_t deepest; /* deepest entry seen below it so far */
+};
+
+/*
+ * Replays every thread of the trace with a shadow call stack and records,
+ * per call-graph function, the deepest stack measured below its entry (the
+ * depth at the deepest entry hook of any callee, minus its own). That is a
+ * lower bound of what the function and its callees use, so it can never
+ * exceed a correct static bound.
+ */
+static int measure_trace(uint64_t *measured, const struct trc_cg *cg, const char *trace_path,
+                         const char *elf_path, size_t *nrecords, struct lc_err *err)
+{
+	struct lc_trace *t = NULL;
+	struct trc_sym *sym = NULL;
+	struct addr_map map = {NULL, NULL, 0, 0};
+	struct shadow *stk = NULL;
+	size_t th, depth, cap = 4096;
+	int rc = 0;
+
+	*nrecords = 0;
+	stk = malloc(cap * sizeof(*stk));
+	if (stk == NULL || addr_map_grow(&map) < 0) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = lc_trace_open(&t, trace_path, err);
+	if (rc < 0)
+		goto out;
+	rc = trc_sym_new(&sym, t, elf_path, err);
+	if (rc < 0)
+		goto out;
+	for (th = 0; th < lc_trace_thread_count(t); th++) {
+		struct lc_trace_iter it;
+		struct lc_trace_rec rec;
+
+		depth = 0;
+		lc_trace_iter_init(&it, t, th);
+		while (lc_trace_iter_next(&it, &rec)) {
+			(*nrecords)++;
+			if (rec.gap)
+				depth = 0; /* lost events: the shadow stack is no longer known */
+			if (rec.kind == LC_TRACE_ENTER) {
+				size_t *v;
+				int found;
+
+				if (map.n * 2 >= map.cap && addr_map_grow(&map) < 0) {
+					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+					goto out;
+				}
+				v = addr_map_slot(&map, rec.addr ? rec.addr : 1, &found);
+				if (!found) {
+					struct trc_symbol ts;
+
+					map.n++;
+					rc = trc_sym_lookup(sym, rec.addr, &ts, err);
+					if (rc < 0)
+						goto out;
+					*v = ts.name ? trc_cg_find(cg, ts.name) : (size_t)-1;
+				}
+				if (depth == cap) {
+					depth = 0; /* deeper than any sane program: start over */
+					continue;
+				}
+				stk[depth].func = *v;
+				stk[depth].addr = rec.addr;
+				stk[depth].entry = rec.stack_bytes;
+				stk[depth].deepest = rec.stack_bytes;
+				depth++;
+			} else if (rec.kind == LC_TRACE_EXIT) {
+				size_t k = depth;
+
+				while (k > 0 && stk[k - 1].addr != rec.addr)
+					k--;
+				if (k == 0)
+					continue; /* an exit whose entry was not seen */
+				/* Pop down to the matching frame, passing depths up. */
+				while (depth >= k) {
+					struct shadow *top = &stk[depth - 1];
+					uint64_t used = top->deepest - top->entry;
+
+					if (top->func != (size_t)-1 && top->deepest >= top->entry &&
+					    used > measured[top->func])
+						measured[top->func] = used;
+					if (depth > 1 && top->deepest > stk[depth - 2].deepest)
+						stk[depth - 2].deepest = top->deepest;
+					depth--;
+					if (depth < k)
+						break;
+				}
+			}
+		}
+		/* Functions still running when the trace ended (main, a thread's
+		 * loop) have measured as much as they ever will. */
+		for (; depth > 0; depth--) {
+			struct shadow *top = &stk[depth - 1];
+
+			if (top->func != (size_t)-1 && top->deepest >= top->entry &&
+			    top->deepest - top->entry > measured[top->func])
+				measured[top->func] = top->deepest - top->entry;
+			if (depth > 1 && top->deepest > stk[depth - 2].deepest)
+				stk[depth - 2].deepest = top->deepest;
+		}
+	}
+out:
+	free(stk);
+	free(map.keys);
+	free(map.vals);
+	trc_sym_free(sym);
+	lc_trace_close(t);
+	return rc;
+}
+
+/* Adds the measured-vs-static table; *flagged counts the functions whose
+ * measured depth exceeds a complete static bound. */
+static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const uint64_t *measured,
+                           size_t nrecords, size_t *flagged)
+{
+	struct trc_table *t = NULL;
+	int c_name, c_meas, c_static, c_verdict, rc;
+	size_t i;
+
+	*flagged = 0;
+	rc = trc_doc_meta_u64(d, "trace_records", "trace records replayed", nrecords, NULL);
+	if (rc >= 0)
+		rc = trc_doc_add_table(
+		        &t, d, "measured",
+		        "Measured stack below each function (trace) vs. static bound");
+	if (rc < 0)
+		return rc;
+	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
+	c_meas = trc_table_col(t, "measured", "measured", TRC_ALIGN_RIGHT);
+	c_static = trc_table_col(t, "static", "static bound", TRC_ALIGN_RIGHT);
+	c_verdict = trc_table_col(t, "verdict", "verdict", TRC_ALIGN_LEFT);
+	rc = c_verdict;
+	for (i = 0; i < s->cg->nfuncs && rc >= 0; i++) {
+		const struct trc_stack_func *sf = &s->funcs[i];
+		const char *v;
+		char h[32];
+
+		if (measured[i] == 0)
+			continue;
+		if (!sf->complete)
+			v = "static bound unknown";
+		else if (measured[i] > sf->depth)
+			v = "EXCEEDS";
+		else
+			v = "ok";
+		snprintf(h, sizeof(h), sf->complete ? "%llu" : ">= %llu",
+		         (unsigned long long)sf->depth);
+		rc = trc_table_row(t);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_name, s->cg->funcs[i].name);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_meas, measured[i], NULL);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_static, sf->depth, h);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_verdict, v);
+		if (rc >= 0 && v[0] == 'E') {
+			const struct trc_cg_func *f = &s->cg->funcs[i];
+			char loc[600];
+
+			trc_table_style(t, c_verdict, TRC_STYLE_BAD);
+			(*flagged)++;
+			loc_text(loc, sizeof(loc), f->file ? f->file : f->name,
+			         f->file ? f->line : 0, 0);
+			rc = trc_doc_note(d,
+			                  "%s: error: '%s' measured %llu bytes of stack below its "
+			                  "entry, more "
+			                  "than its static bound of %llu bytes: the frame data or "
+			                  "the call graph is "
+			                  "wrong [stack-trace]",
+			                  loc, f->name, (unsigned long long)measured[i],
+			                  (unsigned long long)sf->depth);
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
+{
+	struct st_args a;
+	struct lc_err err = {0, ""};
+	struct trc_elf *e = NULL;
+	struct trc_frames frames;
+	struct trc_cg cg;
+	struct trc_stack *st = NULL;
+	struct trc_doc *d = NULL;
+	struct trc_budgets *bud = NULL;
+	struct trc_budget_results *res = NULL;
+	struct lc_yaml *y = NULL;
+	struct notes notes;
+	struct file_list sus, cis;
+	struct trc_stack_config cfg;
+	size_t *roots = NULL, nroots = 0, i, j, nrecords = 0, flagged = 0;
+	uint64_t *measured = NULL;
+	char *chosen = NULL;
+	int status = 2, rc, have_graph;
+
+	memset(&notes, 0, sizeof(notes));
+	memset(&sus, 0, sizeof(sus));
+	memset(&cis, 0, sizeof(cis));
+	memset(&cfg, 0, sizeof(cfg));
+	trc_frames_init(&frames);
+	trc_cg_init(&cg);
+	rc = parse_args(&a, argc, argv);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (a.budgets) {
+		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
+		    lc_yaml_load_file(&y, a.budgets, &err) < 0 || load_notes(&notes, y, &err) < 0)
+			goto fail;
+	}
+	if (trc_elf_open(&e, a.elf, &err) < 0)
+		goto fail;
+	if (a.callgraph && trc_cg_load_json(&cg, a.callgraph, &err) < 0)
+		goto fail;
+	if (expand(&sus, a.su, a.nsu, ".su", &err) < 0 ||
+	    expand(&cis, a.ci, a.nci, ".ci", &err) < 0)
+		goto fail;
+	for (i = 0; i < sus.n; i++)
+		if (trc_frames_load_su(&frames, sus.v[i], &err) < 0)
+			goto fail;
+	for (i = 0; i < cis.n; i++)
+		if (trc_frames_load_ci(&frames, &cg, cis.v[i], &err) < 0)
+			goto fail;
+	if (trc_frames_from_cfi(&frames, e, &err) < 0 && err.code != LC_ENOTFOUND)
+		goto fail;
+	if (frames.n == 0) {
+		if (err.code == 0)
+			lc_err_set(&err, LC_ENOTFOUND,
+			           "%s: no function symbols and no frame files: nothing to "
+			           "analyse (stripped? give --su or --ci files)",
+			           a.elf);
+		goto fail;
+	}
+	lc_err_clear(&err);
+	trc_frames_finish(&frames);
+	have_graph = a.callgraph != NULL || cis.n > 0;
+
+	/* Roots: --root names or globs over the graph and the binary; else
+	 * the call graph's roots. */
+	/* Every root is a distinct function of the graph, which the loop below
+	 * may grow by the binary's functions: at most nfuncs + frames.n. */
+	roots = calloc(cg.nfuncs + frames.n + 1, sizeof(*roots));
+	chosen = calloc(cg.nfuncs + frames.n + 1, 1);
+	if (roots == NULL || chosen == NULL)
+		goto nomem;
+	for (i = 0; i < a.nroots; i++) {
+		size_t before = nroots, idx;
+
+		for (j = 0; j < frames.n; j++)
+			if (fnmatch(a.roots[i], frames.v[j].name, 0) == 0 &&
+			    trc_cg_func(&idx, &cg, frames.v[j].name) < 0)
+				goto nomem;
+		for (j = 0; j < cg.nfuncs; j++) {
+			if (fnmatch(a.roots[i], cg.funcs[j].name, 0) != 0)
+				continue;
+			if (!chosen[j])
+				roots[nroots++] = j;
+			else if (nroots == before)
+				before = (size_t)-1; /* matched, though only roots already chosen */
+			chosen[j] = 1;
+		}
+		if (nroots == before) {
+			lc_err_set(&err, LC_ENOTFOUND,
+			           "no function '%s' in the call graph or the binary", a.roots[i]);
+			goto fail;
+		}
+	}
+	if (a.nroots == 0)
+		for (j = 0; j < cg.nfuncs; j++)
+			if (cg.funcs[j].root)
+				roots[nroots++] = j;
+	if (nroots == 0) {
+		lc_err_set(&err, LC_EUSAGE,
+		           "no roots: give --root NAME, or a call graph (--callgraph) that marks "
+		           "its interlock roots");
+		goto fail;
+	}
+	/* Functions known only from the binary count as defined. */
+	for (j = 0; j < frames.n; j++) {
+		size_t idx = trc_cg_find(&cg, frames.v[j].name);
+
+		if (idx != (size_t)-1)
+			cg.funcs[idx].defined = 1;
+	}
+	cfg.red_zone = e->machine == EM_X86_64 ? 128 : 0;
+	cfg.targets = notes.targets;
+	cfg.ntargets = notes.ntargets;
+	cfg.bounds = notes.bounds;
+	cfg.nbounds = notes.nbounds;
+	if (trc_stack_new(&st, &cg, &frames, &cfg, roots, nroots, &err) < 0)
+		goto fail;
+
+	if (trc_doc_new(&d, "stack", &err) < 0)
+		goto fail;
+	rc = trc_doc_meta_str(d, "file", "file", e->path);
+	if (rc >= 0)
+		rc = trc_doc_meta_u64(d, "functions", "functions in the call graph", cg.nfuncs,
+		                      NULL);
+	if (rc >= 0)
+		rc = trc_doc_meta_u64(d, "edges", "calls in the call graph", cg.nedges, NULL);
+	if (rc >= 0)
+		rc = trc_doc_meta_u64(d, "red_zone", "red zone at leaves (bytes)", cfg.red_zone,
+		                      NULL);
+	if (rc >= 0 && !have_graph)
+		rc = trc_doc_note(
+		        d, "no call graph (--callgraph or --ci): only the roots' own frames are "
+		           "counted, so every figure is incomplete");
+	if (rc >= 0)
+		rc = add_tables(d, st, &frames, have_graph);
+	if (rc >= 0)
+		rc = add_diagnostics(d, st);
+	if (rc < 0)
+		goto nomem;
+	if (a.trace) {
+		measured = calloc(cg.nfuncs ? cg.nfuncs : 1, sizeof(*measured));
+		if (measured == NULL)
+			goto nomem;
+		if (measure_trace(measured, &cg, a.trace, a.elf, &nrecords, &err) < 0)
+			goto fail;
+		if (add_trace_check(d, st, measured, nrecords, &flagged) < 0)
+			goto nomem;
+	}
+	if (bud) {
+		if (trc_budget_results_new(&res, &err) < 0 ||
+		    check_budgets(res, bud, st, have_graph) < 0)
+			goto nomem;
+		trc_doc_set_budgets(d, res);
+	}
+	if (trc_doc_emit(d, &a.out, opts->color, &err) < 0)
+		goto fail;
+	status = res ? trc_budget_results_exit(res) : 0;
+	if (flagged > 0 && status == 0)
+		status = 1;
+	goto out;
+nomem:
+	lc_err_set(&err, LC_ENOMEM, "out of memory");
+fail:
+	trc_fail("%s", err.msg);
+	status = 2;
+out:
+	trc_doc_free(d);
+	trc_budget_results_free(res);
+	trc_budgets_free(bud);
+	trc_stack_free(st);
+	free(roots);
+	free(chosen);
+	free(measured);
+	notes_free(&notes);
+	lc_yaml_free(y);
+	list_free(&sus);
+	list_free(&cis);
+	trc_cg_fini(&cg);
+	trc_frames_fini(&frames);
+	trc_elf_free(e);
+	return status;
+}
