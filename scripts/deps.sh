@@ -12,15 +12,16 @@ level=${1:-build}
 build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-dev
 	libdw-dev libelf-dev libunwind-dev libcmocka-dev libyaml-dev libjansson-dev
 	binutils python3)
-test_pkgs=(python3-jsonschema libxml2-utils git pre-commit
-	gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
-bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19)
+arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
+test_pkgs=(python3-jsonschema libxml2-utils git pre-commit "${arm_pkgs[@]}")
+bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
 
 case "$level" in
 build) pkgs=("${build_pkgs[@]}") ;;
+demo) pkgs=("${build_pkgs[@]}" "${arm_pkgs[@]}") ;;
 test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 bench) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-*) echo "usage: scripts/deps.sh [build|test|bench]" >&2; exit 2 ;;
+*) echo "usage: scripts/deps.sh [build|demo|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run every test.
 #
-# Two builds, each tested with ctest: the plain one (warnings are errors) and
-# one with AddressSanitizer + UndefinedBehaviorSanitizer. Set LATCH_NO_ASAN=1
-# to skip the second when iterating locally.
+# Three builds, each tested with ctest:
+#   build/       gcc, warnings are errors: every unit and integration test
+#   build-asan/  gcc with AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-fuzz/  clang-19, warnings are errors, libFuzzer targets: each runs
+#                its seeds, then LATCH_FUZZ_SECONDS (default 20) of fuzzing
+# Set LATCH_NO_ASAN=1 or LATCH_NO_FUZZ=1 to skip one when iterating locally.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,6 +28,32 @@ if [ "${LATCH_NO_ASAN:-0}" != "1" ]; then
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest -j "$(nproc)" --output-on-failure --timeout 900 -LE no-sanitize) || status=1
+fi
+
+if [ "${LATCH_NO_FUZZ:-0}" != "1" ]; then
+	echo "== build: clang-19, libFuzzer targets"
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang-19 -DCMAKE_BUILD_TYPE=Debug \
+		-DLATCH_WERROR=ON -DLATCH_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j "$(nproc)"
+	echo "== ctest: fuzz seeds"
+	(cd build-fuzz && ctest -j "$(nproc)" --output-on-failure -L fuzz) || status=1
+	secs=${LATCH_FUZZ_SECONDS:-20}
+	for f in build-fuzz/tests/fuzz/fuzz_*; do
+		[ -x "$f" ] && [ -f "$f" ] || continue
+		name=$(basename "$f")
+		case $name in
+		fuzz_report) seeds=tests/fuzz/corpus/trace ;;
+		*) seeds=tests/fuzz/corpus/${name#fuzz_} ;;
+		esac
+		mkdir -p "build-fuzz/corpus-run/$name"
+		echo "== fuzz: $name for ${secs}s (seeds: $seeds)"
+		# new inputs go to the first folder, in the build tree; seeds stay as they are
+		if ! "$f" -max_total_time="$secs" "build-fuzz/corpus-run/$name" "$seeds" \
+			>"build-fuzz/$name.log" 2>&1; then
+			tail -40 "build-fuzz/$name.log"
+			status=1
+		fi
+	done
 fi
 
 if [ $status -ne 0 ]; then
