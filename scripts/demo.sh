@@ -22,7 +22,8 @@ trace=$build/tracer/latch-trace
 tvac=$build/samples/tvac
 rules=samples/tvac/.latch.yaml
 status=0
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 worst() { [ "$1" -gt "$status" ] && status=$1; return 0; }
 
 step "1. latch-check: can the interlock path allocate, block, recurse or loop forever?"
