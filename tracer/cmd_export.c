@@ -181,7 +181,7 @@ static int run_thread(struct exporter *e, size_t thread)
 					rc = node_of(e, depth ? st[depth - 1u].node : 0u, st[depth].fn, &st[depth].node);
 				depth++;
 			} else if (kind == LC_TRACE_EXIT) {
-				uint64_t raw, corr, hook;
+				uint64_t raw, corr;
 				struct frame *fr;
 
 				if (over > 0) {
@@ -192,8 +192,7 @@ static int run_thread(struct exporter *e, size_t thread)
 					continue; /* unpaired: report counts these */
 				fr = &st[--depth];
 				raw = ticks > fr->start ? ticks - fr->start : 0;
-				hook = fr->desc * h->hook_cost_ticks;
-				corr = raw > hook ? raw - hook : 0;
+				corr = trc_stats_corrected(raw, fr->desc, h->hook_cost_ticks);
 				if (depth > 0) {
 					st[depth - 1u].child += corr;
 					st[depth - 1u].desc += fr->desc + 1u;

@@ -191,7 +191,7 @@ __attribute__((always_inline)) static inline int on_exit(struct trc_stats *s, co
 {
 	struct frame *fr;
 	struct trc_fstat *fs;
-	uint64_t raw, hook, corr, excl;
+	uint64_t raw, corr, excl;
 
 	if (s->overflow > 0) {
 		s->overflow--;
@@ -217,8 +217,7 @@ __attribute__((always_inline)) static inline int on_exit(struct trc_stats *s, co
 	}
 	fr = &s->stack[--s->depth];
 	raw = r->ticks > fr->start ? r->ticks - fr->start : 0;
-	hook = fr->desc * s->hook_ticks;
-	corr = raw > hook ? raw - hook : 0;
+	corr = trc_stats_corrected(raw, fr->desc, s->hook_ticks);
 	excl = corr > fr->child_corr ? corr - fr->child_corr : 0;
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
 	 * function, which keeps the 128-bit multiplications off the hot path. */

@@ -87,6 +87,16 @@ struct trc_stats;
  */
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
 		  struct lc_err *err);
+
+/* One call's inclusive time with the tracer's own cost taken out: one hook
+ * pair per traced callee (desc of them); never below 0. report and export
+ * both measure through this, so their figures agree. */
+static inline uint64_t trc_stats_corrected(uint64_t raw, uint64_t desc, uint64_t pair_ticks)
+{
+	uint64_t hook = desc * pair_ticks;
+
+	return raw > hook ? raw - hook : 0;
+}
 void trc_stats_free(struct trc_stats *s);
 
 /* Starts a new thread: the shadow stack is emptied (open frames are counted
