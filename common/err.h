@@ -12,13 +12,13 @@
 
 enum lc_errcode {
 	LC_OK = 0,
-	LC_EIO = -1,      /* a file could not be opened, read or written */
-	LC_EFORMAT = -2,  /* input is malformed: trace, ELF, YAML, JSON */
-	LC_ENOMEM = -3,   /* an allocation failed */
-	LC_EUSAGE = -4,   /* bad command line or configuration value */
-	LC_ENOTFOUND = -5,/* a named thing (function, rule, file) does not exist */
-	LC_ELIMIT = -6,   /* a fixed limit of the tool was reached */
-	LC_EINTERNAL = -7 /* a library we call failed in an unexpected way */
+	LC_EIO = -1,       /* a file could not be opened, read or written */
+	LC_EFORMAT = -2,   /* input is malformed: trace, ELF, YAML, JSON */
+	LC_ENOMEM = -3,    /* an allocation failed */
+	LC_EUSAGE = -4,    /* bad command line or configuration value */
+	LC_ENOTFOUND = -5, /* a named thing (function, rule, file) does not exist */
+	LC_ELIMIT = -6,    /* a fixed limit of the tool was reached */
+	LC_EINTERNAL = -7  /* a library we call failed in an unexpected way */
 };
 
 struct lc_err {
@@ -29,7 +29,7 @@ struct lc_err {
 /* Sets err->code and formats err->msg (truncated to fit). err may be NULL.
  * Returns code, so a caller can write `return lc_err_set(err, LC_EIO, ...)`. */
 int lc_err_set(struct lc_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Clears the record to LC_OK and an empty message. err may be NULL. */
 void lc_err_clear(struct lc_err *err);

@@ -27,9 +27,9 @@
 /* One claimed chunk, validated: records [0, nslots) are complete. */
 struct lc__chunk {
 	uint64_t seq, prev_seq;
-	uint64_t off;      /* file offset of the chunk */
-	uint32_t thread;   /* index into the thread list */
-	uint32_t nslots;   /* valid record slots */
+	uint64_t off;    /* file offset of the chunk */
+	uint32_t thread; /* index into the thread list */
+	uint32_t nslots; /* valid record slots */
 };
 
 struct lc_trace {
@@ -44,7 +44,7 @@ struct lc_trace {
 	size_t nthreads;
 	struct lc__chunk *chunks; /* sorted by (thread, seq) */
 	size_t nchunks;
-	size_t *first_chunk;      /* per thread: index of its first chunk; [nthreads] = nchunks */
+	size_t *first_chunk; /* per thread: index of its first chunk; [nthreads] = nchunks */
 	struct lc_trace_problem *probs;
 	size_t nprobs, cap_probs;
 	struct lc_trace_summary *sums;
@@ -78,8 +78,8 @@ static inline uint64_t rd64(const struct lc_trace *t, uint64_t off)
 	return v;
 }
 
-__attribute__((format(printf, 4, 5))) static void problem(struct lc_trace *t, enum lc_trace_problem_kind kind,
-							  uint64_t off, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+problem(struct lc_trace *t, enum lc_trace_problem_kind kind, uint64_t off, const char *fmt, ...)
 {
 	va_list ap;
 	struct lc_trace_problem *p;
@@ -123,8 +123,9 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	uint32_t v;
 
 	if (t->len < RTM_HDR_SIZE)
-		return lc_err_set(err, LC_EFORMAT, "file is %zu bytes, shorter than the %u-byte trace header", t->len,
-				  RTM_HDR_SIZE);
+		return lc_err_set(err, LC_EFORMAT,
+		                  "file is %zu bytes, shorter than the %u-byte trace header",
+		                  t->len, RTM_HDR_SIZE);
 	if (memcmp(t->buf + RTM_H_MAGIC, RTM_MAGIC, 8) != 0)
 		return lc_err_set(err, LC_EFORMAT, "not a latch trace (bad magic)");
 	v = rd32(t, RTM_H_ENDIAN);
@@ -132,15 +133,17 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 		return lc_err_set(err, LC_EFORMAT, "unsupported byte order marker 0x%08x", v);
 	h->version = rd32(t, RTM_H_VERSION);
 	if (h->version != RTM_VERSION)
-		return lc_err_set(err, LC_EFORMAT, "unsupported trace version %u (this reader reads %u)", h->version,
-				  RTM_VERSION);
+		return lc_err_set(err, LC_EFORMAT,
+		                  "unsupported trace version %u (this reader reads %u)", h->version,
+		                  RTM_VERSION);
 	if (rd32(t, RTM_H_HEADER_SIZE) != RTM_HDR_SIZE)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_HEADER_SIZE, "header size %u is not %u",
-			rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
+		        rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
 	h->flags = rd32(t, RTM_H_FLAGS);
 	h->clock = (enum lc_trace_clock)rd32(t, RTM_H_CLOCK);
 	if (h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW)
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u", (unsigned)h->clock);
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u",
+		        (unsigned)h->clock);
 	h->mode = (enum lc_trace_mode)rd32(t, RTM_H_MODE);
 	if (h->mode < LC_TRACE_MODE_STOP || h->mode > LC_TRACE_MODE_SUMMARY)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_MODE, "unknown mode %u", (unsigned)h->mode);
@@ -168,8 +171,8 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	copy_str(h->exe_path, sizeof(h->exe_path), t->buf + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX);
 	h->build_id_len = rd32(t, RTM_H_BUILD_ID_LEN);
 	if (h->build_id_len > RTM_BUILD_ID_MAX) {
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_BUILD_ID_LEN, "build-id length %zu is over %u", h->build_id_len,
-			RTM_BUILD_ID_MAX);
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_BUILD_ID_LEN, "build-id length %zu is over %u",
+		        h->build_id_len, RTM_BUILD_ID_MAX);
 		h->build_id_len = 0;
 	}
 	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
@@ -178,8 +181,9 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 }
 
 /* Validates a table region; returns the number of whole entries usable. */
-static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off_field, uint32_t cap_field,
-			      uint32_t count_field, uint32_t esize_field, uint32_t esize)
+static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off_field,
+                              uint32_t cap_field, uint32_t count_field, uint32_t esize_field,
+                              uint32_t esize)
 {
 	uint64_t off = rd64(t, off_field);
 	uint64_t cap = rd32(t, cap_field);
@@ -187,8 +191,8 @@ static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off
 	uint64_t avail;
 
 	if (rd32(t, esize_field) != esize) {
-		problem(t, LC_TRACE_P_CORRUPT, esize_field, "%s entry size %u is not %u", what, rd32(t, esize_field),
-			esize);
+		problem(t, LC_TRACE_P_CORRUPT, esize_field, "%s entry size %u is not %u", what,
+		        rd32(t, esize_field), esize);
 		return 0;
 	}
 	if (count > cap)
@@ -196,14 +200,15 @@ static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off
 	if (count == 0)
 		return 0;
 	if (off < RTM_HDR_SIZE || off > t->len) {
-		problem(t, LC_TRACE_P_CORRUPT, off_field, "%s table offset %llu is outside the file", what,
-			(unsigned long long)off);
+		problem(t, LC_TRACE_P_CORRUPT, off_field,
+		        "%s table offset %llu is outside the file", what, (unsigned long long)off);
 		return 0;
 	}
 	avail = (t->len - off) / esize;
 	if (count > avail) {
-		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize, "%s table truncated after %llu of %llu entries",
-			what, (unsigned long long)avail, (unsigned long long)count);
+		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize,
+		        "%s table truncated after %llu of %llu entries", what,
+		        (unsigned long long)avail, (unsigned long long)count);
 		count = avail;
 	}
 	return count;
@@ -213,11 +218,12 @@ static int read_modules(struct lc_trace *t)
 {
 	uint64_t off = rd64(t, RTM_H_MODULE_OFF), n, i;
 
-	n = table_entries(t, "module", RTM_H_MODULE_OFF, RTM_H_MODULE_CAP, RTM_H_MODULE_COUNT, RTM_H_MODULE_ESIZE,
-			  RTM_MOD_ESIZE);
+	n = table_entries(t, "module", RTM_H_MODULE_OFF, RTM_H_MODULE_CAP, RTM_H_MODULE_COUNT,
+	                  RTM_H_MODULE_ESIZE, RTM_MOD_ESIZE);
 	if (t->hdr.module_gen & 1u)
 		problem(t, LC_TRACE_P_INCOMPLETE, RTM_H_MODULE_GEN,
-			"module map was being refreshed when the trace ended (generation %u)", t->hdr.module_gen);
+		        "module map was being refreshed when the trace ended (generation %u)",
+		        t->hdr.module_gen);
 	if (n == 0)
 		return 0;
 	t->mods = calloc((size_t)n, sizeof(*t->mods));
@@ -233,7 +239,8 @@ static int read_modules(struct lc_trace *t)
 		m->flags = rd32(t, e + RTM_M_FLAGS);
 		m->build_id_len = rd32(t, e + RTM_M_BUILD_ID_LEN);
 		if (m->build_id_len > RTM_BUILD_ID_MAX || m->end < m->start) {
-			problem(t, LC_TRACE_P_CORRUPT, e, "module entry %llu is malformed", (unsigned long long)i);
+			problem(t, LC_TRACE_P_CORRUPT, e, "module entry %llu is malformed",
+			        (unsigned long long)i);
 			continue;
 		}
 		memcpy(m->build_id, t->buf + e + RTM_M_BUILD_ID, m->build_id_len);
@@ -247,8 +254,8 @@ static int read_threads(struct lc_trace *t)
 {
 	uint64_t off = rd64(t, RTM_H_THREAD_OFF), n, i;
 
-	n = table_entries(t, "thread", RTM_H_THREAD_OFF, RTM_H_THREAD_CAP, RTM_H_THREAD_COUNT, RTM_H_THREAD_ESIZE,
-			  RTM_THR_ESIZE);
+	n = table_entries(t, "thread", RTM_H_THREAD_OFF, RTM_H_THREAD_CAP, RTM_H_THREAD_COUNT,
+	                  RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
 	if (n == 0)
 		return 0;
 	t->threads = calloc((size_t)n, sizeof(*t->threads));
@@ -283,7 +290,8 @@ static int chunk_cmp(const void *a, const void *b)
 
 /* Validates the records of one chunk; returns the number of complete,
  * well-formed slots (a prefix of count). */
-static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uint64_t recs, uint32_t count)
+static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uint64_t recs,
+                             uint32_t count)
 {
 	uint32_t i = 0;
 
@@ -297,12 +305,15 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 
 			if (len > RTM_EXT_PAYLOAD_MAX) {
 				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
-					"extended record payload of %u bytes is over %u", len, RTM_EXT_PAYLOAD_MAX);
+				        "extended record payload of %u bytes is over %u", len,
+				        RTM_EXT_PAYLOAD_MAX);
 				break;
 			}
 			if (slots >= count - i) {
 				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
-					"extended record payload runs past the chunk's %u published records", count);
+				        "extended record payload runs past the chunk's %u "
+				        "published records",
+				        count);
 				break;
 			}
 			i += 1u + slots;
@@ -323,14 +334,15 @@ static int read_chunks(struct lc_trace *t)
 
 	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0)
 		return 0;
-	if (h->chunk_size < 4096 || h->chunk_size > (64u << 20) || (h->chunk_size & (h->chunk_size - 1)) != 0) {
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_SIZE, "chunk size %u is not a power of two in [4 KiB, 64 MiB]",
-			h->chunk_size);
+	if (h->chunk_size < 4096 || h->chunk_size > (64u << 20) ||
+	    (h->chunk_size & (h->chunk_size - 1)) != 0) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_SIZE,
+		        "chunk size %u is not a power of two in [4 KiB, 64 MiB]", h->chunk_size);
 		return 0;
 	}
 	if (off < RTM_HDR_SIZE || off > t->len) {
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_OFF, "chunk area offset %llu is outside the file",
-			(unsigned long long)off);
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_OFF,
+		        "chunk area offset %llu is outside the file", (unsigned long long)off);
 		return 0;
 	}
 	cap = (h->chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
@@ -338,7 +350,8 @@ static int read_chunks(struct lc_trace *t)
 	avail = (t->len - off) / h->chunk_size;
 	if (count > avail) {
 		problem(t, LC_TRACE_P_TRUNCATED, off + avail * h->chunk_size,
-			"file ends after %llu of %llu chunks", (unsigned long long)avail, (unsigned long long)count);
+		        "file ends after %llu of %llu chunks", (unsigned long long)avail,
+		        (unsigned long long)count);
 		count = avail;
 	}
 	if (count == 0)
@@ -355,27 +368,33 @@ static int read_chunks(struct lc_trace *t)
 		if (seq == 0)
 			continue; /* never claimed, or being recycled */
 		if (rd32(t, c + RTM_C_MAGIC) != RTM_CHUNK_MAGIC) {
-			problem(t, LC_TRACE_P_CORRUPT, c, "chunk %llu has a bad magic number", (unsigned long long)i);
+			problem(t, LC_TRACE_P_CORRUPT, c, "chunk %llu has a bad magic number",
+			        (unsigned long long)i);
 			continue;
 		}
 		thread = rd32(t, c + RTM_C_THREAD);
 		if (thread >= t->nthreads) {
-			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_THREAD, "chunk %llu names thread %u of %zu",
-				(unsigned long long)i, thread, t->nthreads);
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_THREAD,
+			        "chunk %llu names thread %u of %zu", (unsigned long long)i, thread,
+			        t->nthreads);
 			continue;
 		}
 		n = rd32(t, c + RTM_C_COUNT);
 		if (rd32(t, c + RTM_C_CAP) != cap)
-			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_CAP, "chunk %llu capacity %u is not %u",
-				(unsigned long long)i, rd32(t, c + RTM_C_CAP), cap);
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_CAP,
+			        "chunk %llu capacity %u is not %u", (unsigned long long)i,
+			        rd32(t, c + RTM_C_CAP), cap);
 		if (n > cap) {
-			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_COUNT, "chunk %llu count %u is over its capacity %u",
-				(unsigned long long)i, n, cap);
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_COUNT,
+			        "chunk %llu count %u is over its capacity %u",
+			        (unsigned long long)i, n, cap);
 			n = cap;
 		}
 		if (rd32(t, c + RTM_C_TID) != t->threads[thread].tid)
-			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_TID, "chunk %llu tid %u differs from thread %u's tid %u",
-				(unsigned long long)i, rd32(t, c + RTM_C_TID), thread, t->threads[thread].tid);
+			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_TID,
+			        "chunk %llu tid %u differs from thread %u's tid %u",
+			        (unsigned long long)i, rd32(t, c + RTM_C_TID), thread,
+			        t->threads[thread].tid);
 		ck = &t->chunks[t->nchunks++];
 		ck->seq = seq;
 		ck->prev_seq = rd64(t, c + RTM_C_PREV_SEQ);
@@ -394,10 +413,11 @@ static int read_chunks(struct lc_trace *t)
 	if (t->nchunks > 1)
 		qsort(t->chunks, t->nchunks, sizeof(*t->chunks), chunk_cmp);
 	for (k = 1; k < t->nchunks; k++)
-		if (t->chunks[k].thread == t->chunks[k - 1].thread && t->chunks[k].seq == t->chunks[k - 1].seq)
+		if (t->chunks[k].thread == t->chunks[k - 1].thread &&
+		    t->chunks[k].seq == t->chunks[k - 1].seq)
 			problem(t, LC_TRACE_P_CORRUPT, t->chunks[k].off + RTM_C_SEQ,
-				"two chunks of thread %u claim sequence number %llu", t->chunks[k].thread,
-				(unsigned long long)t->chunks[k].seq);
+			        "two chunks of thread %u claim sequence number %llu",
+			        t->chunks[k].thread, (unsigned long long)t->chunks[k].seq);
 	return 0;
 }
 
@@ -413,17 +433,20 @@ static int read_summary(struct lc_trace *t)
 	if (nb == 0 || nb > RTM_HIST_BUCKETS_ALL || esize != RTM_S_HIST + 8u * nb ||
 	    rd32(t, RTM_H_HIST_SUB_BITS) != RTM_HIST_SUB_BITS) {
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_ESIZE,
-			"summary table geometry (%u buckets, %u-byte entries) is not supported", nb, esize);
+		        "summary table geometry (%u buckets, %u-byte entries) is not supported", nb,
+		        esize);
 		return 0;
 	}
 	if (off < RTM_HDR_SIZE || off > t->len) {
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_OFF, "summary table offset is outside the file");
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_OFF,
+		        "summary table offset is outside the file");
 		return 0;
 	}
 	avail = (t->len - off) / esize;
 	if (cap > avail) {
-		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize, "summary table truncated after %llu of %llu slots",
-			(unsigned long long)avail, (unsigned long long)cap);
+		problem(t, LC_TRACE_P_TRUNCATED, off + avail * esize,
+		        "summary table truncated after %llu of %llu slots",
+		        (unsigned long long)avail, (unsigned long long)cap);
 		cap = avail;
 	}
 	t->hist_buckets = nb;
@@ -455,7 +478,8 @@ static int read_summary(struct lc_trace *t)
 		/* Copied: a caller's buffer (lc_trace_open_mem) may be unaligned. */
 		s->buckets = t->bucket_mem + (size_t)(s - t->sums) * nb;
 		for (k = 0; k < nb; k++)
-			t->bucket_mem[(size_t)(s - t->sums) * nb + k] = rd64(t, e + RTM_S_HIST + 8u * k);
+			t->bucket_mem[(size_t)(s - t->sums) * nb + k] =
+			        rd64(t, e + RTM_S_HIST + 8u * k);
 		s->nbuckets = nb;
 	}
 	return 0;
@@ -505,7 +529,8 @@ out:
 	return rc;
 }
 
-int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name, struct lc_err *err)
+int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
+                      struct lc_err *err)
 {
 	struct lc_trace *t = NULL;
 	int rc;
@@ -550,8 +575,8 @@ int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err)
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)RTM_HDR_SIZE) {
-		rc = lc_err_set(err, LC_EFORMAT, "%s: not a latch trace (%lld bytes, no header)", path,
-				(long long)sb.st_size);
+		rc = lc_err_set(err, LC_EFORMAT, "%s: not a latch trace (%lld bytes, no header)",
+		                path, (long long)sb.st_size);
 		goto out;
 	}
 	len = (size_t)sb.st_size;
@@ -647,8 +672,8 @@ void lc_trace_iter_init(struct lc_trace_iter *it, const struct lc_trace *t, size
 		it->chunk = t->nchunks;
 }
 
-size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k, const uint8_t **recs,
-			      uint64_t *off, int *gap)
+size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
+                              const uint8_t **recs, uint64_t *off, int *gap)
 {
 	size_t first, c;
 
@@ -759,8 +784,8 @@ int lc_trace_heap_decode(struct lc_trace_heap *out, const struct lc_trace_rec *r
 		return LC_EFORMAT;
 	memcpy(&alloc, p, 4);
 	memcpy(&n, p + 4, 4);
-	if (alloc < LC_TRACE_ALLOC_MALLOC || alloc > LC_TRACE_ALLOC_VALLOC || n > LC_TRACE_HEAP_FRAMES_MAX ||
-	    RTM_HEAP_HDR + 8u * (size_t)n > rec->payload_len)
+	if (alloc < LC_TRACE_ALLOC_MALLOC || alloc > LC_TRACE_ALLOC_VALLOC ||
+	    n > LC_TRACE_HEAP_FRAMES_MAX || RTM_HEAP_HDR + 8u * (size_t)n > rec->payload_len)
 		return LC_EFORMAT;
 	out->alloc = (enum lc_trace_alloc)alloc;
 	memcpy(&out->size, p + 8, 8);

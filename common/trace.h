@@ -47,21 +47,21 @@ enum lc_trace_ext_type {
 
 /* Header flags (lc_trace_header.flags). */
 #define LC_TRACE_F_FINISHED 0x1u /* stopped cleanly; absent after a crash */
-#define LC_TRACE_F_FORKED 0x2u   /* a child inherited the mapping */
+#define LC_TRACE_F_FORKED   0x2u /* a child inherited the mapping */
 
 /* Thread flags (lc_trace_thread.flags). */
-#define LC_TRACE_TF_MAIN 0x1u        /* the process's main thread */
+#define LC_TRACE_TF_MAIN        0x1u /* the process's main thread */
 #define LC_TRACE_TF_STACK_EXACT 0x2u /* stack_base is the real stack top */
-#define LC_TRACE_TF_EXITED 0x4u      /* the thread exited cleanly */
+#define LC_TRACE_TF_EXITED      0x4u /* the thread exited cleanly */
 
-#define LC_TRACE_PATH_MAX 1024
+#define LC_TRACE_PATH_MAX     1024
 #define LC_TRACE_BUILD_ID_MAX 32
 
 /* The decoded file header. Times are in ticks of the trace's clock; use
  * lc_trace_ticks_to_ns() / lc_trace_time_ns() to convert. */
 struct lc_trace_header {
 	uint32_t version;
-	uint32_t flags;            /* LC_TRACE_F_* */
+	uint32_t flags; /* LC_TRACE_F_* */
 	enum lc_trace_clock clock;
 	enum lc_trace_mode mode;
 	uint64_t tick_hz;          /* ticks per second (rounded) */
@@ -74,13 +74,13 @@ struct lc_trace_header {
 	uint64_t start_ticks, stop_ticks; /* stop_ticks is 0 after a crash */
 	uint32_t chunk_size, chunk_count;
 	uint64_t chunk_claims;
-	uint64_t lost_total;      /* events lost, all reasons, all threads */
-	uint64_t lost_no_slot;    /* events of threads beyond the thread table */
-	uint32_t heap_events;     /* heap-guard hits counted by the runtime */
-	uint64_t heapguard_lost;  /* heap-guard hits that could not be stored */
+	uint64_t lost_total;     /* events lost, all reasons, all threads */
+	uint64_t lost_no_slot;   /* events of threads beyond the thread table */
+	uint32_t heap_events;    /* heap-guard hits counted by the runtime */
+	uint64_t heapguard_lost; /* heap-guard hits that could not be stored */
 	uint32_t summary_flushes;
 	uint32_t module_gen;
-	char exe_path[LC_TRACE_PATH_MAX];   /* NUL-terminated */
+	char exe_path[LC_TRACE_PATH_MAX]; /* NUL-terminated */
 	uint8_t build_id[LC_TRACE_BUILD_ID_MAX];
 	size_t build_id_len;
 };
@@ -94,49 +94,54 @@ struct lc_trace_module {
 	uint32_t flags;      /* LC_TRACE_MOD_* */
 	uint8_t build_id[LC_TRACE_BUILD_ID_MAX];
 	size_t build_id_len;
-	char path[448];      /* NUL-terminated; may be "" for the vdso */
+	char path[448]; /* NUL-terminated; may be "" for the vdso */
 };
 
 struct lc_trace_thread {
-	uint32_t index;      /* slot in the file's thread table: its identity */
+	uint32_t index; /* slot in the file's thread table: its identity */
 	uint32_t tid;
-	uint32_t flags;      /* LC_TRACE_TF_* */
-	uint64_t lost;       /* events lost by this thread (runtime's counter) */
-	uint64_t stack_base; /* highest stack address */
-	uint64_t stack_size; /* 0 when unknown */
-	uint64_t max_stack;  /* deepest stack at an entry, bytes (runtime's) */
-	uint32_t chunks;     /* chunks found in the file for this thread */
-	uint64_t records;    /* records found in the file (payload slots excluded) */
+	uint32_t flags;         /* LC_TRACE_TF_* */
+	uint64_t lost;          /* events lost by this thread (runtime's counter) */
+	uint64_t stack_base;    /* highest stack address */
+	uint64_t stack_size;    /* 0 when unknown */
+	uint64_t max_stack;     /* deepest stack at an entry, bytes (runtime's) */
+	uint32_t chunks;        /* chunks found in the file for this thread */
+	uint64_t records;       /* records found in the file (payload slots excluded) */
 	uint64_t nvcsw, nivcsw; /* context switches during its sealed chunks */
 };
 
 struct lc_trace_rec {
 	uint64_t ticks;
-	uint64_t ns;           /* lc_trace_time_ns(ticks) */
-	uint64_t addr;         /* function (enter/exit), mark value (mark) */
+	uint64_t ns;   /* lc_trace_time_ns(ticks) */
+	uint64_t addr; /* function (enter/exit), mark value (mark) */
 	enum lc_trace_kind kind;
-	uint32_t stack_bytes;  /* stack depth at the hook */
-	int stack_saturated;   /* 1: depth was at least stack_bytes */
-	int gap;               /* 1: events of this thread were lost just before */
-	uint64_t offset;       /* file offset of the record */
-	uint32_t ext_type;     /* enum lc_trace_ext_type, for LC_TRACE_EXT */
-	const uint8_t *payload;/* extended payload (borrowed), else NULL */
+	uint32_t stack_bytes;   /* stack depth at the hook */
+	int stack_saturated;    /* 1: depth was at least stack_bytes */
+	int gap;                /* 1: events of this thread were lost just before */
+	uint64_t offset;        /* file offset of the record */
+	uint32_t ext_type;      /* enum lc_trace_ext_type, for LC_TRACE_EXT */
+	const uint8_t *payload; /* extended payload (borrowed), else NULL */
 	size_t payload_len;
 };
 
 #define LC_TRACE_HEAP_FRAMES_MAX 32
 
 enum lc_trace_alloc {
-	LC_TRACE_ALLOC_MALLOC = 1, LC_TRACE_ALLOC_CALLOC = 2, LC_TRACE_ALLOC_REALLOC = 3,
-	LC_TRACE_ALLOC_FREE = 4, LC_TRACE_ALLOC_ALIGNED_ALLOC = 5,
-	LC_TRACE_ALLOC_POSIX_MEMALIGN = 6, LC_TRACE_ALLOC_MEMALIGN = 7, LC_TRACE_ALLOC_VALLOC = 8
+	LC_TRACE_ALLOC_MALLOC = 1,
+	LC_TRACE_ALLOC_CALLOC = 2,
+	LC_TRACE_ALLOC_REALLOC = 3,
+	LC_TRACE_ALLOC_FREE = 4,
+	LC_TRACE_ALLOC_ALIGNED_ALLOC = 5,
+	LC_TRACE_ALLOC_POSIX_MEMALIGN = 6,
+	LC_TRACE_ALLOC_MEMALIGN = 7,
+	LC_TRACE_ALLOC_VALLOC = 8
 };
 
 /* A decoded heap-guard event. */
 struct lc_trace_heap {
 	enum lc_trace_alloc alloc;
 	uint64_t size;
-	uint64_t root;                     /* innermost interlock root's address */
+	uint64_t root; /* innermost interlock root's address */
 	size_t nframes;
 	uint64_t frames[LC_TRACE_HEAP_FRAMES_MAX]; /* innermost first */
 };
@@ -149,16 +154,16 @@ enum lc_trace_problem_kind {
 
 struct lc_trace_problem {
 	enum lc_trace_problem_kind kind;
-	uint64_t offset;   /* file offset of the bad bytes */
-	char msg[160];     /* lower case, no final period */
+	uint64_t offset; /* file offset of the bad bytes */
+	char msg[160];   /* lower case, no final period */
 };
 
 /* A function's summary-mode aggregate. Durations are inclusive ticks. */
 struct lc_trace_summary {
 	uint64_t addr;
 	uint64_t count, min, max, sum;
-	uint64_t max_stack;       /* bytes */
-	const uint64_t *buckets;  /* hist_buckets counts, rtm_hist.h scheme (borrowed) */
+	uint64_t max_stack;      /* bytes */
+	const uint64_t *buckets; /* hist_buckets counts, rtm_hist.h scheme (borrowed) */
 	size_t nbuckets;
 };
 
@@ -174,7 +179,7 @@ int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err);
 /* The same on a buffer in memory (the fuzz target uses it). The buffer is
  * borrowed and must outlive the returned trace. name is used in messages. */
 int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
-		      struct lc_err *err);
+                      struct lc_err *err);
 
 /* Releases the trace. lc_trace_close(NULL) does nothing. */
 void lc_trace_close(struct lc_trace *t);
@@ -217,19 +222,19 @@ int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out);
  * is 1 when events were lost just before the chunk (as lc_trace_rec.gap).
  * Returns the number of complete, validated slots; 0 when there is no such
  * chunk. *recs is borrowed and lives as long as t. */
-size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k, const uint8_t **recs,
-			      uint64_t *off, int *gap);
+size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
+                              const uint8_t **recs, uint64_t *off, int *gap);
 
 /* What the header of chunk k of thread i says (numbering as in
  * lc_trace_chunk_records()): the context-switch counts let a report tell
  * when a worst case may include pre-emption. */
 struct lc_trace_chunk {
-	uint64_t seq;           /* claim sequence number */
-	uint64_t offset;        /* file offset of the chunk header */
-	uint32_t sealed;        /* 1: full or closed; 0: its thread was still writing */
+	uint64_t seq;             /* claim sequence number */
+	uint64_t offset;          /* file offset of the chunk header */
+	uint32_t sealed;          /* 1: full or closed; 0: its thread was still writing */
 	uint32_t nvcsw0, nivcsw0; /* the thread's context switches at claim ... */
 	uint32_t nvcsw1, nivcsw1; /* ... and at seal (0 when not sealed) */
-	size_t nslots;          /* as lc_trace_chunk_records() returns */
+	size_t nslots;            /* as lc_trace_chunk_records() returns */
 };
 /* Returns 0 and fills *out, or LC_ENOTFOUND past the thread's last chunk. */
 int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t thread, size_t k);

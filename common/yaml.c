@@ -19,7 +19,7 @@
 
 struct lc_yaml {
 	yaml_document_t doc;
-	int loaded;   /* doc must be deleted */
+	int loaded; /* doc must be deleted */
 	char *name;
 };
 
@@ -57,8 +57,10 @@ static int check_duplicates(struct lc_yaml *y, struct lc_err *err)
 				const char *b = lc_yaml_scalar(y, kj);
 
 				if (b != NULL && strcmp(a, b) == 0)
-					return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: duplicate key '%s'",
-							  y->name, lc_yaml_line(y, kj), lc_yaml_col(y, kj), b);
+					return lc_err_set(err, LC_EFORMAT,
+					                  "%s:%u:%u: duplicate key '%s'", y->name,
+					                  lc_yaml_line(y, kj), lc_yaml_col(y, kj),
+					                  b);
 			}
 		}
 	}
@@ -83,7 +85,7 @@ static lc_ynode find_cycle(const struct lc_yaml *y, lc_ynode n, unsigned char *c
 	len = lc_yaml_len(y, n);
 	for (i = 0; i < len; i++) {
 		lc_ynode c = lc_yaml_kind(y, n) == LC_Y_SEQ ? lc_yaml_at(y, n, i)
-							    : lc_yaml_value_at(y, n, i);
+		                                            : lc_yaml_value_at(y, n, i);
 		lc_ynode hit = find_cycle(y, c, colour);
 
 		if (hit == 0 && lc_yaml_kind(y, n) == LC_Y_MAP)
@@ -106,14 +108,15 @@ static int check_acyclic(const struct lc_yaml *y, struct lc_err *err)
 		return lc_err_set(err, LC_ENOMEM, "out of memory loading '%s'", y->name);
 	hit = find_cycle(y, lc_yaml_root(y), colour);
 	if (hit != 0)
-		rc = lc_err_set(err, LC_EFORMAT, "%s:%u:%u: an alias makes this node contain itself",
-				y->name, lc_yaml_line(y, hit), lc_yaml_col(y, hit));
+		rc = lc_err_set(err, LC_EFORMAT,
+		                "%s:%u:%u: an alias makes this node contain itself", y->name,
+		                lc_yaml_line(y, hit), lc_yaml_col(y, hit));
 	free(colour);
 	return rc;
 }
 
 int lc_yaml_load_mem(struct lc_yaml **out, const char *name, const char *buf, size_t len,
-		     struct lc_err *err)
+                     struct lc_err *err)
 {
 	yaml_parser_t parser;
 	struct lc_yaml *y = NULL;
@@ -134,9 +137,9 @@ int lc_yaml_load_mem(struct lc_yaml **out, const char *name, const char *buf, si
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &y->doc)) {
 		rc = lc_err_set(err, LC_EFORMAT, "%s:%zu:%zu: %s%s%s", name,
-				parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-				parser.problem ? parser.problem : "malformed YAML",
-				parser.context ? " " : "", parser.context ? parser.context : "");
+		                parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+		                parser.problem ? parser.problem : "malformed YAML",
+		                parser.context ? " " : "", parser.context ? parser.context : "");
 		goto out;
 	}
 	y->loaded = 1;
@@ -319,11 +322,12 @@ static int expected(const struct lc_yaml *y, lc_ynode n, const char *what, struc
 	const char *s = lc_yaml_scalar(y, n);
 
 	if (node(y, n) == NULL)
-		return lc_err_set(err, LC_EFORMAT, "%s: expected %s, got nothing", lc_yaml_name(y), what);
+		return lc_err_set(err, LC_EFORMAT, "%s: expected %s, got nothing", lc_yaml_name(y),
+		                  what);
 	return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: expected %s, got %s%s%s", lc_yaml_name(y),
-			  lc_yaml_line(y, n), lc_yaml_col(y, n), what, s ? "'" : "",
-			  s ? s : (lc_yaml_kind(y, n) == LC_Y_MAP ? "a mapping" : "a sequence"),
-			  s ? "'" : "");
+	                  lc_yaml_line(y, n), lc_yaml_col(y, n), what, s ? "'" : "",
+	                  s ? s : (lc_yaml_kind(y, n) == LC_Y_MAP ? "a mapping" : "a sequence"),
+	                  s ? "'" : "");
 }
 
 /* Parses an unsigned decimal or 0x hexadecimal number filling the whole of
@@ -390,8 +394,8 @@ int lc_yaml_to_double(const struct lc_yaml *y, lc_ynode n, double *out, struct l
 
 int lc_yaml_to_bool(const struct lc_yaml *y, lc_ynode n, int *out, struct lc_err *err)
 {
-	static const char *const yes[] = { "true", "yes", "on" };
-	static const char *const no[] = { "false", "no", "off" };
+	static const char *const yes[] = {"true", "yes", "on"};
+	static const char *const no[] = {"false", "no", "off"};
 	const char *s = lc_yaml_scalar(y, n);
 	size_t i;
 
@@ -414,10 +418,8 @@ int lc_parse_size(const char *s, uint64_t *out)
 		const char *suffix;
 		unsigned shift;
 	} units[] = {
-		{ "KiB", 10 }, { "KB", 10 }, { "K", 10 }, { "k", 10 },
-		{ "MiB", 20 }, { "MB", 20 }, { "M", 20 },
-		{ "GiB", 30 }, { "GB", 30 }, { "G", 30 },
-		{ "B", 0 },
+	        {"KiB", 10}, {"KB", 10},  {"K", 10},  {"k", 10}, {"MiB", 20}, {"MB", 20},
+	        {"M", 20},   {"GiB", 30}, {"GB", 30}, {"G", 30}, {"B", 0},
 	};
 	const char *end;
 	uint64_t v;

@@ -31,7 +31,7 @@ int lc_yaml_load_file(struct lc_yaml **out, const char *path, struct lc_err *err
 
 /* The same from memory; name is used in messages and copied. */
 int lc_yaml_load_mem(struct lc_yaml **out, const char *name, const char *buf, size_t len,
-		     struct lc_err *err);
+                     struct lc_err *err);
 
 /* Releases the document; NULL does nothing. */
 void lc_yaml_free(struct lc_yaml *y);

@@ -32,8 +32,8 @@ static int load_summary(struct trc_analysis *a, struct lc_err *err)
 	for (i = 0; i < n; i++) {
 		const struct lc_trace_summary *e = lc_trace_summary(a->t, i);
 
-		if (trc_stats_add_summary(a->stats, e->addr, e->count, e->min, e->max, e->sum, e->max_stack,
-					  e->buckets, e->nbuckets) < 0)
+		if (trc_stats_add_summary(a->stats, e->addr, e->count, e->min, e->max, e->sum,
+		                          e->max_stack, e->buckets, e->nbuckets) < 0)
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
 	}
 	return 0;
@@ -67,8 +67,8 @@ static int symbolize(struct trc_analysis *a, const char *exe, struct lc_err *err
 		else
 			snprintf(f->label, sizeof(f->label), "0x%" PRIx64, f->st->addr);
 		if (f->sym.file != NULL && f->sym.line > 0)
-			snprintf(f->where, sizeof(f->where), "%s:%u", lc_path_under(f->sym.file, cwd),
-				 f->sym.line);
+			snprintf(f->where, sizeof(f->where), "%s:%u",
+			         lc_path_under(f->sym.file, cwd), f->sym.line);
 	}
 	return 0;
 }
@@ -95,7 +95,7 @@ static void check_preemption(struct trc_analysis *a)
 }
 
 int trc_analysis_load(struct trc_analysis **out, const char *path, const char *exe, long thread,
-		      struct lc_err *err)
+                      struct lc_err *err)
 {
 	struct trc_analysis *a = calloc(1, sizeof(*a));
 	const struct lc_trace_header *h;
@@ -142,8 +142,8 @@ size_t trc_analysis_print_problems(const struct trc_analysis *a)
 	for (i = 0; i < n; i++) {
 		const struct lc_trace_problem *p = lc_trace_problem(a->t, i);
 
-		fprintf(stderr, "latch-trace: error: %s: offset %" PRIu64 " (0x%" PRIx64 "): %s\n", a->path,
-			p->offset, p->offset, p->msg);
+		fprintf(stderr, "latch-trace: error: %s: offset %" PRIu64 " (0x%" PRIx64 "): %s\n",
+		        a->path, p->offset, p->offset, p->msg);
 	}
 	return n;
 }
@@ -157,29 +157,34 @@ int trc_analysis_meta(const struct trc_analysis *a, struct trc_doc *d)
 
 	rc |= trc_doc_meta_str(d, "trace", "trace", a->path);
 	rc |= trc_doc_meta_str(d, "program", "program", h->exe_path);
-	snprintf(buf, sizeof(buf), "%s, %.3f MHz", lc_trace_clock_name(h->clock), (double)h->tick_hz / 1e6);
+	snprintf(buf, sizeof(buf), "%s, %.3f MHz", lc_trace_clock_name(h->clock),
+	         (double)h->tick_hz / 1e6);
 	rc |= trc_doc_meta_str(d, "clock", "clock", buf);
 	rc |= trc_doc_meta_str(d, "mode", "mode", lc_trace_mode_name(h->mode));
 	rc |= trc_doc_meta_u64(d, "duration_ns", "duration", a->duration_ns,
-			       a->duration_ns ? trc_units_ns(u, sizeof(u), (double)a->duration_ns)
-					      : "unknown (not stopped cleanly)");
+	                       a->duration_ns ? trc_units_ns(u, sizeof(u), (double)a->duration_ns)
+	                                      : "unknown (not stopped cleanly)");
 	rc |= trc_doc_meta_u64(d, "threads", "threads", lc_trace_thread_count(a->t), NULL);
 	rc |= trc_doc_meta_u64(d, "records", "records", a->records, NULL);
-	snprintf(buf, sizeof(buf), "%" PRIu64 "%s", a->lost, a->lost ? " (events were dropped: the tables undercount)" : "");
+	snprintf(buf, sizeof(buf), "%" PRIu64 "%s", a->lost,
+	         a->lost ? " (events were dropped: the tables undercount)" : "");
 	rc |= trc_doc_meta_u64(d, "lost_events", "lost events", a->lost, buf);
 	if (a->summary_mode)
 		snprintf(buf, sizeof(buf), "%s per enter+exit pair (summary mode: not subtracted)",
-			 trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
+		         trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
 	else
-		snprintf(buf, sizeof(buf), "%s per traced callee, subtracted from inclusive and self times",
-			 trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
+		snprintf(buf, sizeof(buf),
+		         "%s per traced callee, subtracted from inclusive and self times",
+		         trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
 	rc |= trc_doc_meta_u64(d, "hook_cost_ns", "hook cost", h->hook_cost_ns, buf);
 	rc |= trc_doc_meta_u64(d, "unmatched_exits", "unmatched exits", c->unmatched, NULL);
 	rc |= trc_doc_meta_u64(d, "abandoned_frames", "abandoned frames", c->abandoned, NULL);
 	rc |= trc_doc_meta_u64(d, "unfinished_calls", "unfinished calls", c->unfinished, NULL);
 	if (!(h->flags & LC_TRACE_F_FINISHED))
-		rc |= trc_doc_note(d, "the traced program did not stop cleanly (crash or kill): the trace ends "
-				      "where it died");
+		rc |= trc_doc_note(
+		        d,
+		        "the traced program did not stop cleanly (crash or kill): the trace ends "
+		        "where it died");
 	return rc < 0 ? LC_ENOMEM : 0;
 }
 
@@ -205,7 +210,7 @@ char *trc_analysis_path(const struct trc_analysis *a, const struct trc_fn *f, ch
 		len += (size_t)snprintf(buf, n, "... > ");
 	for (i = 0; i < f->st->worst_npath && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " > " : "",
-					label_of(a, f->st->worst_path[i], tmp, sizeof(tmp)));
+		                        label_of(a, f->st->worst_path[i], tmp, sizeof(tmp)));
 	return buf;
 }
 

@@ -25,24 +25,24 @@ struct trc_doc;
 
 /* One function of the trace. */
 struct trc_fn {
-	struct trc_fstat *st;   /* borrowed from the aggregation */
-	struct trc_symbol sym;  /* sym.name NULL when unknown */
-	char label[256];        /* sym.name, or "0x..." when unknown */
-	char where[320];        /* "file:line", or "" */
+	struct trc_fstat *st;  /* borrowed from the aggregation */
+	struct trc_symbol sym; /* sym.name NULL when unknown */
+	char label[256];       /* sym.name, or "0x..." when unknown */
+	char where[320];       /* "file:line", or "" */
 };
 
 struct trc_analysis {
-	const char *path;            /* the trace file (borrowed) */
+	const char *path; /* the trace file (borrowed) */
 	struct lc_trace *t;
 	struct trc_stats *stats;
 	struct trc_sym *sym;
 	struct trc_fn *fns;
 	size_t nfns;
-	int summary_mode;            /* durations from the runtime's tables */
-	uint64_t duration_ns;        /* start to stop (or last record) */
-	uint64_t records;            /* records read */
-	uint64_t lost;               /* header lost_total */
-	size_t preempted;            /* worst cases marked as possibly pre-empted */
+	int summary_mode;     /* durations from the runtime's tables */
+	uint64_t duration_ns; /* start to stop (or last record) */
+	uint64_t records;     /* records read */
+	uint64_t lost;        /* header lost_total */
+	size_t preempted;     /* worst cases marked as possibly pre-empted */
 };
 
 /*
@@ -53,7 +53,7 @@ struct trc_analysis {
  * message in err. The caller frees *out with trc_analysis_free().
  */
 int trc_analysis_load(struct trc_analysis **out, const char *path, const char *exe, long thread,
-		      struct lc_err *err);
+                      struct lc_err *err);
 void trc_analysis_free(struct trc_analysis *a);
 
 /* Prints each problem of the trace to stderr as

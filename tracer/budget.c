@@ -28,10 +28,14 @@ struct trc_budget_results {
 };
 
 static const char *const kind_names[] = {
-	[TRC_BUDGET_LOST_EVENTS] = "lost_events_max", [TRC_BUDGET_FUNC_MAX] = "max_us",
-	[TRC_BUDGET_FUNC_P99] = "p99_us",             [TRC_BUDGET_FUNC_STACK] = "stack_bytes",
-	[TRC_BUDGET_MEM_REGION] = "memory",           [TRC_BUDGET_MEM_SECTION] = "section",
-	[TRC_BUDGET_MEM_SYMBOL] = "symbol",           [TRC_BUDGET_STACK_ROOT] = "stack",
+        [TRC_BUDGET_LOST_EVENTS] = "lost_events_max",
+        [TRC_BUDGET_FUNC_MAX] = "max_us",
+        [TRC_BUDGET_FUNC_P99] = "p99_us",
+        [TRC_BUDGET_FUNC_STACK] = "stack_bytes",
+        [TRC_BUDGET_MEM_REGION] = "memory",
+        [TRC_BUDGET_MEM_SECTION] = "section",
+        [TRC_BUDGET_MEM_SYMBOL] = "symbol",
+        [TRC_BUDGET_STACK_ROOT] = "stack",
 };
 
 const char *trc_budget_kind_name(enum trc_budget_kind kind)
@@ -80,7 +84,8 @@ void trc_budgets_free(struct trc_budgets *b)
 }
 
 static int add_limit(struct trc_budgets *b, enum trc_budget_kind kind, const char *subject,
-		     double limit, const char *unit, unsigned line, unsigned col, struct lc_err *err)
+                     double limit, const char *unit, unsigned line, unsigned col,
+                     struct lc_err *err)
 {
 	struct trc_budget *e;
 
@@ -110,7 +115,7 @@ static int add_limit(struct trc_budgets *b, enum trc_budget_kind kind, const cha
 static int bad_node(const struct lc_yaml *y, lc_ynode n, struct lc_err *err, const char *what)
 {
 	return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: %s", lc_yaml_name(y), lc_yaml_line(y, n),
-			  lc_yaml_col(y, n), what);
+	                  lc_yaml_col(y, n), what);
 }
 
 /* A non-negative number (time limits may be fractional). */
@@ -137,13 +142,14 @@ static int read_size(const struct lc_yaml *y, lc_ynode n, double *out, struct lc
 
 /* functions: { NAME: { max_us, p99_us, stack_bytes } } */
 static int load_functions(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode map,
-			  struct lc_err *err)
+                          struct lc_err *err)
 {
 	size_t i, j;
 	int rc = 0;
 
 	if (lc_yaml_kind(y, map) != LC_Y_MAP)
-		return bad_node(y, map, err, "expected 'functions' to map function names to limits");
+		return bad_node(y, map, err,
+		                "expected 'functions' to map function names to limits");
 	for (i = 0; i < lc_yaml_len(y, map) && rc == 0; i++) {
 		lc_ynode k = lc_yaml_key_at(y, map, i), v = lc_yaml_value_at(y, map, i);
 		const char *name = lc_yaml_scalar(y, k);
@@ -153,7 +159,9 @@ static int load_functions(struct trc_budgets *b, const struct lc_yaml *y, lc_yno
 			break;
 		}
 		if (lc_yaml_kind(y, v) != LC_Y_MAP || lc_yaml_len(y, v) == 0) {
-			rc = bad_node(y, v, err, "expected limits such as { max_us: 50, p99_us: 20, stack_bytes: 2048 }");
+			rc = bad_node(y, v, err,
+			              "expected limits such as { max_us: 50, p99_us: 20, "
+			              "stack_bytes: 2048 }");
 			break;
 		}
 		for (j = 0; j < lc_yaml_len(y, v) && rc == 0; j++) {
@@ -164,23 +172,28 @@ static int load_functions(struct trc_budgets *b, const struct lc_yaml *y, lc_yno
 			if (key != NULL && strcmp(key, "max_us") == 0) {
 				rc = read_number(y, lv, &lim, err);
 				if (rc == 0)
-					rc = add_limit(b, TRC_BUDGET_FUNC_MAX, name, lim, "us", lc_yaml_line(y, lv),
-						       lc_yaml_col(y, lv), err);
+					rc = add_limit(b, TRC_BUDGET_FUNC_MAX, name, lim, "us",
+					               lc_yaml_line(y, lv), lc_yaml_col(y, lv),
+					               err);
 			} else if (key != NULL && strcmp(key, "p99_us") == 0) {
 				rc = read_number(y, lv, &lim, err);
 				if (rc == 0)
-					rc = add_limit(b, TRC_BUDGET_FUNC_P99, name, lim, "us", lc_yaml_line(y, lv),
-						       lc_yaml_col(y, lv), err);
+					rc = add_limit(b, TRC_BUDGET_FUNC_P99, name, lim, "us",
+					               lc_yaml_line(y, lv), lc_yaml_col(y, lv),
+					               err);
 			} else if (key != NULL && strcmp(key, "stack_bytes") == 0) {
 				rc = read_size(y, lv, &lim, err);
 				if (rc == 0)
 					rc = add_limit(b, TRC_BUDGET_FUNC_STACK, name, lim, "bytes",
-						       lc_yaml_line(y, lv), lc_yaml_col(y, lv), err);
+					               lc_yaml_line(y, lv), lc_yaml_col(y, lv),
+					               err);
 			} else {
 				char msg[200];
 
-				snprintf(msg, sizeof(msg), "unknown function budget '%s' (expected max_us, p99_us or stack_bytes)",
-					 key ? key : "?");
+				snprintf(msg, sizeof(msg),
+				         "unknown function budget '%s' (expected max_us, p99_us or "
+				         "stack_bytes)",
+				         key ? key : "?");
 				rc = bad_node(y, lk, err, msg);
 			}
 		}
@@ -190,7 +203,7 @@ static int load_functions(struct trc_budgets *b, const struct lc_yaml *y, lc_yno
 
 /* NAME: SIZE pairs, for memory.sections, memory.symbols and stack. */
 static int load_sizes(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode map,
-		      enum trc_budget_kind kind, const char *what, struct lc_err *err)
+                      enum trc_budget_kind kind, const char *what, struct lc_err *err)
 {
 	size_t i;
 	int rc = 0;
@@ -210,13 +223,14 @@ static int load_sizes(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode m
 			return bad_node(y, k, err, "expected a name");
 		rc = read_size(y, v, &lim, err);
 		if (rc == 0)
-			rc = add_limit(b, kind, name, lim, "bytes", lc_yaml_line(y, v), lc_yaml_col(y, v), err);
+			rc = add_limit(b, kind, name, lim, "bytes", lc_yaml_line(y, v),
+			               lc_yaml_col(y, v), err);
 	}
 	return rc;
 }
 
 static int load_memory(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode map,
-		       struct lc_err *err)
+                       struct lc_err *err)
 {
 	size_t i;
 	int rc = 0;
@@ -229,7 +243,8 @@ static int load_memory(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode 
 		double lim = 0.0;
 
 		if (key == NULL)
-			return bad_node(y, k, err, "expected a region name, 'sections' or 'symbols'");
+			return bad_node(y, k, err,
+			                "expected a region name, 'sections' or 'symbols'");
 		if (strcmp(key, "sections") == 0) {
 			rc = load_sizes(b, y, v, TRC_BUDGET_MEM_SECTION, "sections", err);
 		} else if (strcmp(key, "symbols") == 0) {
@@ -237,8 +252,8 @@ static int load_memory(struct trc_budgets *b, const struct lc_yaml *y, lc_ynode 
 		} else {
 			rc = read_size(y, v, &lim, err);
 			if (rc == 0)
-				rc = add_limit(b, TRC_BUDGET_MEM_REGION, key, lim, "bytes", lc_yaml_line(y, v),
-					       lc_yaml_col(y, v), err);
+				rc = add_limit(b, TRC_BUDGET_MEM_REGION, key, lim, "bytes",
+				               lc_yaml_line(y, v), lc_yaml_col(y, v), err);
 		}
 	}
 	return rc;
@@ -270,8 +285,9 @@ static int load_doc(struct trc_budgets *b, const struct lc_yaml *y, struct lc_er
 
 			rc = lc_yaml_to_u64(y, v, &n, err);
 			if (rc == 0)
-				rc = add_limit(b, TRC_BUDGET_LOST_EVENTS, "trace", (double)n, "events",
-					       lc_yaml_line(y, v), lc_yaml_col(y, v), err);
+				rc = add_limit(b, TRC_BUDGET_LOST_EVENTS, "trace", (double)n,
+				               "events", lc_yaml_line(y, v), lc_yaml_col(y, v),
+				               err);
 		} else if (key != NULL && strcmp(key, "functions") == 0) {
 			rc = load_functions(b, y, v, err);
 		} else if (key != NULL && strcmp(key, "memory") == 0) {
@@ -282,8 +298,9 @@ static int load_doc(struct trc_budgets *b, const struct lc_yaml *y, struct lc_er
 			char msg[200];
 
 			snprintf(msg, sizeof(msg),
-				 "unknown key 'budgets.%s' (expected lost_events_max, functions, memory or stack)",
-				 key ? key : "?");
+			         "unknown key 'budgets.%s' (expected lost_events_max, functions, "
+			         "memory or stack)",
+			         key ? key : "?");
 			rc = bad_node(y, k, err, msg);
 		}
 	}
@@ -321,7 +338,7 @@ int trc_budgets_load(struct trc_budgets **out, const char *path, struct lc_err *
 }
 
 int trc_budgets_load_mem(struct trc_budgets **out, const char *name, const char *buf, size_t len,
-			 struct lc_err *err)
+                         struct lc_err *err)
 {
 	struct lc_yaml *y = NULL;
 	int rc = lc_yaml_load_mem(&y, name, buf, len, err);
@@ -374,9 +391,9 @@ void trc_budget_results_free(struct trc_budget_results *r)
 	free(r);
 }
 
-int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget *b, const char *name,
-			   enum trc_verdict v, int has_actual, double actual, const char *src_file,
-			   unsigned src_line, const char *fmt, ...)
+int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget *b,
+                           const char *name, enum trc_verdict v, int has_actual, double actual,
+                           const char *src_file, unsigned src_line, const char *fmt, ...)
 {
 	struct trc_budget_result *e;
 	va_list ap;
@@ -435,7 +452,7 @@ const struct trc_budget_result *trc_budget_results_at(const struct trc_budget_re
 }
 
 void trc_budget_results_tally(const struct trc_budget_results *r, size_t *pass, size_t *fail,
-			      size_t *error)
+                              size_t *error)
 {
 	size_t i, p = 0, f = 0, e = 0;
 

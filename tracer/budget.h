@@ -62,7 +62,7 @@ int trc_budgets_load(struct trc_budgets **out, const char *path, struct lc_err *
 
 /* The same from memory (tests); name is used in messages. */
 int trc_budgets_load_mem(struct trc_budgets **out, const char *name, const char *buf, size_t len,
-			 struct lc_err *err);
+                         struct lc_err *err);
 
 void trc_budgets_free(struct trc_budgets *b);
 
@@ -89,10 +89,10 @@ const char *trc_verdict_name(enum trc_verdict v);
 /* One verdict. Strings are owned by the results set. */
 struct trc_budget_result {
 	enum trc_budget_kind kind;
-	const char *subject;  /* the concrete name checked (a glob's match) */
-	const char *pattern;  /* the budget's subject as written (name or glob) */
+	const char *subject; /* the concrete name checked (a glob's match) */
+	const char *pattern; /* the budget's subject as written (name or glob) */
 	double limit;
-	double actual;        /* meaningful only when has_actual */
+	double actual; /* meaningful only when has_actual */
 	int has_actual;
 	const char *unit;
 	enum trc_verdict verdict;
@@ -116,9 +116,9 @@ void trc_budget_results_free(struct trc_budget_results *r);
  * formatted from fmt. Returns 0 or LC_ENOMEM.
  */
 int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget *b,
-			   const char *name, enum trc_verdict v, int has_actual, double actual,
-			   const char *src_file, unsigned src_line, const char *fmt, ...)
-	__attribute__((format(printf, 9, 10)));
+                           const char *name, enum trc_verdict v, int has_actual, double actual,
+                           const char *src_file, unsigned src_line, const char *fmt, ...)
+        __attribute__((format(printf, 9, 10)));
 
 /* PASS when actual <= limit, else FAIL. */
 enum trc_verdict trc_budget_judge(const struct trc_budget *b, double actual);
@@ -128,7 +128,7 @@ const struct trc_budget_result *trc_budget_results_at(const struct trc_budget_re
 
 /* Counts of each verdict (any pointer may be NULL). */
 void trc_budget_results_tally(const struct trc_budget_results *r, size_t *pass, size_t *fail,
-			      size_t *error);
+                              size_t *error);
 
 /* 0 all PASS (or none), 1 any FAIL, 2 any ERROR. */
 int trc_budget_results_exit(const struct trc_budget_results *r);

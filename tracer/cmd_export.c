@@ -31,8 +31,8 @@
 struct frame {
 	uint64_t addr, start, child; /* child: corrected ticks of direct callees */
 	uint64_t desc;
-	uint32_t fn;                 /* index into a->fns, or UINT32_MAX */
-	uint32_t node;               /* folded: stack node of this frame */
+	uint32_t fn;   /* index into a->fns, or UINT32_MAX */
+	uint32_t node; /* folded: stack node of this frame */
 };
 
 /* Folded stacks as a tree of (parent, function) nodes; node 0 is the root. */
@@ -45,10 +45,10 @@ struct exporter {
 	const struct trc_analysis *a;
 	FILE *f;
 	int chrome;
-	char **jnames;        /* chrome: each function's name as a JSON string */
+	char **jnames; /* chrome: each function's name as a JSON string */
 	struct node *nodes;
 	size_t nnodes, capnodes;
-	uint32_t *hkeys;      /* (parent, fn) -> node + 1, open addressing */
+	uint32_t *hkeys; /* (parent, fn) -> node + 1, open addressing */
 	size_t hcap;
 	int first_event;
 	uint64_t t0;
@@ -58,12 +58,12 @@ struct exporter {
 static void print_help(FILE *f)
 {
 	fprintf(f, "usage: latch-trace export [options] TRACE\n\n"
-		   "Writes the trace for other tools.\n\n"
-		   "options:\n"
-		   "  --format chrome  Trace Event Format JSON (Perfetto, chrome://tracing)\n"
-		   "  --format folded  folded stacks with self time in ns (flame graphs)\n"
-		   "  -o FILE          write to FILE instead of stdout\n"
-		   "  --exe PATH       the traced executable, when it moved\n");
+	           "Writes the trace for other tools.\n\n"
+	           "options:\n"
+	           "  --format chrome  Trace Event Format JSON (Perfetto, chrome://tracing)\n"
+	           "  --format folded  folded stacks with self time in ns (flame graphs)\n"
+	           "  -o FILE          write to FILE instead of stdout\n"
+	           "  --exe PATH       the traced executable, when it moved\n");
 }
 
 struct addr_idx {
@@ -105,7 +105,8 @@ static int node_of(struct exporter *e, uint32_t parent, uint32_t fn, uint32_t *o
 		if (keys == NULL)
 			return LC_ENOMEM;
 		for (i = 1; i < e->nnodes; i++) {
-			size_t j = ((uint64_t)e->nodes[i].parent * 0x9E3779B1u + e->nodes[i].fn) & (cap - 1u);
+			size_t j = ((uint64_t)e->nodes[i].parent * 0x9E3779B1u + e->nodes[i].fn) &
+			           (cap - 1u);
 
 			while (keys[j] != 0)
 				j = (j + 1u) & (cap - 1u);
@@ -116,7 +117,8 @@ static int node_of(struct exporter *e, uint32_t parent, uint32_t fn, uint32_t *o
 		e->hcap = cap;
 	}
 	mask = e->hcap - 1u;
-	for (h = ((uint64_t)parent * 0x9E3779B1u + fn) & mask; e->hkeys[h] != 0; h = (h + 1u) & mask) {
+	for (h = ((uint64_t)parent * 0x9E3779B1u + fn) & mask; e->hkeys[h] != 0;
+	     h = (h + 1u) & mask) {
 		const struct node *n = &e->nodes[e->hkeys[h] - 1u];
 
 		if (n->parent == parent && n->fn == fn) {
@@ -153,7 +155,8 @@ static int run_thread(struct exporter *e, size_t thread)
 	size_t k, n, i;
 	int gap, rc = 0;
 
-	for (k = 0; rc == 0 && (n = lc_trace_chunk_records(a->t, thread, k, &recs, &off, &gap)) > 0; k++) {
+	for (k = 0; rc == 0 && (n = lc_trace_chunk_records(a->t, thread, k, &recs, &off, &gap)) > 0;
+	     k++) {
 		for (i = 0; rc == 0 && i < n; i++) {
 			uint64_t ticks, word, addr;
 			unsigned kind;
@@ -178,7 +181,8 @@ static int run_thread(struct exporter *e, size_t thread)
 				st[depth].child = st[depth].desc = 0;
 				st[depth].fn = fn_index(e, addr);
 				if (!e->chrome)
-					rc = node_of(e, depth ? st[depth - 1u].node : 0u, st[depth].fn, &st[depth].node);
+					rc = node_of(e, depth ? st[depth - 1u].node : 0u,
+					             st[depth].fn, &st[depth].node);
 				depth++;
 			} else if (kind == LC_TRACE_EXIT) {
 				uint64_t raw, corr;
@@ -198,13 +202,19 @@ static int run_thread(struct exporter *e, size_t thread)
 					st[depth - 1u].desc += fr->desc + 1u;
 				}
 				if (!e->chrome) {
-					e->nodes[fr->node].self_ticks += corr > fr->child ? corr - fr->child : 0;
+					e->nodes[fr->node].self_ticks +=
+					        corr > fr->child ? corr - fr->child : 0;
 				} else if (fr->fn != UINT32_MAX) {
-					double ts = (double)lc_trace_ticks_to_ns(a->t, fr->start - e->t0) / 1e3;
+					double ts = (double)lc_trace_ticks_to_ns(
+					                    a->t, fr->start - e->t0) /
+					            1e3;
 					double dur = (double)lc_trace_ticks_to_ns(a->t, corr) / 1e3;
 
-					fprintf(e->f, "%s\n{\"name\":%s,\"ph\":\"X\",\"ts\":%.3f,\"dur\":%.3f,\"pid\":%u,\"tid\":%u}",
-						e->first_event ? "" : ",", e->jnames[fr->fn], ts, dur, h->pid, th->tid);
+					fprintf(e->f,
+					        "%s\n{\"name\":%s,\"ph\":\"X\",\"ts\":%.3f,\"dur\":"
+					        "%.3f,\"pid\":%u,\"tid\":%u}",
+					        e->first_event ? "" : ",", e->jnames[fr->fn], ts,
+					        dur, h->pid, th->tid);
 					e->first_event = 0;
 				}
 			}
@@ -230,9 +240,9 @@ static void put_stack(const struct exporter *e, uint32_t node)
 
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct exporter e = { 0 };
+	struct exporter e = {0};
 	struct trc_analysis *a = NULL;
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	const char *trace = NULL, *out = NULL, *exe = NULL, *fmt = NULL;
 	size_t i;
 	int status = 2, rc = 0;
@@ -245,7 +255,8 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 			print_help(stdout);
 			return 0;
 		} else if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0 ||
-			    strcmp(argv[i], "--exe") == 0) && v == NULL) {
+		            strcmp(argv[i], "--exe") == 0) &&
+		           v == NULL) {
 			trc_fail("option '%s' needs a value", argv[i]);
 			return 2;
 		} else if (strcmp(argv[i], "--format") == 0) {
@@ -261,7 +272,8 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 			trace = argv[i];
 		}
 	}
-	if (trace == NULL || fmt == NULL || (strcmp(fmt, "chrome") != 0 && strcmp(fmt, "folded") != 0)) {
+	if (trace == NULL || fmt == NULL ||
+	    (strcmp(fmt, "chrome") != 0 && strcmp(fmt, "folded") != 0)) {
 		trc_fail("usage: latch-trace export TRACE --format chrome|folded [-o FILE]");
 		return 2;
 	}

@@ -33,9 +33,9 @@ struct hist_opts {
 	const char *exe;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
-	size_t top;       /* functions drawn without -f (default 10) */
-	size_t rows;      /* rows per drawing */
-	unsigned width;   /* bar width */
+	size_t top;     /* functions drawn without -f (default 10) */
+	size_t rows;    /* rows per drawing */
+	unsigned width; /* bar width */
 	long thread;
 	const char *period; /* --period FUNC */
 	double expect_ns;   /* --expect, 0: none */
@@ -46,26 +46,26 @@ struct hist_opts {
 static void print_help(FILE *f)
 {
 	fprintf(f, "usage: latch-trace hist [options] TRACE\n\n"
-		   "Latency histograms per function (log-linear buckets, < 1 %% error).\n\n"
-		   "options:\n"
-		   "  -f, --function GLOB  the functions to draw (repeatable); default: the\n"
-		   "                       --top N functions with the largest max\n"
-		   "  --top N              functions drawn without -f (default 10)\n"
-		   "  --rows N             rows per histogram (default 24)\n"
-		   "  --width N            bar width in cells (default 40)\n"
-		   "  --period FUNC        period and jitter between entries of FUNC\n"
-		   "  --expect TIME        expected period (1ms, 250us, ...): counts deadline\n"
-		   "                       misses (late activations and overruns)\n"
-		   "  --tolerance PCT      lateness allowed before a miss (default 10)\n"
-		   "  --thread N           only the thread with tid or slot index N\n"
-		   "  --exe PATH           the traced executable, when it moved\n" TRC_OUT_HELP
-		   "\nexit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
-		   "error or unreadable trace.\n");
+	           "Latency histograms per function (log-linear buckets, < 1 %% error).\n\n"
+	           "options:\n"
+	           "  -f, --function GLOB  the functions to draw (repeatable); default: the\n"
+	           "                       --top N functions with the largest max\n"
+	           "  --top N              functions drawn without -f (default 10)\n"
+	           "  --rows N             rows per histogram (default 24)\n"
+	           "  --width N            bar width in cells (default 40)\n"
+	           "  --period FUNC        period and jitter between entries of FUNC\n"
+	           "  --expect TIME        expected period (1ms, 250us, ...): counts deadline\n"
+	           "                       misses (late activations and overruns)\n"
+	           "  --tolerance PCT      lateness allowed before a miss (default 10)\n"
+	           "  --thread N           only the thread with tid or slot index N\n"
+	           "  --exe PATH           the traced executable, when it moved\n" TRC_OUT_HELP
+	           "\nexit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
+	           "error or unreadable trace.\n");
 }
 
 static int parse_args(struct hist_opts *o, int argc, char **argv)
 {
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -99,12 +99,14 @@ static int parse_args(struct hist_opts *o, int argc, char **argv)
 			o->period = argv[++i];
 		} else if (strcmp(a, "--expect") == 0) {
 			if (trc_units_parse_ns(v, &o->expect_ns) < 0) {
-				trc_fail("--expect takes a duration such as 1ms or 250us, not '%s'", v);
+				trc_fail("--expect takes a duration such as 1ms or 250us, not '%s'",
+				         v);
 				return -1;
 			}
 			i++;
-		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--rows") == 0 || strcmp(a, "--width") == 0 ||
-			   strcmp(a, "--thread") == 0 || strcmp(a, "--tolerance") == 0) {
+		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--rows") == 0 ||
+		           strcmp(a, "--width") == 0 || strcmp(a, "--thread") == 0 ||
+		           strcmp(a, "--tolerance") == 0) {
 			char *end = NULL;
 			double n = strtod(v, &end);
 
@@ -158,11 +160,11 @@ static int by_max_desc(const void *pa, const void *pb)
  * period histogram shows the jitter around the expected period in detail
  * even when a few intervals are off by orders of magnitude.
  */
-static int make_rows(struct trc_hist_row **out, size_t *n, const struct trc_hist *h, size_t max_rows,
-		     uint64_t win_lo, uint64_t win_hi)
+static int make_rows(struct trc_hist_row **out, size_t *n, const struct trc_hist *h,
+                     size_t max_rows, uint64_t win_lo, uint64_t win_hi)
 {
 	struct trc_hist in, *use = (struct trc_hist *)h;
-	struct trc_hist_row below = { 0, 0, 0 }, above = { 0, 0, 0 }, *rows = NULL, *all;
+	struct trc_hist_row below = {0, 0, 0}, above = {0, 0, 0}, *rows = NULL, *all;
 	size_t nrows = 0, k = 0;
 	uint32_t b;
 	int rc = 0;
@@ -179,13 +181,17 @@ static int make_rows(struct trc_hist_row **out, size_t *n, const struct trc_hist
 				below.hi = trc_hist_upper(b) < h->max ? trc_hist_upper(b) : h->max;
 			} else if (trc_hist_lower(b) > win_hi) {
 				if (above.count == 0)
-					above.lo = trc_hist_lower(b) > h->min ? trc_hist_lower(b) : h->min;
+					above.lo = trc_hist_lower(b) > h->min ? trc_hist_lower(b)
+					                                      : h->min;
 				above.count += h->counts[b];
 			} else {
-				rc = trc_hist_add_n(&in, trc_hist_lower(b) < h->min ? h->min : trc_hist_lower(b),
-						    h->counts[b]);
+				rc = trc_hist_add_n(&in,
+				                    trc_hist_lower(b) < h->min ? h->min
+				                                               : trc_hist_lower(b),
+				                    h->counts[b]);
 				if (rc == 0 && trc_hist_upper(b) > in.max)
-					in.max = trc_hist_upper(b) < h->max ? trc_hist_upper(b) : h->max;
+					in.max = trc_hist_upper(b) < h->max ? trc_hist_upper(b)
+					                                    : h->max;
 			}
 		}
 		use = &in;
@@ -213,8 +219,8 @@ static int make_rows(struct trc_hist_row **out, size_t *n, const struct trc_hist
 
 /* Adds one drawing (text) and its buckets (machine formats). */
 static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, const char *title,
-		    const struct trc_hist *h, const struct hist_opts *o, uint64_t mark_above, int color,
-		    uint64_t win_lo, uint64_t win_hi)
+                    const struct trc_hist *h, const struct hist_opts *o, uint64_t mark_above,
+                    int color, uint64_t win_lo, uint64_t win_hi)
 {
 	struct trc_hist_row *rows = NULL;
 	size_t nrows = 0;
@@ -237,7 +243,8 @@ static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, c
 			break;
 		}
 		rc |= trc_table_str(bt, 0, name);
-		rc |= trc_table_u64(bt, 1, trc_hist_lower(b), trc_units_ns(lo, sizeof(lo), (double)trc_hist_lower(b)));
+		rc |= trc_table_u64(bt, 1, trc_hist_lower(b),
+		                    trc_units_ns(lo, sizeof(lo), (double)trc_hist_lower(b)));
 		rc |= trc_table_u64(bt, 2, trc_hist_upper(b), NULL);
 		rc |= trc_table_u64(bt, 3, h->counts[b], NULL);
 	}
@@ -251,10 +258,10 @@ static char *summary_line(char *buf, size_t n, const char *name, const struct tr
 	char p50[TRC_UNITS_BUF], p99[TRC_UNITS_BUF], mx[TRC_UNITS_BUF], mn[TRC_UNITS_BUF];
 
 	snprintf(buf, n, "%s: %" PRIu64 " calls, min %s, p50 %s, p99 %s, max %s", name, h->total,
-		 trc_units_ns(mn, sizeof(mn), (double)h->min),
-		 trc_units_ns(p50, sizeof(p50), (double)trc_hist_quantile(h, 0.5)),
-		 trc_units_ns(p99, sizeof(p99), (double)trc_hist_quantile(h, 0.99)),
-		 trc_units_ns(mx, sizeof(mx), (double)h->max));
+	         trc_units_ns(mn, sizeof(mn), (double)h->min),
+	         trc_units_ns(p50, sizeof(p50), (double)trc_hist_quantile(h, 0.5)),
+	         trc_units_ns(p99, sizeof(p99), (double)trc_hist_quantile(h, 0.99)),
+	         trc_units_ns(mx, sizeof(mx), (double)h->max));
 	return buf;
 }
 
@@ -267,7 +274,7 @@ struct period_result {
 
 /* Second pass: entries of addr, per thread. */
 static int measure_period(struct period_result *p, const struct trc_analysis *a, uint64_t addr,
-			  const struct trc_fn *f, const struct hist_opts *o)
+                          const struct trc_fn *f, const struct hist_opts *o)
 {
 	size_t i, n = lc_trace_thread_count(a->t);
 	double expect = o->expect_ns;
@@ -317,7 +324,7 @@ static int measure_period(struct period_result *p, const struct trc_analysis *a,
 }
 
 static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_analysis *a,
-		     const struct hist_opts *o, int color, int *missed)
+                     const struct hist_opts *o, int color, int *missed)
 {
 	const struct trc_fn *f = trc_analysis_find(a, o->period);
 	struct period_result p;
@@ -325,7 +332,8 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_a
 	int rc;
 
 	if (f == NULL) {
-		trc_fail("'%s' was never called in %s (or is not in the program)", o->period, a->path);
+		trc_fail("'%s' was never called in %s (or is not in the program)", o->period,
+		         a->path);
 		return LC_ENOTFOUND;
 	}
 	memset(&p, 0, sizeof(p));
@@ -341,47 +349,57 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_a
 	rc |= trc_doc_meta_str(d, "period_function", "period of", f->label);
 	rc |= trc_doc_meta_u64(d, "period_count", "intervals", p.periods.total, NULL);
 	rc |= trc_doc_meta_u64(d, "period_min_ns", "period min", p.periods.min,
-			       trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
+	                       trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
 	rc |= trc_doc_meta_u64(d, "period_max_ns", "period max", p.periods.max,
-			       trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
+	                       trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
 	if (o->expect_ns > 0) {
 		double n = (double)p.periods.total, mean = p.sum / n;
 		double sd = sqrt(p.sumsq / n - mean * mean > 0 ? p.sumsq / n - mean * mean : 0);
 		uint64_t jmax = p.periods.max - (uint64_t)fmin(o->expect_ns, (double)p.periods.max);
-		uint64_t jmin = (uint64_t)o->expect_ns - (uint64_t)fmin(o->expect_ns, (double)p.periods.min);
+		uint64_t jmin = (uint64_t)o->expect_ns -
+		                (uint64_t)fmin(o->expect_ns, (double)p.periods.min);
 
 		rc |= trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
-				       trc_units_ns(u1, sizeof(u1), o->expect_ns));
+		                       trc_units_ns(u1, sizeof(u1), o->expect_ns));
 		{
 			char u4[TRC_UNITS_BUF];
 
-			snprintf(title, sizeof(title), "mean %s%s, stddev %s, late by up to %s, early by up to %s",
-				 mean < 0 ? "-" : "+", trc_units_ns(u1, sizeof(u1), fabs(mean)),
-				 trc_units_ns(u2, sizeof(u2), sd), trc_units_ns(u3, sizeof(u3), (double)jmax),
-				 trc_units_ns(u4, sizeof(u4), (double)jmin));
+			snprintf(title, sizeof(title),
+			         "mean %s%s, stddev %s, late by up to %s, early by up to %s",
+			         mean < 0 ? "-" : "+", trc_units_ns(u1, sizeof(u1), fabs(mean)),
+			         trc_units_ns(u2, sizeof(u2), sd),
+			         trc_units_ns(u3, sizeof(u3), (double)jmax),
+			         trc_units_ns(u4, sizeof(u4), (double)jmin));
 		}
 		rc |= trc_doc_meta_str(d, "jitter", "jitter", title);
 		rc |= trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
 		rc |= trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
 		rc |= trc_doc_meta_u64(d, "late_activations", "late activations", p.late, NULL);
 		rc |= trc_doc_meta_u64(d, "overruns", "overruns", p.overruns, NULL);
-		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns, NULL);
-		rc |= trc_doc_note(d, "a late activation is an interval between two entries of %s longer than the "
-				      "expected period plus %.0f%%; an overrun is a call longer than the period",
-				   f->label, o->tolerance * 100.0);
+		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns,
+		                       NULL);
+		rc |= trc_doc_note(
+		        d,
+		        "a late activation is an interval between two entries of %s longer than "
+		        "the "
+		        "expected period plus %.0f%%; an overrun is a call longer than the period",
+		        f->label, o->tolerance * 100.0);
 		*missed = p.late + p.overruns > 0;
 	}
-	snprintf(title, sizeof(title), "period of %s: %" PRIu64 " intervals, p50 %s, p99 %s, max %s", f->label,
-		 p.periods.total, trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&p.periods, 0.5)),
-		 trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&p.periods, 0.99)),
-		 trc_units_ns(u3, sizeof(u3), (double)p.periods.max));
+	snprintf(title, sizeof(title),
+	         "period of %s: %" PRIu64 " intervals, p50 %s, p99 %s, max %s", f->label,
+	         p.periods.total,
+	         trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&p.periods, 0.5)),
+	         trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&p.periods, 0.99)),
+	         trc_units_ns(u3, sizeof(u3), (double)p.periods.max));
 	if (rc == 0) {
 		char name[300];
 
 		snprintf(name, sizeof(name), "period:%s", f->label);
-		rc = add_hist(d, bt, name, title, &p.periods, o,
-			      o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0, color,
-			      (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0));
+		rc = add_hist(
+		        d, bt, name, title, &p.periods, o,
+		        o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0,
+		        color, (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0));
 	}
 out:
 	trc_hist_fini(&p.periods);
@@ -390,12 +408,12 @@ out:
 
 int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct hist_opts o = { .top = 10, .rows = 24, .width = 40, .thread = -1, .tolerance = 0.10 };
+	struct hist_opts o = {.top = 10, .rows = 24, .width = 40, .thread = -1, .tolerance = 0.10};
 	struct trc_analysis *a = NULL;
 	struct trc_doc *d = NULL;
 	struct trc_table *bt = NULL;
 	const struct trc_fn **v = NULL;
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	size_t i, k = 0, problems = 0;
 	int status = 2, rc, missed = 0;
 	int color = 0;
@@ -413,7 +431,8 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	problems = trc_analysis_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
 	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_analysis_meta(a, d) < 0 ||
-	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) || trc_table_col(bt, "function", "function", 0) < 0 ||
+	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||
+	    trc_table_col(bt, "function", "function", 0) < 0 ||
 	    trc_table_col(bt, "lo_ns", "from", TRC_ALIGN_RIGHT) < 0 ||
 	    trc_table_col(bt, "hi_ns", "to (ns)", TRC_ALIGN_RIGHT) < 0 ||
 	    trc_table_col(bt, "count", "count", TRC_ALIGN_RIGHT) < 0) {
@@ -449,8 +468,9 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	for (i = 0; i < k; i++) {
 		char title[512];
 
-		if (add_hist(d, bt, v[i]->label, summary_line(title, sizeof(title), v[i]->label, &v[i]->st->hist),
-			     &v[i]->st->hist, &o, 0, color, 0, 0) < 0) {
+		if (add_hist(d, bt, v[i]->label,
+		             summary_line(title, sizeof(title), v[i]->label, &v[i]->st->hist),
+		             &v[i]->st->hist, &o, 0, color, 0, 0) < 0) {
 			trc_fail("out of memory");
 			goto out;
 		}
@@ -458,7 +478,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	/* The text form draws the histograms; the bucket table is for machines. */
 	if (o.out.fmt == TRC_FMT_TEXT || o.out.fmt == TRC_FMT_MD)
 		trc_doc_note(d, "rows group log-linear buckets (each < 1 %% wide); "
-				"--format json or csv gives the exact buckets");
+		                "--format json or csv gives the exact buckets");
 	if (trc_doc_emit(d, &o.out, color, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;

@@ -28,15 +28,15 @@
 static void print_help(FILE *f)
 {
 	fprintf(f, "usage: latch-trace record [options] -- PROG [ARGS...]\n\n"
-		   "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
-		   "with tracing on, then prints where the trace went, how many events it\n"
-		   "holds and how many were lost.\n\n"
-		   "options:\n"
-		   "  -o FILE         the trace file (default " DEFAULT_TRACE ")\n"
-		   "  --buf-mb N      size of the trace buffer in MiB (LATCH_BUF_MB)\n"
-		   "  --chunk-kb N    chunk size in KiB (LATCH_CHUNK_KB)\n"
-		   "  --mode MODE     stop (keep the first events), ring (keep the last) or\n"
-		   "                  summary (per-function tables only) (LATCH_MODE)\n");
+	           "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
+	           "with tracing on, then prints where the trace went, how many events it\n"
+	           "holds and how many were lost.\n\n"
+	           "options:\n"
+	           "  -o FILE         the trace file (default " DEFAULT_TRACE ")\n"
+	           "  --buf-mb N      size of the trace buffer in MiB (LATCH_BUF_MB)\n"
+	           "  --chunk-kb N    chunk size in KiB (LATCH_CHUNK_KB)\n"
+	           "  --mode MODE     stop (keep the first events), ring (keep the last) or\n"
+	           "                  summary (per-function tables only) (LATCH_MODE)\n");
 }
 
 static int run(char **argv, int *status)
@@ -49,7 +49,8 @@ static int run(char **argv, int *status)
 	}
 	if (pid == 0) {
 		execvp(argv[0], argv);
-		fprintf(stderr, "latch-trace: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "latch-trace: error: cannot run '%s': %s\n", argv[0],
+		        strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, status, 0) < 0) {
@@ -67,7 +68,7 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 {
 	const char *path = DEFAULT_TRACE;
 	struct lc_trace *t = NULL;
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	uint64_t records = 0;
 	size_t i, nthreads, nproblems;
 	int a, status = 0, rc = 2;
@@ -88,7 +89,8 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		if (argv[a][0] != '-')
 			break; /* the program, without "--" */
 		if (v == NULL) {
-			trc_fail("option '%s' needs a value (see latch-trace record --help)", argv[a]);
+			trc_fail("option '%s' needs a value (see latch-trace record --help)",
+			         argv[a]);
 			return 2;
 		}
 		if (strcmp(argv[a], "-o") == 0 || strcmp(argv[a], "--output") == 0)
@@ -105,7 +107,8 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		}
 	}
 	if (a >= argc) {
-		trc_fail("record needs a program to run: latch-trace record [-o FILE] -- PROG ARGS...");
+		trc_fail("record needs a program to run: latch-trace record [-o FILE] -- PROG "
+		         "ARGS...");
 		return 2;
 	}
 	/* A stale trace from an earlier run must not pass for this one. */
@@ -117,9 +120,10 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 	if (run(argv + a, &status) < 0)
 		return 2;
 	if (access(path, F_OK) != 0) {
-		trc_fail("'%s' wrote no trace to '%s': is it built with -finstrument-functions and linked "
-			 "with latch_rt?",
-			 argv[a], path);
+		trc_fail("'%s' wrote no trace to '%s': is it built with -finstrument-functions and "
+		         "linked "
+		         "with latch_rt?",
+		         argv[a], path);
 		return 2;
 	}
 	if (lc_trace_open(&t, path, &err) < 0) {
@@ -131,22 +135,27 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		records += lc_trace_thread(t, i)->records;
 	printf("trace: %s\n", path);
 	if (lc_trace_header(t)->mode == LC_TRACE_MODE_SUMMARY)
-		printf("functions: %zu (summary mode: per-function tables, no events)\n", lc_trace_summary_count(t));
+		printf("functions: %zu (summary mode: per-function tables, no events)\n",
+		       lc_trace_summary_count(t));
 	else
-		printf("events: %" PRIu64 " in %zu thread%s\n", records, nthreads, nthreads == 1 ? "" : "s");
+		printf("events: %" PRIu64 " in %zu thread%s\n", records, nthreads,
+		       nthreads == 1 ? "" : "s");
 	printf("lost events: %" PRIu64 "%s\n", lc_trace_header(t)->lost_total,
-	       lc_trace_header(t)->lost_total ? " (buffer full: raise --buf-mb or use --mode ring)" : "");
+	       lc_trace_header(t)->lost_total ? " (buffer full: raise --buf-mb or use --mode ring)"
+	                                      : "");
 	nproblems = lc_trace_problem_count(t);
 	for (i = 0; i < nproblems; i++) {
 		const struct lc_trace_problem *p = lc_trace_problem(t, i);
 
-		fprintf(stderr, "latch-trace: warning: %s: offset %" PRIu64 ": %s\n", path, p->offset, p->msg);
+		fprintf(stderr, "latch-trace: warning: %s: offset %" PRIu64 ": %s\n", path,
+		        p->offset, p->msg);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		printf("note: '%s' exited with status %d\n", argv[a], WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		printf("note: '%s' was killed by signal %d (%s); the trace keeps what was written\n", argv[a],
-		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+		printf("note: '%s' was killed by signal %d (%s); the trace keeps what was "
+		       "written\n",
+		       argv[a], WTERMSIG(status), strsignal(WTERMSIG(status)));
 	rc = 0;
 out:
 	lc_trace_close(t);

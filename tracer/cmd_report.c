@@ -23,17 +23,27 @@
 
 #define MAX_FILTERS 32
 
-enum sort_key { SORT_MAX, SORT_P99, SORT_P50, SORT_CALLS, SORT_TOTAL, SORT_SELF, SORT_STACK, SORT_NAME };
+enum sort_key {
+	SORT_MAX,
+	SORT_P99,
+	SORT_P50,
+	SORT_CALLS,
+	SORT_TOTAL,
+	SORT_SELF,
+	SORT_STACK,
+	SORT_NAME
+};
 
-static const char *const sort_names[] = { "max", "p99", "p50", "calls", "total", "self", "stack", "name" };
+static const char *const sort_names[] = {"max",   "p99",  "p50",   "calls",
+                                         "total", "self", "stack", "name"};
 
 struct report_opts {
 	const char *trace;
 	const char *budgets;
 	const char *exe;
 	enum sort_key sort;
-	size_t top;      /* 0: all */
-	long thread;     /* -1: all */
+	size_t top;  /* 0: all */
+	long thread; /* -1: all */
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 	struct trc_out_opts out;
@@ -42,24 +52,25 @@ struct report_opts {
 static void print_help(FILE *f)
 {
 	fprintf(f, "usage: latch-trace report [options] TRACE\n\n"
-		   "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
-		   "max (the observed WCET), inclusive and self time, stack high-water mark, and\n"
-		   "the call path of each worst case. The hook's calibrated cost is subtracted.\n\n"
-		   "options:\n"
-		   "  --budgets FILE  check the budgets: section of FILE (rules YAML)\n"
-		   "  --sort KEY      max (default), p99, p50, calls, total, self, stack, name\n"
-		   "  --top N         show the first N functions only\n"
-		   "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
-		   "                  argument after the trace works the same way\n"
-		   "  --thread N      only the thread with tid or slot index N\n"
-		   "  --exe PATH      the traced executable, when it moved (build-id must match)\n" TRC_OUT_HELP
-		   "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
-		   "or corrupt trace, a budget that could not be checked.\n");
+	           "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
+	           "max (the observed WCET), inclusive and self time, stack high-water mark, and\n"
+	           "the call path of each worst case. The hook's calibrated cost is subtracted.\n\n"
+	           "options:\n"
+	           "  --budgets FILE  check the budgets: section of FILE (rules YAML)\n"
+	           "  --sort KEY      max (default), p99, p50, calls, total, self, stack, name\n"
+	           "  --top N         show the first N functions only\n"
+	           "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
+	           "                  argument after the trace works the same way\n"
+	           "  --thread N      only the thread with tid or slot index N\n"
+	           "  --exe PATH      the traced executable, when it moved (build-id must "
+	           "match)\n" TRC_OUT_HELP
+	           "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
+	           "or corrupt trace, a budget that could not be checked.\n");
 }
 
 static int parse_args(struct report_opts *o, int argc, char **argv)
 {
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -92,7 +103,9 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
 				if (strcmp(v, sort_names[k]) == 0)
 					break;
 			if (k == sizeof(sort_names) / sizeof(sort_names[0])) {
-				trc_fail("--sort takes max, p99, p50, calls, total, self, stack or name, not '%s'", v);
+				trc_fail("--sort takes max, p99, p50, calls, total, self, stack or "
+				         "name, not '%s'",
+				         v);
 				return -1;
 			}
 			o->sort = (enum sort_key)k;
@@ -192,7 +205,7 @@ static int cmp_name(const void *pa, const void *pb)
 
 /* The functions to show, sorted; *out is freed by the caller. */
 static int sort_fns(struct sort_item **out, size_t *n, const struct trc_analysis *a,
-		    const struct report_opts *o)
+                    const struct report_opts *o)
 {
 	struct sort_item *v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
 	size_t i, k = 0;
@@ -222,19 +235,21 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 }
 
 static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const struct sort_item *v,
-			size_t n)
+                        size_t n)
 {
-	static const char *const qkeys[] = { "p50_ns", "p90_ns", "p99_ns", "p999_ns" };
-	static const char *const qhdr[] = { "p50", "p90", "p99", "p99.9" };
+	static const char *const qkeys[] = {"p50_ns", "p90_ns", "p99_ns", "p999_ns"};
+	static const char *const qhdr[] = {"p50", "p90", "p99", "p99.9"};
 	struct trc_table *t = NULL, *w = NULL;
-	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack, c_where;
+	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
+	        c_where;
 	int c_mod, c_addr, c_hook;
 	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
 	int rc = 0;
 
-	if (trc_doc_add_table(&t, d, "functions", "functions (times are inclusive unless marked self)") < 0)
+	if (trc_doc_add_table(&t, d, "functions",
+	                      "functions (times are inclusive unless marked self)") < 0)
 		return LC_ENOMEM;
 	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
 	c_calls = trc_table_col(t, "calls", "calls", TRC_ALIGN_RIGHT);
@@ -268,7 +283,8 @@ static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const s
 			rc |= ns_cell(t, c_q[q], st->q_ns[q]);
 		rc |= ns_cell(t, c_max, st->hist.max);
 		if (st->worst_preempted >= 0) {
-			rc |= trc_table_bool(t, c_pre, st->worst_preempted, st->worst_preempted ? "*" : "");
+			rc |= trc_table_bool(t, c_pre, st->worst_preempted,
+			                     st->worst_preempted ? "*" : "");
 			trc_table_style(t, c_pre, TRC_STYLE_WARN);
 		} else
 			rc |= trc_table_null(t, c_pre, "");
@@ -277,17 +293,20 @@ static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const s
 			rc |= ns_cell(t, c_self, st->sum_excl_ns);
 			rc |= ns_cell(t, c_selfmax, st->max_excl_ns);
 		}
-		rc |= trc_table_u64(t, c_stack, st->max_stack, trc_units_bytes(u, sizeof(u), st->max_stack));
+		rc |= trc_table_u64(t, c_stack, st->max_stack,
+		                    trc_units_bytes(u, sizeof(u), st->max_stack));
 		rc |= trc_table_str(t, c_where, v[i].f->where[0] ? v[i].f->where : NULL);
 		rc |= trc_table_u64(t, c_hook, st->hook_ns, NULL);
 		rc |= trc_table_str(t, c_mod, v[i].f->sym.module);
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
+		snprintf(buf, sizeof(buf), "0x%" PRIx64,
+		         v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
 		rc |= trc_table_str(t, c_addr, buf);
 	}
 	if (rc < 0 || a->summary_mode)
 		return rc < 0 ? LC_ENOMEM : 0;
 
-	if (trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum") < 0)
+	if (trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum") <
+	    0)
 		return LC_ENOMEM;
 	w_name = trc_table_col(w, "function", "function", TRC_ALIGN_LEFT);
 	w_max = trc_table_col(w, "max_ns", "max", TRC_ALIGN_RIGHT);
@@ -301,19 +320,22 @@ static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const s
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 		const struct lc_trace_header *h = lc_trace_header(a->t);
-		uint64_t at = st->worst_start_ticks > h->start_ticks
-				      ? lc_trace_ticks_to_ns(a->t, st->worst_start_ticks - h->start_ticks)
-				      : 0;
+		uint64_t at =
+		        st->worst_start_ticks > h->start_ticks
+		                ? lc_trace_ticks_to_ns(a->t, st->worst_start_ticks - h->start_ticks)
+		                : 0;
 
 		if (trc_table_row(w) < 0)
 			return LC_ENOMEM;
 		rc |= trc_table_str(w, w_name, v[i].f->label);
 		rc |= ns_cell(w, w_max, st->hist.max);
 		if (st->worst_preempted >= 0)
-			rc |= trc_table_bool(w, w_pre, st->worst_preempted, st->worst_preempted ? "*" : "");
+			rc |= trc_table_bool(w, w_pre, st->worst_preempted,
+			                     st->worst_preempted ? "*" : "");
 		else
 			rc |= trc_table_null(w, w_pre, "");
-		rc |= trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
+		rc |= trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid,
+		                    NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
 		rc |= trc_table_u64(w, w_at, at, u);
@@ -324,7 +346,8 @@ static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const s
 }
 
 /* Measures one function budget against function f. */
-static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b, const struct trc_fn *f)
+static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
+                    const struct trc_fn *f)
 {
 	const struct trc_fstat *st = f->st;
 	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF];
@@ -338,21 +361,23 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b, co
 
 		actual = (double)ns / 1e3;
 		v = trc_budget_judge(b, actual);
-		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file, f->sym.line,
-					      "'%s' took %s at %s%s, budget is %s", f->label,
-					      trc_units_ns(got, sizeof(got), (double)ns),
-					      b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99",
-					      b->kind == TRC_BUDGET_FUNC_MAX && st->worst_preempted == 1
-						      ? " (may include pre-emption)"
-						      : "",
-					      trc_units_ns(lim, sizeof(lim), b->limit * 1e3));
+		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file,
+		                              f->sym.line, "'%s' took %s at %s%s, budget is %s",
+		                              f->label, trc_units_ns(got, sizeof(got), (double)ns),
+		                              b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99",
+		                              b->kind == TRC_BUDGET_FUNC_MAX &&
+		                                              st->worst_preempted == 1
+		                                      ? " (may include pre-emption)"
+		                                      : "",
+		                              trc_units_ns(lim, sizeof(lim), b->limit * 1e3));
 	}
 	case TRC_BUDGET_FUNC_STACK:
 		actual = (double)st->max_stack;
 		v = trc_budget_judge(b, actual);
-		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file, f->sym.line,
-					      "'%s' reached %" PRIu64 " bytes of stack, budget is %.0f bytes",
-					      f->label, st->max_stack, b->limit);
+		return trc_budget_results_add(
+		        r, b, f->label, v, 1, actual, f->sym.file, f->sym.line,
+		        "'%s' reached %" PRIu64 " bytes of stack, budget is %.0f bytes", f->label,
+		        st->max_stack, b->limit);
 	default:
 		break;
 	}
@@ -360,7 +385,7 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b, co
 }
 
 static int check_budgets(struct trc_budget_results *r, const struct trc_budgets *bs,
-			 const struct trc_analysis *a)
+                         const struct trc_analysis *a)
 {
 	size_t i, j;
 	int rc = 0;
@@ -372,11 +397,12 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 		if (b->kind == TRC_BUDGET_LOST_EVENTS) {
 			/* Too many lost events means the tables cannot be trusted:
 			 * the check could not be done (ERROR, exit 2), not a FAIL. */
-			rc = trc_budget_results_add(r, b, NULL,
-						    (double)a->lost <= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_ERROR,
-						    1, (double)a->lost, NULL, 0,
-						    "the trace lost %" PRIu64 " events, at most %.0f allowed", a->lost,
-						    b->limit);
+			rc = trc_budget_results_add(
+			        r, b, NULL,
+			        (double)a->lost <= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_ERROR,
+			        1, (double)a->lost, NULL, 0,
+			        "the trace lost %" PRIu64 " events, at most %.0f allowed", a->lost,
+			        b->limit);
 			continue;
 		}
 		if (b->kind != TRC_BUDGET_FUNC_MAX && b->kind != TRC_BUDGET_FUNC_P99 &&
@@ -393,11 +419,14 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 			int exists = trc_sym_has_function(a->sym, b->subject);
 
 			rc = trc_budget_results_add(
-				r, b, NULL, TRC_VERDICT_ERROR, 0, 0.0, NULL, 0,
-				exists ? "'%s' is in the program but was never called in this trace: %s not checked"
-				       : "no function %s '%s' in the program: %s not checked",
-				exists ? b->subject : (trc_budget_is_glob(b->subject) ? "matches" : "named"),
-				exists ? trc_budget_kind_name(b->kind) : b->subject, trc_budget_kind_name(b->kind));
+			        r, b, NULL, TRC_VERDICT_ERROR, 0, 0.0, NULL, 0,
+			        exists ? "'%s' is in the program but was never called in this "
+			                 "trace: %s not checked"
+			               : "no function %s '%s' in the program: %s not checked",
+			        exists ? b->subject
+			               : (trc_budget_is_glob(b->subject) ? "matches" : "named"),
+			        exists ? trc_budget_kind_name(b->kind) : b->subject,
+			        trc_budget_kind_name(b->kind));
 		}
 	}
 	return rc;
@@ -405,13 +434,13 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 
 int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct report_opts o = { .sort = SORT_MAX, .thread = -1 };
+	struct report_opts o = {.sort = SORT_MAX, .thread = -1};
 	struct trc_analysis *a = NULL;
 	struct trc_budgets *bs = NULL;
 	struct trc_budget_results *res = NULL;
 	struct trc_doc *d = NULL;
 	struct sort_item *v = NULL;
-	struct lc_err err = { 0 };
+	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
 	int status = 2, rc;
 
@@ -429,17 +458,22 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	problems = trc_analysis_print_problems(a);
-	if (trc_doc_new(&d, "report", &err) < 0 || trc_analysis_meta(a, d) < 0 || sort_fns(&v, &n, a, &o) < 0 ||
-	    build_tables(d, a, v, n) < 0) {
+	if (trc_doc_new(&d, "report", &err) < 0 || trc_analysis_meta(a, d) < 0 ||
+	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n) < 0) {
 		trc_fail("out of memory");
 		goto out;
 	}
 	if (a->preempted > 0)
-		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread was pre-empted "
-				"(involuntary context switch): it may include time the thread was not running");
+		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread "
+		                "was pre-empted "
+		                "(involuntary context switch): it may include time the thread was "
+		                "not running");
 	if (problems > 0)
-		trc_doc_note(d, "the trace has %zu problem(s) (listed on stderr): this report covers the readable "
-				"part only", problems);
+		trc_doc_note(d,
+		             "the trace has %zu problem(s) (listed on stderr): this report covers "
+		             "the readable "
+		             "part only",
+		             problems);
 	if (bs != NULL) {
 		if (trc_budget_results_new(&res, &err) < 0 || check_budgets(res, bs, a) < 0) {
 			trc_fail("out of memory");

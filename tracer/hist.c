@@ -118,7 +118,8 @@ uint64_t trc_hist_quantile(const struct trc_hist *h, double q)
 	return mid;
 }
 
-int trc_hist_rows(struct trc_hist_row **out, size_t *nrows, const struct trc_hist *h, size_t max_rows)
+int trc_hist_rows(struct trc_hist_row **out, size_t *nrows, const struct trc_hist *h,
+                  size_t max_rows)
 {
 	struct trc_hist_row *rows = NULL;
 	uint32_t bmin, bmax, span, per, b;
@@ -161,9 +162,9 @@ static void label(char *buf, size_t n, uint64_t v, int unit_ns)
 }
 
 int trc_hist_draw(char **out, const struct trc_hist_row *rows, size_t nrows, unsigned width,
-		  int unit_ns, uint64_t mark_above, int color)
+                  int unit_ns, uint64_t mark_above, int color)
 {
-	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	static const char *const eighths[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
 	char lo[TRC_UNITS_BUF], hi[TRC_UNITS_BUF];
 	size_t i, wlo = 0, whi = 0, wcount = 5;
 	uint64_t peak = 0, total = 0, cum = 0;
@@ -200,7 +201,7 @@ int trc_hist_draw(char **out, const struct trc_hist_row *rows, size_t nrows, uns
 		label(lo, sizeof(lo), rows[i].lo, unit_ns);
 		label(hi, sizeof(hi), rows[i].hi, unit_ns);
 		fprintf(f, "  %*s%s - %*s%s |", (int)(wlo - trc_units_width(lo)), "", lo,
-			(int)(whi - trc_units_width(hi)), "", hi);
+		        (int)(whi - trc_units_width(hi)), "", hi);
 		if (color && miss)
 			fputs("\033[31m", f);
 		for (k = 0; k < full; k++)
@@ -209,8 +210,9 @@ int trc_hist_draw(char **out, const struct trc_hist_row *rows, size_t nrows, uns
 		if (color && miss)
 			fputs("\033[0m", f);
 		fprintf(f, "%*s| %*llu %6.2f%% %6.2f%%%s\n", (int)(width - cells), "", (int)wcount,
-			(unsigned long long)rows[i].count, total ? 100.0 * (double)rows[i].count / (double)total : 0.0,
-			total ? 100.0 * (double)cum / (double)total : 0.0, miss ? " !" : "");
+		        (unsigned long long)rows[i].count,
+		        total ? 100.0 * (double)rows[i].count / (double)total : 0.0,
+		        total ? 100.0 * (double)cum / (double)total : 0.0, miss ? " !" : "");
 	}
 	if (fclose(f) != 0) {
 		free(buf);

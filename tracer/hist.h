@@ -68,7 +68,7 @@ struct trc_hist_row {
  * histogram gives zero rows.
  */
 int trc_hist_rows(struct trc_hist_row **out, size_t *nrows, const struct trc_hist *h,
-		  size_t max_rows);
+                  size_t max_rows);
 
 /*
  * Draws the rows as aligned text, one line each:
@@ -80,7 +80,7 @@ int trc_hist_rows(struct trc_hist_row **out, size_t *nrows, const struct trc_his
  * NUL-terminated string the caller frees. Returns 0 or LC_ENOMEM.
  */
 int trc_hist_draw(char **out, const struct trc_hist_row *rows, size_t nrows, unsigned width,
-		  int unit_ns, uint64_t mark_above, int color);
+                  int unit_ns, uint64_t mark_above, int color);
 
 /* -------------------------------------------------------------- inline */
 

@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 static const struct trc_cmd trc_cmds[] = {
-	/* rows: { "name", trc_cmd_name, "summary" }, in the order --help lists them */
-	{ "record", trc_cmd_record, "Run an instrumented program with tracing on" },
-	{ "report", trc_cmd_report, "Per-function WCET table, checked against budgets" },
-	{ "hist", trc_cmd_hist, "Latency histograms per function; period and jitter" },
-	{ "memmap", trc_cmd_memmap, "Flash and RAM per section, symbol and compile unit" },
-	{ "stack", trc_cmd_stack, "Static worst-case stack depth from each root" },
-	{ "export", trc_cmd_export, "Chrome trace JSON or folded stacks for other tools" },
+        /* rows: { "name", trc_cmd_name, "summary" }, in the order --help lists them */
+        {"record", trc_cmd_record, "Run an instrumented program with tracing on"},
+        {"report", trc_cmd_report, "Per-function WCET table, checked against budgets"},
+        {"hist", trc_cmd_hist, "Latency histograms per function; period and jitter"},
+        {"memmap", trc_cmd_memmap, "Flash and RAM per section, symbol and compile unit"},
+        {"stack", trc_cmd_stack, "Static worst-case stack depth from each root"},
+        {"export", trc_cmd_export, "Chrome trace JSON or folded stacks for other tools"},
 };
 
 void trc_fail(const char *fmt, ...)
@@ -39,19 +39,19 @@ static void print_help(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: latch-trace [--color=auto|always|never] <command> [options]\n\n"
-		   "Reads latch traces and ELF/DWARF binaries; writes WCET, histogram,\n"
-		   "memory-map and stack reports; fails the build when a budget breaks.\n\n"
-		   "commands:\n");
+	           "Reads latch traces and ELF/DWARF binaries; writes WCET, histogram,\n"
+	           "memory-map and stack reports; fails the build when a budget breaks.\n\n"
+	           "commands:\n");
 	for (i = 0; i < sizeof(trc_cmds) / sizeof(trc_cmds[0]); i++)
 		fprintf(f, "  %-8s %s\n", trc_cmds[i].name, trc_cmds[i].summary);
 	fprintf(f, "\n'latch-trace <command> --help' describes one command.\n"
-		   "exit status: 0 all budgets met, 1 a budget broken, 2 usage error or\n"
-		   "the report could not be made (unreadable trace, corrupt ELF, ...).\n");
+	           "exit status: 0 all budgets met, 1 a budget broken, 2 usage error or\n"
+	           "the report could not be made (unreadable trace, corrupt ELF, ...).\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct trc_opts opts = { "latch-trace", 0 };
+	struct trc_opts opts = {"latch-trace", 0};
 	const char *color = "auto";
 	int i = 1;
 	size_t c;

@@ -78,7 +78,7 @@ struct trc_doc {
 	const struct trc_budget_results *budgets;
 };
 
-static const char *const fmt_names[] = { "text", "json", "csv", "md", "junit" };
+static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit"};
 
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 {
@@ -94,8 +94,8 @@ int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 			return 0;
 		}
 	}
-	return lc_err_set(err, LC_EUSAGE, "unknown format '%s' (expected text, json, csv, md or junit)",
-			  name);
+	return lc_err_set(err, LC_EUSAGE,
+	                  "unknown format '%s' (expected text, json, csv, md or junit)", name);
 }
 
 const char *trc_fmt_name(enum trc_fmt fmt)
@@ -209,7 +209,7 @@ void trc_doc_free(struct trc_doc *d)
 }
 
 static int meta_add(struct trc_doc *d, const char *key, const char *label, const struct cell *c,
-		    const char *text)
+                    const char *text)
 {
 	struct meta *m = realloc(d->meta, (d->nmeta + 1) * sizeof(*m));
 
@@ -222,7 +222,8 @@ static int meta_add(struct trc_doc *d, const char *key, const char *label, const
 	m->key = strdup(key);
 	m->label = dup_or_null(label);
 	m->c.text = dup_or_null(text);
-	if (m->key == NULL || (label != NULL && m->label == NULL) || (text != NULL && m->c.text == NULL)) {
+	if (m->key == NULL || (label != NULL && m->label == NULL) ||
+	    (text != NULL && m->c.text == NULL)) {
 		free(m->key);
 		free(m->label);
 		free(m->c.text);
@@ -234,31 +235,31 @@ static int meta_add(struct trc_doc *d, const char *key, const char *label, const
 
 int trc_doc_meta_str(struct trc_doc *d, const char *key, const char *label, const char *value)
 {
-	struct cell c = { .type = value ? CELL_STR : CELL_NULL };
+	struct cell c = {.type = value ? CELL_STR : CELL_NULL};
 
 	return meta_add(d, key, label, &c, value);
 }
 
 int trc_doc_meta_u64(struct trc_doc *d, const char *key, const char *label, uint64_t raw,
-		     const char *human)
+                     const char *human)
 {
-	struct cell c = { .type = CELL_U64, .v.u = raw };
+	struct cell c = {.type = CELL_U64, .v.u = raw};
 
 	return meta_add(d, key, label, &c, human);
 }
 
 int trc_doc_meta_i64(struct trc_doc *d, const char *key, const char *label, int64_t raw,
-		     const char *human)
+                     const char *human)
 {
-	struct cell c = { .type = CELL_I64, .v.i = raw };
+	struct cell c = {.type = CELL_I64, .v.i = raw};
 
 	return meta_add(d, key, label, &c, human);
 }
 
 int trc_doc_meta_f64(struct trc_doc *d, const char *key, const char *label, double raw,
-		     const char *human)
+                     const char *human)
 {
-	struct cell c = { .type = CELL_F64, .v.f = raw };
+	struct cell c = {.type = CELL_F64, .v.f = raw};
 
 	return meta_add(d, key, label, &c, human);
 }
@@ -419,42 +420,42 @@ static int cell_set(struct trc_table *t, int col, const struct cell *v, const ch
 
 int trc_table_str(struct trc_table *t, int col, const char *s)
 {
-	struct cell c = { .type = s ? CELL_STR : CELL_NULL };
+	struct cell c = {.type = s ? CELL_STR : CELL_NULL};
 
 	return cell_set(t, col, &c, s);
 }
 
 int trc_table_u64(struct trc_table *t, int col, uint64_t raw, const char *human)
 {
-	struct cell c = { .type = CELL_U64, .v.u = raw };
+	struct cell c = {.type = CELL_U64, .v.u = raw};
 
 	return cell_set(t, col, &c, human);
 }
 
 int trc_table_i64(struct trc_table *t, int col, int64_t raw, const char *human)
 {
-	struct cell c = { .type = CELL_I64, .v.i = raw };
+	struct cell c = {.type = CELL_I64, .v.i = raw};
 
 	return cell_set(t, col, &c, human);
 }
 
 int trc_table_f64(struct trc_table *t, int col, double raw, const char *human)
 {
-	struct cell c = { .type = CELL_F64, .v.f = raw };
+	struct cell c = {.type = CELL_F64, .v.f = raw};
 
 	return cell_set(t, col, &c, human);
 }
 
 int trc_table_bool(struct trc_table *t, int col, int raw, const char *human)
 {
-	struct cell c = { .type = CELL_BOOL, .v.b = raw != 0 };
+	struct cell c = {.type = CELL_BOOL, .v.b = raw != 0};
 
 	return cell_set(t, col, &c, human);
 }
 
 int trc_table_null(struct trc_table *t, int col, const char *human)
 {
-	struct cell c = { .type = CELL_NULL };
+	struct cell c = {.type = CELL_NULL};
 
 	return cell_set(t, col, &c, human);
 }
@@ -557,7 +558,7 @@ static void pad(FILE *f, size_t n)
 }
 
 static void put_cell(FILE *f, const char *s, size_t width, enum trc_align align, enum trc_style st,
-		     int color, int last)
+                     int color, int last)
 {
 	size_t w = trc_units_width(s);
 	size_t gap = width > w ? width - w : 0;
@@ -584,7 +585,8 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 		w[c] = trc_units_width(t->cols[c].header);
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t cw = trc_units_width(cell_human(&t->cells[r * t->ncols + c], buf, sizeof(buf)));
+			size_t cw = trc_units_width(
+			        cell_human(&t->cells[r * t->ncols + c], buf, sizeof(buf)));
 
 			if (cw > w[c])
 				w[c] = cw;
@@ -598,8 +600,8 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 		if (t->cols[c].machine_only)
 			continue;
 		fputs("  ", f);
-		put_cell(f, t->cols[c].header, w[c], t->cols[c].align, color ? TRC_STYLE_DIM : TRC_STYLE_NONE,
-			 color, c == last);
+		put_cell(f, t->cols[c].header, w[c], t->cols[c].align,
+		         color ? TRC_STYLE_DIM : TRC_STYLE_NONE, color, c == last);
 	}
 	fputc('\n', f);
 	for (r = 0; r < t->nrows; r++) {
@@ -609,8 +611,8 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 			if (t->cols[c].machine_only)
 				continue;
 			fputs("  ", f);
-			put_cell(f, cell_human(ce, buf, sizeof(buf)), w[c], t->cols[c].align, ce->style, color,
-				 c == last);
+			put_cell(f, cell_human(ce, buf, sizeof(buf)), w[c], t->cols[c].align,
+			         ce->style, color, c == last);
 		}
 		fputc('\n', f);
 	}
@@ -632,7 +634,7 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 		wkind = wk > wkind ? wk : wkind;
 	}
 	fprintf(f, "%sbudgets%s: %zu pass, %zu fail, %zu error\n", color ? "\033[1m" : "",
-		color ? "\033[0m" : "", pass, fail, error);
+	        color ? "\033[0m" : "", pass, fail, error);
 	for (i = 0; i < n; i++) {
 		const struct trc_budget_result *b = trc_budget_results_at(r, i);
 		enum trc_style st = b->verdict == TRC_VERDICT_PASS ? TRC_STYLE_GOOD : TRC_STYLE_BAD;
@@ -647,9 +649,13 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 		fputs("  ", f);
 		put_cell(f, b->subject, wsub, TRC_ALIGN_LEFT, TRC_STYLE_NONE, 0, 0);
 		fputs("  ", f);
-		put_cell(f, trc_budget_kind_name(b->kind), wkind, TRC_ALIGN_LEFT, TRC_STYLE_NONE, 0, 0);
-		fprintf(f, "  %12s %s %s\n", act, b->verdict == TRC_VERDICT_PASS ? "<=" : b->has_actual ? ">" : "?",
-			lim);
+		put_cell(f, trc_budget_kind_name(b->kind), wkind, TRC_ALIGN_LEFT, TRC_STYLE_NONE, 0,
+		         0);
+		fprintf(f, "  %12s %s %s\n", act,
+		        b->verdict == TRC_VERDICT_PASS ? "<="
+		        : b->has_actual                ? ">"
+		                                       : "?",
+		        lim);
 	}
 	/* Broken budgets again as compiler-style diagnostics (STYLE 17), which
 	 * editors and CI annotations pick up. */
@@ -662,7 +668,8 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 			fprintf(f, "%s:%u:1: ", b->src_file, b->src_line);
 		else if (b->budget_file != NULL)
 			fprintf(f, "%s:%u:1: ", b->budget_file, b->budget_line);
-		fprintf(f, "%s: %s [budget]\n", b->verdict == TRC_VERDICT_FAIL ? "warning" : "error", b->message);
+		fprintf(f, "%s: %s [budget]\n",
+		        b->verdict == TRC_VERDICT_FAIL ? "warning" : "error", b->message);
 	}
 }
 
@@ -694,7 +701,8 @@ static void write_text(const struct trc_doc *d, FILE *f, int color)
 			text_table(it->table, f, color);
 		} else {
 			if (it->title != NULL)
-				fprintf(f, "%s%s%s\n", color ? "\033[1m" : "", it->title, color ? "\033[0m" : "");
+				fprintf(f, "%s%s%s\n", color ? "\033[1m" : "", it->title,
+				        color ? "\033[0m" : "");
 			fputs(it->text, f);
 			if (it->text[0] != '\0' && it->text[strlen(it->text) - 1] != '\n')
 				fputc('\n', f);
@@ -730,14 +738,17 @@ static json_t *budgets_json(const struct trc_budget_results *r)
 		json_object_set_new(e, "subject", json_string(b->subject));
 		json_object_set_new(e, "pattern", json_string(b->pattern));
 		json_object_set_new(e, "limit", json_real(b->limit));
-		json_object_set_new(e, "actual", b->has_actual ? json_real(b->actual) : json_null());
+		json_object_set_new(e, "actual",
+		                    b->has_actual ? json_real(b->actual) : json_null());
 		json_object_set_new(e, "unit", json_string(b->unit));
 		json_object_set_new(e, "verdict", json_string(trc_verdict_name(b->verdict)));
 		json_object_set_new(e, "message", json_string(b->message));
-		json_object_set_new(e, "source_file", b->src_file ? json_string(b->src_file) : json_null());
+		json_object_set_new(e, "source_file",
+		                    b->src_file ? json_string(b->src_file) : json_null());
 		json_object_set_new(e, "source_line",
-				    b->src_line ? json_integer(b->src_line) : json_null());
-		json_object_set_new(e, "budget_file", b->budget_file ? json_string(b->budget_file) : json_null());
+		                    b->src_line ? json_integer(b->src_line) : json_null());
+		json_object_set_new(e, "budget_file",
+		                    b->budget_file ? json_string(b->budget_file) : json_null());
 		json_object_set_new(e, "budget_line", json_integer(b->budget_line));
 		json_array_append_new(arr, e);
 	}
@@ -747,7 +758,8 @@ static json_t *budgets_json(const struct trc_budget_results *r)
 
 static int write_json(const struct trc_doc *d, FILE *f)
 {
-	json_t *root = json_object(), *meta = json_object(), *tables = json_object(), *notes = json_array();
+	json_t *root = json_object(), *meta = json_object(), *tables = json_object(),
+	       *notes = json_array();
 	size_t i, r, c;
 	int rc = 0;
 
@@ -771,7 +783,8 @@ static int write_json(const struct trc_doc *d, FILE *f)
 			json_t *row = json_object();
 
 			for (c = 0; c < t->ncols; c++)
-				json_object_set_new(row, t->cols[c].key, cell_json(&t->cells[r * t->ncols + c]));
+				json_object_set_new(row, t->cols[c].key,
+				                    cell_json(&t->cells[r * t->ncols + c]));
 			json_array_append_new(rows, row);
 		}
 		json_object_set_new(tables, t->key, rows);
@@ -881,7 +894,7 @@ static void write_md(const struct trc_doc *d, FILE *f)
 				fputs("\n\n", f);
 			}
 			fprintf(f, "```\n%s%s```\n", it->text,
-				it->text[0] && it->text[strlen(it->text) - 1] == '\n' ? "" : "\n");
+			        it->text[0] && it->text[strlen(it->text) - 1] == '\n' ? "" : "\n");
 			continue;
 		}
 		if (it->table->title != NULL) {
@@ -900,7 +913,9 @@ static void write_md(const struct trc_doc *d, FILE *f)
 		fputs("\n|", f);
 		for (c = 0; c < it->table->ncols; c++)
 			if (!it->table->cols[c].machine_only)
-				fputs(it->table->cols[c].align == TRC_ALIGN_RIGHT ? " ---: |" : " --- |", f);
+				fputs(it->table->cols[c].align == TRC_ALIGN_RIGHT ? " ---: |"
+				                                                  : " --- |",
+				      f);
 		fputc('\n', f);
 		for (r = 0; r < it->table->nrows; r++) {
 			fputc('|', f);
@@ -908,7 +923,8 @@ static void write_md(const struct trc_doc *d, FILE *f)
 				if (it->table->cols[c].machine_only)
 					continue;
 				fputc(' ', f);
-				md_text(f, cell_human(&it->table->cells[r * it->table->ncols + c], buf, sizeof(buf)));
+				md_text(f, cell_human(&it->table->cells[r * it->table->ncols + c],
+				                      buf, sizeof(buf)));
 				fputs(" |", f);
 			}
 			fputc('\n', f);
@@ -934,9 +950,11 @@ static void write_md(const struct trc_doc *d, FILE *f)
 			const struct trc_budget_result *b = trc_budget_results_at(d->budgets, i);
 
 			fprintf(f, "| %s%s%s | ", b->verdict == TRC_VERDICT_PASS ? "" : "**",
-				trc_verdict_name(b->verdict), b->verdict == TRC_VERDICT_PASS ? "" : "**");
+			        trc_verdict_name(b->verdict),
+			        b->verdict == TRC_VERDICT_PASS ? "" : "**");
 			md_text(f, b->subject);
-			fprintf(f, " | %s | %g %s | ", trc_budget_kind_name(b->kind), b->limit, b->unit);
+			fprintf(f, " | %s | %g %s | ", trc_budget_kind_name(b->kind), b->limit,
+			        b->unit);
 			if (b->has_actual)
 				fprintf(f, "%.6g %s", b->actual, b->unit);
 			else
@@ -980,19 +998,22 @@ static int write_junit(const struct trc_doc *d, FILE *f)
 		const struct trc_budget_result *b = trc_budget_results_at(d->budgets, i);
 		char cls[128];
 
-		snprintf(cls, sizeof(cls), "latch-trace.%s.%s", d->command, trc_budget_kind_name(b->kind));
-		snprintf(name, sizeof(name), "%s %s <= %g %s", b->subject, trc_budget_kind_name(b->kind), b->limit,
-			 b->unit);
+		snprintf(cls, sizeof(cls), "latch-trace.%s.%s", d->command,
+		         trc_budget_kind_name(b->kind));
+		snprintf(name, sizeof(name), "%s %s <= %g %s", b->subject,
+		         trc_budget_kind_name(b->kind), b->limit, b->unit);
 		xmlTextWriterStartElement(w, BAD_CAST "testcase");
 		xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST cls);
 		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
 		if (b->verdict != TRC_VERDICT_PASS) {
-			xmlTextWriterStartElement(w, BAD_CAST(b->verdict == TRC_VERDICT_FAIL ? "failure" : "error"));
+			xmlTextWriterStartElement(
+			        w, BAD_CAST(b->verdict == TRC_VERDICT_FAIL ? "failure" : "error"));
 			xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST b->message);
 			xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "budget");
 			if (b->budget_file != NULL)
-				xmlTextWriterWriteFormatString(w, "%s (budget set at %s:%u)", b->message, b->budget_file,
-							       b->budget_line);
+				xmlTextWriterWriteFormatString(w, "%s (budget set at %s:%u)",
+				                               b->message, b->budget_file,
+				                               b->budget_line);
 			else
 				xmlTextWriterWriteString(w, BAD_CAST b->message);
 			xmlTextWriterEndElement(w);
@@ -1003,9 +1024,10 @@ static int write_junit(const struct trc_doc *d, FILE *f)
 		goto out;
 	xmlFreeTextWriter(w);
 	w = NULL;
-	rc = fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), f) == (size_t)xmlBufferLength(buf)
-		     ? 0
-		     : LC_EIO;
+	rc = fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), f) ==
+	                     (size_t)xmlBufferLength(buf)
+	             ? 0
+	             : LC_EIO;
 out:
 	if (w != NULL)
 		xmlFreeTextWriter(w);
@@ -1040,13 +1062,15 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 	if (rc == 0 && ferror(f))
 		rc = LC_EIO;
 	if (rc == LC_ENOMEM)
-		return lc_err_set(err, rc, "out of memory writing the %s report", trc_fmt_name(fmt));
+		return lc_err_set(err, rc, "out of memory writing the %s report",
+		                  trc_fmt_name(fmt));
 	if (rc < 0)
 		return lc_err_set(err, rc, "cannot write the %s report", trc_fmt_name(fmt));
 	return 0;
 }
 
-int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color, struct lc_err *err)
+int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                 struct lc_err *err)
 {
 	FILE *f = stdout;
 	int rc;
@@ -1054,13 +1078,15 @@ int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int colo
 	if (o->path != NULL && strcmp(o->path, "-") != 0) {
 		f = fopen(o->path, "w");
 		if (f == NULL)
-			return lc_err_set(err, LC_EIO, "cannot open '%s': %s", o->path, strerror(errno));
+			return lc_err_set(err, LC_EIO, "cannot open '%s': %s", o->path,
+			                  strerror(errno));
 		color = 0;
 	}
 	rc = trc_doc_write(d, o->fmt, f, color, err);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == 0)
-			rc = lc_err_set(err, LC_EIO, "cannot write '%s': %s", o->path, strerror(errno));
+			rc = lc_err_set(err, LC_EIO, "cannot write '%s': %s", o->path,
+			                strerror(errno));
 	} else if (fflush(f) != 0 && rc == 0) {
 		rc = lc_err_set(err, LC_EIO, "cannot write the report: %s", strerror(errno));
 	}

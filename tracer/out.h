@@ -38,18 +38,12 @@
 
 struct trc_budget_results; /* budget.h */
 
-enum trc_fmt {
-	TRC_FMT_TEXT = 0,
-	TRC_FMT_JSON,
-	TRC_FMT_CSV,
-	TRC_FMT_MD,
-	TRC_FMT_JUNIT
-};
+enum trc_fmt { TRC_FMT_TEXT = 0, TRC_FMT_JSON, TRC_FMT_CSV, TRC_FMT_MD, TRC_FMT_JUNIT };
 
 /* Where and how a command writes its report: --format and -o. */
 struct trc_out_opts {
-	enum trc_fmt fmt;  /* TRC_FMT_TEXT unless --format says otherwise */
-	const char *path;  /* -o FILE; NULL means stdout. Borrowed from argv. */
+	enum trc_fmt fmt; /* TRC_FMT_TEXT unless --format says otherwise */
+	const char *path; /* -o FILE; NULL means stdout. Borrowed from argv. */
 };
 
 /* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
@@ -70,8 +64,8 @@ const char *trc_fmt_name(enum trc_fmt fmt);
 int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err);
 
 /* Help text for the output options, to embed in a command's print_help(). */
-#define TRC_OUT_HELP                                                              \
-	"  --format FMT   text (default), json, csv, md (Markdown) or junit\n"      \
+#define TRC_OUT_HELP                                                                               \
+	"  --format FMT   text (default), json, csv, md (Markdown) or junit\n"                     \
 	"  -o FILE        write the report to FILE instead of stdout\n"
 
 enum trc_align { TRC_ALIGN_LEFT = 0, TRC_ALIGN_RIGHT };
@@ -96,11 +90,11 @@ void trc_doc_free(struct trc_doc *d);
  */
 int trc_doc_meta_str(struct trc_doc *d, const char *key, const char *label, const char *value);
 int trc_doc_meta_u64(struct trc_doc *d, const char *key, const char *label, uint64_t raw,
-		     const char *human);
+                     const char *human);
 int trc_doc_meta_i64(struct trc_doc *d, const char *key, const char *label, int64_t raw,
-		     const char *human);
+                     const char *human);
 int trc_doc_meta_f64(struct trc_doc *d, const char *key, const char *label, double raw,
-		     const char *human);
+                     const char *human);
 
 /* A footnote, in text, Markdown and JSON "notes". Returns 0 or LC_ENOMEM. */
 int trc_doc_note(struct trc_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -116,7 +110,8 @@ int trc_doc_block(struct trc_doc *d, const char *title, const char *text);
  * text/Markdown (may be NULL). *out is borrowed from the doc.
  * Returns 0 or LC_ENOMEM.
  */
-int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key, const char *title);
+int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key,
+                      const char *title);
 
 /* Marks a table as data for the machine formats only (JSON, CSV): text and
  * Markdown show a drawing of the same data instead (trc_doc_block). */
@@ -164,13 +159,13 @@ size_t trc_table_rows(const struct trc_table *t);
  * output only. Returns 0, LC_EIO on a write error, LC_ENOMEM.
  */
 int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
-		  struct lc_err *err);
+                  struct lc_err *err);
 
 /*
  * Renders to o->path (or stdout when NULL): opens, writes, closes and
  * reports a failed write or close as LC_EIO naming the file.
  */
 int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color,
-		 struct lc_err *err);
+                 struct lc_err *err);
 
 #endif /* TRC_OUT_H */

@@ -54,7 +54,7 @@ uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
 }
 
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
-		  struct lc_err *err)
+                  struct lc_err *err)
 {
 	struct trc_stats *s = calloc(1, sizeof(*s));
 
@@ -187,7 +187,8 @@ __attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struc
 }
 
 /* Inlined into the record loop, so the record never leaves registers. */
-__attribute__((always_inline)) static inline int on_exit(struct trc_stats *s, const struct trc_stats_rec *r)
+__attribute__((always_inline)) static inline int on_exit(struct trc_stats *s,
+                                                         const struct trc_stats_rec *r)
 {
 	struct frame *fr;
 	struct trc_fstat *fs;
@@ -368,13 +369,14 @@ int trc_stats_run(struct trc_stats *s, const struct lc_trace *t, long thread, st
 		trc_stats_thread_end(s);
 	}
 	if (!found)
-		return lc_err_set(err, LC_ENOTFOUND, "no thread with tid or index %ld in the trace", thread);
+		return lc_err_set(err, LC_ENOTFOUND, "no thread with tid or index %ld in the trace",
+		                  thread);
 	return 0;
 }
 
 int trc_stats_add_summary(struct trc_stats *s, uint64_t addr, uint64_t count, uint64_t min_ticks,
-			  uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
-			  const uint64_t *buckets, size_t nbuckets)
+                          uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
+                          const uint64_t *buckets, size_t nbuckets)
 {
 	struct trc_fstat *fs;
 	uint32_t idx, b;
@@ -403,7 +405,7 @@ int trc_stats_add_summary(struct trc_stats *s, uint64_t addr, uint64_t count, ui
 	return 0;
 }
 
-static const double quantiles[TRC_STATS_NQ] = { 0.50, 0.90, 0.99, 0.999 };
+static const double quantiles[TRC_STATS_NQ] = {0.50, 0.90, 0.99, 0.999};
 
 int trc_stats_finish(struct trc_stats *s)
 {
@@ -439,7 +441,8 @@ int trc_stats_finish(struct trc_stats *s)
 				lo = fs->hist.min;
 			if (hi > fs->hist.max)
 				hi = fs->hist.max;
-			if (trc_hist_add_n(&ns, to_ns(lo + (hi - lo) / 2u, s->ns_mult), fs->hist.counts[b]) < 0) {
+			if (trc_hist_add_n(&ns, to_ns(lo + (hi - lo) / 2u, s->ns_mult),
+			                   fs->hist.counts[b]) < 0) {
 				trc_hist_fini(&ns);
 				return LC_ENOMEM;
 			}

@@ -28,8 +28,8 @@
 #include "hist.h"
 
 #define TRC_STATS_MAX_DEPTH 1024u /* shadow stack; deeper calls are counted */
-#define TRC_STATS_PATH_MAX 32u    /* frames kept of a worst case's call path */
-#define TRC_STATS_NQ 4            /* quantiles kept: p50, p90, p99, p99.9 */
+#define TRC_STATS_PATH_MAX  32u   /* frames kept of a worst case's call path */
+#define TRC_STATS_NQ        4     /* quantiles kept: p50, p90, p99, p99.9 */
 
 _Static_assert((TRC_STATS_MAX_DEPTH & (TRC_STATS_MAX_DEPTH - 1u)) == 0, "TRC_STATS_MAX_DEPTH");
 
@@ -37,45 +37,45 @@ _Static_assert((TRC_STATS_MAX_DEPTH & (TRC_STATS_MAX_DEPTH - 1u)) == 0, "TRC_STA
  * the durations (hist, sums, maxima) are in clock ticks; trc_stats_finish()
  * converts them to nanoseconds once, so the hot path never multiplies. */
 struct trc_fstat {
-	uint64_t addr;          /* runtime address from the trace */
-	uint64_t calls;         /* completed calls */
-	uint64_t sum_incl_ns;   /* corrected inclusive time, all calls */
-	uint64_t sum_excl_ns;   /* exclusive (self) time, all calls */
+	uint64_t addr;        /* runtime address from the trace */
+	uint64_t calls;       /* completed calls */
+	uint64_t sum_incl_ns; /* corrected inclusive time, all calls */
+	uint64_t sum_excl_ns; /* exclusive (self) time, all calls */
 	uint64_t max_excl_ns;
-	uint64_t max_stack;     /* deepest stack (bytes from the thread's stack base)
+	uint64_t max_stack;          /* deepest stack (bytes from the thread's stack base)
 				   at any traced entry during its calls */
-	uint64_t hook_ns;       /* hook cost subtracted, all calls */
-	struct trc_hist hist;   /* corrected inclusive ns per call (ticks before finish) */
+	uint64_t hook_ns;            /* hook cost subtracted, all calls */
+	struct trc_hist hist;        /* corrected inclusive ns per call (ticks before finish) */
 	uint64_t q_ns[TRC_STATS_NQ]; /* p50, p90, p99, p99.9 in ns (set by finish) */
 	/* The worst case (the call that set max). */
-	uint32_t worst_thread;  /* thread index (lc_trace_thread) */
-	uint64_t worst_start_ticks; /* clock ticks at its entry */
+	uint32_t worst_thread;                    /* thread index (lc_trace_thread) */
+	uint64_t worst_start_ticks;               /* clock ticks at its entry */
 	uint64_t worst_enter_off, worst_exit_off; /* file offsets of its records */
-	uint32_t worst_depth;   /* call depth (1 = outermost traced frame) */
-	uint32_t worst_npath;   /* frames in worst_path */
-	uint64_t worst_path[TRC_STATS_PATH_MAX]; /* outermost first, ends with addr;
+	uint32_t worst_depth;                     /* call depth (1 = outermost traced frame) */
+	uint32_t worst_npath;                     /* frames in worst_path */
+	uint64_t worst_path[TRC_STATS_PATH_MAX];  /* outermost first, ends with addr;
 						    the outermost frames are cut when deeper */
-	int worst_preempted;    /* set by the caller (csw.h): -1 unknown, 0 no, 1 yes */
+	int worst_preempted; /* set by the caller (csw.h): -1 unknown, 0 no, 1 yes */
 };
 
 /* One record, as the aggregation needs it (a subset of lc_trace_rec). */
 struct trc_stats_rec {
 	uint64_t ticks;
 	uint64_t addr;
-	uint64_t offset;     /* file offset, for error messages and worst cases */
-	uint32_t stack;      /* stack depth at the hook, bytes */
-	uint8_t kind;        /* LC_TRACE_ENTER / EXIT; others are ignored */
-	uint8_t gap;         /* events were lost just before this record */
+	uint64_t offset; /* file offset, for error messages and worst cases */
+	uint32_t stack;  /* stack depth at the hook, bytes */
+	uint8_t kind;    /* LC_TRACE_ENTER / EXIT; others are ignored */
+	uint8_t gap;     /* events were lost just before this record */
 };
 
 struct trc_stats_counts {
-	uint64_t records;      /* records fed */
-	uint64_t unmatched;    /* exits with no enter on the shadow stack */
-	uint64_t abandoned;    /* frames dropped: non-local exit or a gap */
-	uint64_t unfinished;   /* calls still open at the end of a thread */
-	uint64_t too_deep;     /* enters beyond TRC_STATS_MAX_DEPTH */
-	uint64_t gaps;         /* records flagged with lost events before them */
-	uint32_t max_depth;    /* deepest call depth seen */
+	uint64_t records;    /* records fed */
+	uint64_t unmatched;  /* exits with no enter on the shadow stack */
+	uint64_t abandoned;  /* frames dropped: non-local exit or a gap */
+	uint64_t unfinished; /* calls still open at the end of a thread */
+	uint64_t too_deep;   /* enters beyond TRC_STATS_MAX_DEPTH */
+	uint64_t gaps;       /* records flagged with lost events before them */
+	uint32_t max_depth;  /* deepest call depth seen */
 };
 
 struct trc_stats;
@@ -86,7 +86,7 @@ struct trc_stats;
  * Returns 0 or LC_ENOMEM; free with trc_stats_free().
  */
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
-		  struct lc_err *err);
+                  struct lc_err *err);
 
 /* One call's inclusive time with the tracer's own cost taken out: one hook
  * pair per traced callee (desc of them); never below 0. report and export
@@ -136,8 +136,8 @@ int trc_stats_run(struct trc_stats *s, const struct lc_trace *t, long thread, st
  * callees). Returns 0 or LC_ENOMEM.
  */
 int trc_stats_add_summary(struct trc_stats *s, uint64_t addr, uint64_t count, uint64_t min_ticks,
-			  uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
-			  const uint64_t *buckets, size_t nbuckets);
+                          uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
+                          const uint64_t *buckets, size_t nbuckets);
 
 /* Converts a tick difference to ns with the aggregation's calibration. */
 uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks);

@@ -38,9 +38,9 @@ struct trc_sym {
 };
 
 static const Dwfl_Callbacks callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
+        .find_elf = dwfl_build_id_find_elf,
+        .find_debuginfo = dwfl_standard_find_debuginfo,
+        .section_address = dwfl_offline_section_address,
 };
 
 static void hex(char *buf, size_t n, const uint8_t *id, size_t len)
@@ -89,18 +89,21 @@ static int mod_open(struct trc_sym *s, size_t i, struct lc_err *err)
 	if (md->m == NULL) {
 		md->state = MOD_MISSING;
 		s->missing++;
-		return lc_err_set(err, LC_EFORMAT, "cannot read '%s': %s", path, dwfl_errmsg(dwfl_errno()));
+		return lc_err_set(err, LC_EFORMAT, "cannot read '%s': %s", path,
+		                  dwfl_errmsg(dwfl_errno()));
 	}
 	len = dwfl_module_build_id(md->m, &bits, &vaddr);
 	if (len < 0)
 		len = 0;
-	if ((size_t)len != tm->build_id_len || (len > 0 && memcmp(bits, tm->build_id, (size_t)len) != 0)) {
+	if ((size_t)len != tm->build_id_len ||
+	    (len > 0 && memcmp(bits, tm->build_id, (size_t)len) != 0)) {
 		hex(want, sizeof(want), tm->build_id, tm->build_id_len);
 		hex(got, sizeof(got), bits, (size_t)len);
 		md->state = MOD_MISMATCH;
 		snprintf(md->err, sizeof(md->err),
-			 "'%s' is not the binary that was traced: its build-id is %s, the trace's is %s", path,
-			 got, want);
+		         "'%s' is not the binary that was traced: its build-id is %s, the trace's "
+		         "is %s",
+		         path, got, want);
 		return lc_err_set(err, LC_EFORMAT, "%.255s", md->err);
 	}
 	md->state = MOD_OK;
@@ -199,8 +202,8 @@ static int mod_has(Dwfl_Module *m, const char *pattern)
 		GElf_Addr a;
 		const char *name = dwfl_module_getsym_info(m, i, &sym, &a, NULL, NULL, NULL);
 
-		if (name != NULL && GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx != SHN_UNDEF &&
-		    fnmatch(pattern, name, 0) == 0)
+		if (name != NULL && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+		    sym.st_shndx != SHN_UNDEF && fnmatch(pattern, name, 0) == 0)
 			return 1;
 	}
 	return 0;

@@ -39,7 +39,8 @@ struct trc_symbol {
  * trace's (message names both); LC_EIO when the executable cannot be opened;
  * LC_ENOMEM. Free with trc_sym_free().
  */
-int trc_sym_new(struct trc_sym **out, const struct lc_trace *t, const char *exe, struct lc_err *err);
+int trc_sym_new(struct trc_sym **out, const struct lc_trace *t, const char *exe,
+                struct lc_err *err);
 void trc_sym_free(struct trc_sym *s);
 
 /*

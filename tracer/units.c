@@ -37,7 +37,7 @@ char *trc_units_ns(char *buf, size_t n, double ns)
 
 char *trc_units_bytes(char *buf, size_t n, uint64_t bytes)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double v = (double)bytes;
 	size_t u = 0;
 
@@ -59,7 +59,7 @@ int trc_units_parse_ns(const char *s, double *out)
 	static const struct {
 		const char *suffix;
 		double mult;
-	} sfx[] = { { "ns", 1.0 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e3 } };
+	} sfx[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"", 1e3}};
 	char *end = NULL;
 	double v;
 	size_t i;

@@ -25,13 +25,13 @@
 
 #define RTM_NOTRACE __attribute__((no_instrument_function))
 
-#define RTM_MODULE_CAP 128u
-#define RTM_THREAD_CAP 1024u
-#define RTM_MAX_ROOTS 64u
-#define RTM_ROOT_STACK 16u
+#define RTM_MODULE_CAP   128u
+#define RTM_THREAD_CAP   1024u
+#define RTM_MAX_ROOTS    64u
+#define RTM_ROOT_STACK   16u
 #define RTM_SHADOW_DEPTH 256u
-#define RTM_SUM_PROBES 32u
-#define RTM_PATH_MAX 1024u
+#define RTM_SUM_PROBES   32u
+#define RTM_PATH_MAX     1024u
 _Static_assert((RTM_THREAD_CAP * RTM_THR_ESIZE) % 4096u == 0, "thread table pages");
 _Static_assert((RTM_MODULE_CAP * RTM_MOD_ESIZE) % 4096u == 0, "module table pages");
 
@@ -50,7 +50,7 @@ struct rtm_config {
 };
 
 struct rtm_state {
-	uint32_t gen;        /* 0: off; else the session id the TLS must match */
+	uint32_t gen; /* 0: off; else the session id the TLS must match */
 	uint32_t next_gen;
 	enum rtm_mode mode;
 	enum rtm_clock clock;
@@ -81,19 +81,19 @@ struct rtm_shadow {
 };
 
 struct rtm_thread {
-	uint32_t gen;   /* session this thread registered in */
-	uint32_t n;     /* records in the current chunk */
-	uint32_t cap;   /* fast path limit: 0 forces the slow path */
-	uint32_t busy;  /* re-entrancy guard */
-	uint8_t *recs;  /* first record slot of the current chunk */
+	uint32_t gen;  /* session this thread registered in */
+	uint32_t n;    /* records in the current chunk */
+	uint32_t cap;  /* fast path limit: 0 forces the slow path */
+	uint32_t busy; /* re-entrancy guard */
+	uint8_t *recs; /* first record slot of the current chunk */
 	uint32_t *countp;
 	uint8_t *chunk;
 	uint8_t *entry; /* thread table entry, NULL without a slot */
 	uint64_t stack_base;
-	uint32_t max_stack; /* in RTM_STACK_UNIT */
-	uint32_t dead;      /* 1: no slot or (stop mode) the file is full */
-	uint32_t events;    /* events in the current chunk */
-	uint64_t prev_seq;  /* seq of the thread's previous chunk, 0 if none */
+	uint32_t max_stack;           /* in RTM_STACK_UNIT */
+	uint32_t dead;                /* 1: no slot or (stop mode) the file is full */
+	uint32_t events;              /* events in the current chunk */
+	uint64_t prev_seq;            /* seq of the thread's previous chunk, 0 if none */
 	uint32_t ru_nvcsw, ru_nivcsw; /* last getrusage reading ... */
 	uint32_t ru_fresh;            /* ... 1 while a chunk change may reuse it */
 	uint32_t no_rusage;           /* LATCH_RUSAGE=0 */
@@ -196,14 +196,14 @@ void rtm_lost(struct rtm_state *st, struct rtm_thread *t, uint64_t n);
 /* The slow path of every event: registration, chunk change, summary mode,
  * heap-guard roots, lost counting. ticks was read by the caller. */
 void rtm_event_slow(struct rtm_state *st, struct rtm_thread *t, uint64_t addr, uint32_t kind,
-		    uint64_t ticks, uint64_t sp);
+                    uint64_t ticks, uint64_t sp);
 /* Writes an extended record; returns 0, or -1 when it was lost. */
 int rtm_event_ext(struct rtm_state *st, struct rtm_thread *t, uint32_t type, const void *payload,
-		  uint32_t len, uint64_t sp);
+                  uint32_t len, uint64_t sp);
 
 /* Summary mode: one enter or exit. */
 void rtm_summary_event(struct rtm_state *st, struct rtm_thread *t, uint64_t addr, uint32_t kind,
-		       uint64_t ticks, uint32_t stack);
+                       uint64_t ticks, uint32_t stack);
 
 /* The stack pointer, without forcing a frame pointer on the hook. */
 RTM_NOTRACE static inline uint64_t rtm_sp(void)

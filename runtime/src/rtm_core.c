@@ -63,7 +63,7 @@ RTM_NOTRACE static int parse_u64(const char *s, uint64_t *out)
 }
 
 RTM_NOTRACE int rtm_config_read(struct rtm_config *out, const char *path,
-				const char *(*get)(const char *))
+                                const char *(*get)(const char *))
 {
 	const char *v;
 	uint64_t n;
@@ -89,7 +89,8 @@ RTM_NOTRACE int rtm_config_read(struct rtm_config *out, const char *path,
 		LATCH_LOOP_BOUND(RTM_PATH_MAX); /* o grows by at least 1 per turn */
 		for (s = path; *s != '\0' && o + 24 < sizeof(out->path); s++) {
 			if (s[0] == '%' && s[1] == 'p') {
-				o += (size_t)snprintf(out->path + o, sizeof(out->path) - o, "%ld", (long)getpid());
+				o += (size_t)snprintf(out->path + o, sizeof(out->path) - o, "%ld",
+				                      (long)getpid());
 				s++;
 			} else {
 				out->path[o++] = *s;
@@ -178,7 +179,8 @@ RTM_NOTRACE static uint32_t note_build_id(const struct dl_phdr_info *info, uint8
 				break;
 			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
 			    memcmp(name, "GNU", 4) == 0) {
-				uint32_t len = nh->n_descsz < RTM_BUILD_ID_MAX ? nh->n_descsz : RTM_BUILD_ID_MAX;
+				uint32_t len = nh->n_descsz < RTM_BUILD_ID_MAX ? nh->n_descsz
+				                                               : RTM_BUILD_ID_MAX;
 				memcpy(id, desc, len);
 				return len;
 			}
@@ -224,7 +226,8 @@ RTM_NOTRACE static int mod_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	LATCH_LOOP_BOUND(RTM_MODULE_CAP);
 	for (i = 0; i < count && i < RTM_MODULE_CAP; i++) {
 		e = st->modules + (size_t)i * RTM_MOD_ESIZE;
-		if (rtm_get64(e + RTM_M_BIAS) == info->dlpi_addr && rtm_get64(e + RTM_M_START) == lo)
+		if (rtm_get64(e + RTM_M_BIAS) == info->dlpi_addr &&
+		    rtm_get64(e + RTM_M_START) == lo)
 			return 0;
 	}
 	if (count >= RTM_MODULE_CAP)
@@ -255,7 +258,7 @@ RTM_NOTRACE static int mod_cb(struct dl_phdr_info *info, size_t size, void *arg)
 
 RTM_NOTRACE void rtm_modules_refresh(struct rtm_state *st)
 {
-	struct mod_walk w = { st, 0 };
+	struct mod_walk w = {st, 0};
 	uint32_t *gen;
 
 	if (st->map == NULL)
@@ -334,7 +337,8 @@ RTM_NOTRACE uint64_t rtm_hook_cost(enum rtm_clock c)
 			rtm_rec_put(&t, rtm_ticks_of(c), ((uint64_t)d << RTM_STACK_SHIFT) | i);
 			__atomic_signal_fence(__ATOMIC_SEQ_CST);
 			rtm_rec_put(&t, rtm_ticks_of(c),
-				    ((uint64_t)d << RTM_STACK_SHIFT) | ((uint64_t)RTM_K_EXIT << RTM_KIND_SHIFT) | i);
+			            ((uint64_t)d << RTM_STACK_SHIFT) |
+			                    ((uint64_t)RTM_K_EXIT << RTM_KIND_SHIFT) | i);
 			__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		}
 		t1 = rtm_ticks_of(c);
@@ -453,7 +457,7 @@ RTM_NOTRACE int rtm_session_open(struct rtm_state *st, const struct rtm_config *
 	st->tick_ref = t0;
 	st->ns_ref = n0;
 	{
-		struct timespec d = { 0, 10000000 };
+		struct timespec d = {0, 10000000};
 		uint64_t t1, n1;
 
 		nanosleep(&d, NULL);
@@ -560,13 +564,13 @@ RTM_NOTRACE static int pattern_match(const char *patterns, const char *name)
 
 RTM_NOTRACE uint32_t rtm_roots_resolve(struct rtm_state *st, const char *patterns)
 {
-	struct root_walk w = { 0, 0 };
+	struct root_walk w = {0, 0};
 	struct stat sb;
 	uint8_t *img = MAP_FAILED;
 	uint32_t added = 0;
 	int fd = -1;
-	const ElfW(Ehdr) *eh;
-	const ElfW(Shdr) *sh;
+	const ElfW(Ehdr) * eh;
+	const ElfW(Shdr) * sh;
 	size_t i;
 
 	dl_iterate_phdr(main_bias_cb, &w);
@@ -583,13 +587,14 @@ RTM_NOTRACE uint32_t rtm_roots_resolve(struct rtm_state *st, const char *pattern
 	sh = (const ElfW(Shdr) *)(const void *)(img + eh->e_shoff);
 	LATCH_LOOP_BOUND(65535); /* e_shnum is 16 bits; start-up only */
 	for (i = 0; i < eh->e_shnum; i++) {
-		const ElfW(Shdr) *strs;
-		const ElfW(Sym) *syms;
+		const ElfW(Shdr) * strs;
+		const ElfW(Sym) * syms;
 		size_t j, nsyms;
 
 		if (sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_DYNSYM)
 			continue;
-		if (sh[i].sh_link >= eh->e_shnum || sh[i].sh_offset + sh[i].sh_size > (uint64_t)sb.st_size)
+		if (sh[i].sh_link >= eh->e_shnum ||
+		    sh[i].sh_offset + sh[i].sh_size > (uint64_t)sb.st_size)
 			continue;
 		strs = &sh[sh[i].sh_link];
 		if (strs->sh_offset + strs->sh_size > (uint64_t)sb.st_size)
@@ -606,7 +611,8 @@ RTM_NOTRACE uint32_t rtm_roots_resolve(struct rtm_state *st, const char *pattern
 			name = (const char *)img + strs->sh_offset + syms[j].st_name;
 			if (memchr(name, '\0', strs->sh_size - syms[j].st_name) == NULL)
 				continue;
-			if (pattern_match(patterns, name) && root_add(st, syms[j].st_value + w.bias) == 0)
+			if (pattern_match(patterns, name) &&
+			    root_add(st, syms[j].st_value + w.bias) == 0)
 				added++;
 		}
 	}
@@ -748,7 +754,8 @@ RTM_NOTRACE void rtm_thread_seal(struct rtm_state *st, struct rtm_thread *t, int
 		if (t->max_stack * RTM_STACK_UNIT > ms)
 			rtm_put32(t->entry + RTM_T_MAX_STACK, t->max_stack * RTM_STACK_UNIT);
 		if (exiting)
-			__atomic_fetch_or(RTM_A32(t->entry + RTM_T_FLAGS), RTM_TF_EXITED, __ATOMIC_RELAXED);
+			__atomic_fetch_or(RTM_A32(t->entry + RTM_T_FLAGS), RTM_TF_EXITED,
+			                  __ATOMIC_RELAXED);
 	}
 	if (t->chunk == NULL)
 		return;
@@ -786,7 +793,7 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 		state = __atomic_load_n(RTM_A32(c + RTM_C_STATE), __ATOMIC_ACQUIRE);
 		if (state == RTM_CS_OWNED ||
 		    !__atomic_compare_exchange_n(RTM_A32(c + RTM_C_STATE), &state, RTM_CS_OWNED, 0,
-						 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		                                 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			c = NULL;
 			continue;
 		}
@@ -796,10 +803,12 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 			uint32_t ev = rtm_get32(c + RTM_C_EVENTS);
 
 			if (ev > 0 && victim < RTM_THREAD_CAP) {
-				__atomic_fetch_add(RTM_A64(st->threads + (size_t)victim * RTM_THR_ESIZE + RTM_T_LOST),
-						   (uint64_t)ev, __ATOMIC_RELAXED);
-				__atomic_fetch_add(RTM_A64(st->map + RTM_H_LOST_TOTAL), (uint64_t)ev,
-						   __ATOMIC_RELAXED);
+				__atomic_fetch_add(RTM_A64(st->threads +
+				                           (size_t)victim * RTM_THR_ESIZE +
+				                           RTM_T_LOST),
+				                   (uint64_t)ev, __ATOMIC_RELAXED);
+				__atomic_fetch_add(RTM_A64(st->map + RTM_H_LOST_TOTAL),
+				                   (uint64_t)ev, __ATOMIC_RELAXED);
 			}
 		}
 		break;
@@ -827,7 +836,8 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 	t->events = 0;
 	/* Heap-guard roots, and a clock other than the one the fast path reads,
 	 * need every event on the slow path. */
-	t->cap = ((st->heapguard && st->nroots > 0) || st->clock != RTM_CLOCK_HW) ? 0 : st->chunk_recs;
+	t->cap = ((st->heapguard && st->nroots > 0) || st->clock != RTM_CLOCK_HW) ? 0
+	                                                                          : st->chunk_recs;
 	return 0;
 }
 
@@ -861,8 +871,8 @@ RTM_NOTRACE static int is_root(const struct rtm_state *st, uint64_t addr)
 	return 0;
 }
 
-RTM_NOTRACE void rtm_event_slow(struct rtm_state *st, struct rtm_thread *t, uint64_t addr, uint32_t kind,
-				uint64_t ticks, uint64_t sp)
+RTM_NOTRACE void rtm_event_slow(struct rtm_state *st, struct rtm_thread *t, uint64_t addr,
+                                uint32_t kind, uint64_t ticks, uint64_t sp)
 {
 	uint32_t d;
 
@@ -892,11 +902,12 @@ RTM_NOTRACE void rtm_event_slow(struct rtm_state *st, struct rtm_thread *t, uint
 		return;
 	}
 	rtm_rec_put(t, ticks,
-		    (addr & RTM_ADDR_MASK) | ((uint64_t)kind << RTM_KIND_SHIFT) | ((uint64_t)d << RTM_STACK_SHIFT));
+	            (addr & RTM_ADDR_MASK) | ((uint64_t)kind << RTM_KIND_SHIFT) |
+	                    ((uint64_t)d << RTM_STACK_SHIFT));
 }
 
-RTM_NOTRACE int rtm_event_ext(struct rtm_state *st, struct rtm_thread *t, uint32_t type, const void *payload,
-			      uint32_t len, uint64_t sp)
+RTM_NOTRACE int rtm_event_ext(struct rtm_state *st, struct rtm_thread *t, uint32_t type,
+                              const void *payload, uint32_t len, uint64_t sp)
 {
 	uint32_t slots, d;
 	uint8_t *r;
@@ -914,8 +925,9 @@ RTM_NOTRACE int rtm_event_ext(struct rtm_state *st, struct rtm_thread *t, uint32
 	d = rtm_stack_units(t->stack_base, sp);
 	r = t->recs + (size_t)t->n * RTM_REC_SIZE;
 	rtm_put64(r, ticks);
-	rtm_put64(r + 8, (uint64_t)len | ((uint64_t)type << 16) | ((uint64_t)RTM_K_EXT << RTM_KIND_SHIFT) |
-				 ((uint64_t)d << RTM_STACK_SHIFT));
+	rtm_put64(r + 8, (uint64_t)len | ((uint64_t)type << 16) |
+	                         ((uint64_t)RTM_K_EXT << RTM_KIND_SHIFT) |
+	                         ((uint64_t)d << RTM_STACK_SHIFT));
 	memset(r + RTM_REC_SIZE, 0, (size_t)(slots - 1u) * RTM_REC_SIZE);
 	memcpy(r + RTM_REC_SIZE, payload, len);
 	t->n += slots;
@@ -940,8 +952,10 @@ RTM_NOTRACE static uint32_t summary_slot(struct rtm_state *st, uint64_t addr)
 			uint64_t zero = 0;
 
 			/* min starts at "none"; a free slot is touched by nobody else. */
-			__atomic_store_n(RTM_A64((uint8_t *)key + RTM_S_MIN), UINT64_MAX, __ATOMIC_RELAXED);
-			if (__atomic_compare_exchange_n(key, &zero, addr, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(RTM_A64((uint8_t *)key + RTM_S_MIN), UINT64_MAX,
+			                 __ATOMIC_RELAXED);
+			if (__atomic_compare_exchange_n(key, &zero, addr, 0, __ATOMIC_ACQ_REL,
+			                                __ATOMIC_ACQUIRE)) {
 				return s + 1u;
 			}
 			cur = zero;
@@ -974,8 +988,8 @@ RTM_NOTRACE static void atomic_max(uint64_t *p, uint64_t v)
 			break;
 }
 
-RTM_NOTRACE void rtm_summary_event(struct rtm_state *st, struct rtm_thread *t, uint64_t addr, uint32_t kind,
-				   uint64_t ticks, uint32_t stack)
+RTM_NOTRACE void rtm_summary_event(struct rtm_state *st, struct rtm_thread *t, uint64_t addr,
+                                   uint32_t kind, uint64_t ticks, uint32_t stack)
 {
 	struct rtm_shadow *s;
 	uint8_t *e;
@@ -1023,6 +1037,7 @@ RTM_NOTRACE void rtm_summary_event(struct rtm_state *st, struct rtm_thread *t, u
 	atomic_min(RTM_A64(e + RTM_S_MIN), d);
 	atomic_max(RTM_A64(e + RTM_S_MAX), d);
 	atomic_max(RTM_A64(e + RTM_S_MAX_STACK), (uint64_t)s->stack * RTM_STACK_UNIT);
-	__atomic_fetch_add(RTM_A64(e + RTM_S_HIST + 8u * rtm_hist_bucket_clamped(d, RTM_SUM_BUCKETS)), 1,
-			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(
+	        RTM_A64(e + RTM_S_HIST + 8u * rtm_hist_bucket_clamped(d, RTM_SUM_BUCKETS)), 1,
+	        __ATOMIC_RELAXED);
 }

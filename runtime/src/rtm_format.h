@@ -11,136 +11,136 @@
 
 #include <stdint.h>
 
-#define RTM_MAGIC "LATCHTR" /* 8 bytes with the NUL */
-#define RTM_VERSION 1u
+#define RTM_MAGIC       "LATCHTR" /* 8 bytes with the NUL */
+#define RTM_VERSION     1u
 #define RTM_ENDIAN_MARK 0x01020304u
 
 #define RTM_HDR_SIZE 4096u
 
 /* File header field offsets. */
-#define RTM_H_MAGIC 0u
-#define RTM_H_VERSION 8u
-#define RTM_H_ENDIAN 12u
-#define RTM_H_HEADER_SIZE 16u
-#define RTM_H_FLAGS 20u
-#define RTM_H_CLOCK 24u
-#define RTM_H_MODE 28u
-#define RTM_H_TICK_HZ 32u
-#define RTM_H_NS_MULT 40u
-#define RTM_H_TICK_REF 48u
-#define RTM_H_NS_REF 56u
-#define RTM_H_HOOK_COST 64u
-#define RTM_H_START_REALTIME 72u
-#define RTM_H_PID 80u
-#define RTM_H_PPID 84u
-#define RTM_H_START_TICKS 88u
-#define RTM_H_STOP_TICKS 96u
-#define RTM_H_CHUNK_SIZE 104u
-#define RTM_H_CHUNK_COUNT 108u
-#define RTM_H_CHUNK_CLAIMS 112u
-#define RTM_H_LOST_TOTAL 120u
-#define RTM_H_MODULE_OFF 128u
-#define RTM_H_MODULE_CAP 136u
-#define RTM_H_MODULE_COUNT 140u
-#define RTM_H_MODULE_GEN 144u
-#define RTM_H_MODULE_ESIZE 148u
-#define RTM_H_THREAD_OFF 152u
-#define RTM_H_THREAD_CAP 160u
-#define RTM_H_THREAD_COUNT 164u
-#define RTM_H_THREAD_ESIZE 168u
-#define RTM_H_HEAP_EVENTS 172u
-#define RTM_H_SUMMARY_OFF 176u
-#define RTM_H_SUMMARY_CAP 184u
-#define RTM_H_SUMMARY_ESIZE 188u
-#define RTM_H_HIST_BUCKETS 192u
-#define RTM_H_HIST_SUB_BITS 196u
-#define RTM_H_CHUNK_OFF 200u
-#define RTM_H_FILE_SIZE 208u
-#define RTM_H_LOST_NO_SLOT 216u
-#define RTM_H_BUILD_ID_LEN 224u
-#define RTM_H_BUILD_ID 228u
+#define RTM_H_MAGIC           0u
+#define RTM_H_VERSION         8u
+#define RTM_H_ENDIAN          12u
+#define RTM_H_HEADER_SIZE     16u
+#define RTM_H_FLAGS           20u
+#define RTM_H_CLOCK           24u
+#define RTM_H_MODE            28u
+#define RTM_H_TICK_HZ         32u
+#define RTM_H_NS_MULT         40u
+#define RTM_H_TICK_REF        48u
+#define RTM_H_NS_REF          56u
+#define RTM_H_HOOK_COST       64u
+#define RTM_H_START_REALTIME  72u
+#define RTM_H_PID             80u
+#define RTM_H_PPID            84u
+#define RTM_H_START_TICKS     88u
+#define RTM_H_STOP_TICKS      96u
+#define RTM_H_CHUNK_SIZE      104u
+#define RTM_H_CHUNK_COUNT     108u
+#define RTM_H_CHUNK_CLAIMS    112u
+#define RTM_H_LOST_TOTAL      120u
+#define RTM_H_MODULE_OFF      128u
+#define RTM_H_MODULE_CAP      136u
+#define RTM_H_MODULE_COUNT    140u
+#define RTM_H_MODULE_GEN      144u
+#define RTM_H_MODULE_ESIZE    148u
+#define RTM_H_THREAD_OFF      152u
+#define RTM_H_THREAD_CAP      160u
+#define RTM_H_THREAD_COUNT    164u
+#define RTM_H_THREAD_ESIZE    168u
+#define RTM_H_HEAP_EVENTS     172u
+#define RTM_H_SUMMARY_OFF     176u
+#define RTM_H_SUMMARY_CAP     184u
+#define RTM_H_SUMMARY_ESIZE   188u
+#define RTM_H_HIST_BUCKETS    192u
+#define RTM_H_HIST_SUB_BITS   196u
+#define RTM_H_CHUNK_OFF       200u
+#define RTM_H_FILE_SIZE       208u
+#define RTM_H_LOST_NO_SLOT    216u
+#define RTM_H_BUILD_ID_LEN    224u
+#define RTM_H_BUILD_ID        228u
 #define RTM_H_SUMMARY_FLUSHES 260u
-#define RTM_H_HEAPGUARD_LOST 264u
-#define RTM_H_EXE_PATH 512u
-#define RTM_EXE_PATH_MAX 1024u
-#define RTM_BUILD_ID_MAX 32u
+#define RTM_H_HEAPGUARD_LOST  264u
+#define RTM_H_EXE_PATH        512u
+#define RTM_EXE_PATH_MAX      1024u
+#define RTM_BUILD_ID_MAX      32u
 
 #define RTM_F_FINISHED 0x1u
-#define RTM_F_FORKED 0x2u
+#define RTM_F_FORKED   0x2u
 
 enum rtm_clock { RTM_CLOCK_TSC = 1, RTM_CLOCK_CNTVCT = 2, RTM_CLOCK_MONO_RAW = 3 };
 enum rtm_mode { RTM_MODE_STOP = 1, RTM_MODE_RING = 2, RTM_MODE_SUMMARY = 3 };
 
 /* Module table entry. */
-#define RTM_MOD_ESIZE 512u
-#define RTM_M_BIAS 0u
-#define RTM_M_START 8u
-#define RTM_M_END 16u
+#define RTM_MOD_ESIZE      512u
+#define RTM_M_BIAS         0u
+#define RTM_M_START        8u
+#define RTM_M_END          16u
 #define RTM_M_BUILD_ID_LEN 24u
-#define RTM_M_BUILD_ID 28u
-#define RTM_M_FLAGS 60u
-#define RTM_M_PATH 64u
-#define RTM_MOD_PATH_MAX 448u
-#define RTM_MOD_F_MAIN 0x1u
-#define RTM_MOD_F_VDSO 0x2u
+#define RTM_M_BUILD_ID     28u
+#define RTM_M_FLAGS        60u
+#define RTM_M_PATH         64u
+#define RTM_MOD_PATH_MAX   448u
+#define RTM_MOD_F_MAIN     0x1u
+#define RTM_MOD_F_VDSO     0x2u
 
 /* Thread table entry. */
-#define RTM_THR_ESIZE 64u
-#define RTM_T_TID 0u
-#define RTM_T_FLAGS 4u
-#define RTM_T_LOST 8u
-#define RTM_T_STACK_BASE 16u
-#define RTM_T_STACK_SIZE 24u
-#define RTM_T_RECORDS 32u
-#define RTM_T_CHUNKS 40u
-#define RTM_T_MAX_STACK 44u
-#define RTM_TF_MAIN 0x1u
+#define RTM_THR_ESIZE      64u
+#define RTM_T_TID          0u
+#define RTM_T_FLAGS        4u
+#define RTM_T_LOST         8u
+#define RTM_T_STACK_BASE   16u
+#define RTM_T_STACK_SIZE   24u
+#define RTM_T_RECORDS      32u
+#define RTM_T_CHUNKS       40u
+#define RTM_T_MAX_STACK    44u
+#define RTM_TF_MAIN        0x1u
 #define RTM_TF_STACK_EXACT 0x2u
-#define RTM_TF_EXITED 0x4u
+#define RTM_TF_EXITED      0x4u
 
 /* Chunk header. */
-#define RTM_CHUNK_HDR 64u
+#define RTM_CHUNK_HDR   64u
 #define RTM_CHUNK_MAGIC 0x314b4843u
-#define RTM_C_MAGIC 0u
-#define RTM_C_STATE 4u
-#define RTM_C_SEQ 8u
-#define RTM_C_TID 16u
-#define RTM_C_THREAD 20u
-#define RTM_C_COUNT 24u
-#define RTM_C_CAP 28u
-#define RTM_C_NVCSW0 32u
-#define RTM_C_NIVCSW0 36u
-#define RTM_C_NVCSW1 40u
-#define RTM_C_NIVCSW1 44u
-#define RTM_C_PREV_SEQ 48u
-#define RTM_C_EVENTS 56u
-#define RTM_CS_FREE 0u
-#define RTM_CS_OWNED 1u
-#define RTM_CS_SEALED 2u
+#define RTM_C_MAGIC     0u
+#define RTM_C_STATE     4u
+#define RTM_C_SEQ       8u
+#define RTM_C_TID       16u
+#define RTM_C_THREAD    20u
+#define RTM_C_COUNT     24u
+#define RTM_C_CAP       28u
+#define RTM_C_NVCSW0    32u
+#define RTM_C_NIVCSW0   36u
+#define RTM_C_NVCSW1    40u
+#define RTM_C_NIVCSW1   44u
+#define RTM_C_PREV_SEQ  48u
+#define RTM_C_EVENTS    56u
+#define RTM_CS_FREE     0u
+#define RTM_CS_OWNED    1u
+#define RTM_CS_SEALED   2u
 
 /* Records. */
-#define RTM_REC_SIZE 16u
-#define RTM_ADDR_BITS 48u
-#define RTM_ADDR_MASK ((UINT64_C(1) << RTM_ADDR_BITS) - 1u)
-#define RTM_KIND_SHIFT 48u
+#define RTM_REC_SIZE    16u
+#define RTM_ADDR_BITS   48u
+#define RTM_ADDR_MASK   ((UINT64_C(1) << RTM_ADDR_BITS) - 1u)
+#define RTM_KIND_SHIFT  48u
 #define RTM_STACK_SHIFT 50u
-#define RTM_STACK_MAX 0x3fffu
-#define RTM_STACK_UNIT 16u
+#define RTM_STACK_MAX   0x3fffu
+#define RTM_STACK_UNIT  16u
 enum rtm_kind { RTM_K_ENTER = 0, RTM_K_EXIT = 1, RTM_K_MARK = 2, RTM_K_EXT = 3 };
 enum rtm_ext { RTM_EXT_MARK = 1, RTM_EXT_HEAP = 2 };
 #define RTM_EXT_PAYLOAD_MAX 1024u
-#define RTM_MARK_NAME_MAX 64u
+#define RTM_MARK_NAME_MAX   64u
 #define RTM_HEAP_FRAMES_MAX 32u
-#define RTM_HEAP_HDR 24u
+#define RTM_HEAP_HDR        24u
 
 /* Summary table entry. */
-#define RTM_S_ADDR 0u
-#define RTM_S_COUNT 8u
-#define RTM_S_MIN 16u
-#define RTM_S_MAX 24u
-#define RTM_S_SUM 32u
+#define RTM_S_ADDR      0u
+#define RTM_S_COUNT     8u
+#define RTM_S_MIN       16u
+#define RTM_S_MAX       24u
+#define RTM_S_SUM       32u
 #define RTM_S_MAX_STACK 40u
-#define RTM_S_HIST 64u
+#define RTM_S_HIST      64u
 #define RTM_SUM_BUCKETS 3840u
 
 #endif /* RTM_FORMAT_H */

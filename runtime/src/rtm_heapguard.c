@@ -24,7 +24,16 @@ void __libc_free(void *p);
 void *__libc_memalign(size_t a, size_t n);
 void *__libc_valloc(size_t n);
 
-enum { HG_MALLOC = 1, HG_CALLOC, HG_REALLOC, HG_FREE, HG_ALIGNED, HG_POSIX_MEMALIGN, HG_MEMALIGN, HG_VALLOC };
+enum {
+	HG_MALLOC = 1,
+	HG_CALLOC,
+	HG_REALLOC,
+	HG_FREE,
+	HG_ALIGNED,
+	HG_POSIX_MEMALIGN,
+	HG_MEMALIGN,
+	HG_VALLOC
+};
 
 /* Frames of the guard itself, skipped: hg_backtrace, rtm__heap_event, the allocator. */
 #define HG_SKIP 3
@@ -34,8 +43,9 @@ __attribute__((noinline)) RTM_NOTRACE static int hg_backtrace(uint64_t *frames, 
 	void *buf[RTM_HEAP_FRAMES_MAX + HG_SKIP];
 	int n, i, o = 0;
 
-	n = unw_backtrace(buf, max + HG_SKIP < (int)(sizeof(buf) / sizeof(buf[0])) ? max + HG_SKIP
-										  : (int)(sizeof(buf) / sizeof(buf[0])));
+	n = unw_backtrace(buf, max + HG_SKIP < (int)(sizeof(buf) / sizeof(buf[0]))
+	                               ? max + HG_SKIP
+	                               : (int)(sizeof(buf) / sizeof(buf[0])));
 	for (i = HG_SKIP; i < n && o < max; i++)
 		frames[o++] = (uint64_t)(uintptr_t)buf[i];
 	return o;
@@ -48,7 +58,8 @@ __attribute__((constructor(101))) RTM_NOTRACE static void hg_init(void)
 
 RTM_NOTRACE static inline void hg_check(uint32_t kind, uint64_t size)
 {
-	if (__builtin_expect(__atomic_load_n(&rtm__g.gen, __ATOMIC_RELAXED) != 0 && rtm__g.heapguard, 0))
+	if (__builtin_expect(
+	            __atomic_load_n(&rtm__g.gen, __ATOMIC_RELAXED) != 0 && rtm__g.heapguard, 0))
 		rtm__heap_event(kind, size);
 }
 

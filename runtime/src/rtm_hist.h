@@ -17,8 +17,8 @@
 
 #include <stdint.h>
 
-#define RTM_HIST_SUB_BITS 7u
-#define RTM_HIST_SUB (1u << RTM_HIST_SUB_BITS)
+#define RTM_HIST_SUB_BITS    7u
+#define RTM_HIST_SUB         (1u << RTM_HIST_SUB_BITS)
 #define RTM_HIST_BUCKETS_ALL ((64u - RTM_HIST_SUB_BITS + 1u) * RTM_HIST_SUB)
 
 /* The bucket of value v. */

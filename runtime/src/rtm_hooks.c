@@ -51,8 +51,8 @@ RTM_NOTRACE static void thread_exit(void *arg)
 	t->busy = 0;
 }
 
-__attribute__((noinline, cold)) RTM_NOTRACE static void slow(uint64_t addr, uint32_t kind, uint64_t ticks,
-							      uint64_t sp)
+__attribute__((noinline, cold)) RTM_NOTRACE static void slow(uint64_t addr, uint32_t kind,
+                                                             uint64_t ticks, uint64_t sp)
 {
 	struct rtm_thread *t = &rtm_tls;
 	struct rtm_state *st = &rtm__g;
@@ -102,8 +102,8 @@ RTM_NOTRACE static inline void hook(uint64_t addr, uint32_t kind)
 		if (d > t->max_stack)
 			t->max_stack = d;
 		rtm_rec_put(t, ticks,
-			    (addr & RTM_ADDR_MASK) | ((uint64_t)kind << RTM_KIND_SHIFT) |
-				    ((uint64_t)d << RTM_STACK_SHIFT));
+		            (addr & RTM_ADDR_MASK) | ((uint64_t)kind << RTM_KIND_SHIFT) |
+		                    ((uint64_t)d << RTM_STACK_SHIFT));
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	t->busy = 0;
@@ -140,7 +140,8 @@ RTM_NOTRACE void latch_rt_mark(const char *name)
 		return;
 	len = strnlen(name, RTM_MARK_NAME_MAX);
 	t->busy = 1;
-	rtm_event_ext(st, t, RTM_EXT_MARK, name, (uint32_t)len, (uint64_t)(uintptr_t)__builtin_frame_address(0));
+	rtm_event_ext(st, t, RTM_EXT_MARK, name, (uint32_t)len,
+	              (uint64_t)(uintptr_t)__builtin_frame_address(0));
 	t->busy = 0;
 	errno = saved;
 }
@@ -157,8 +158,8 @@ RTM_NOTRACE void rtm__heap_event(uint32_t alloc, uint64_t size)
 	uint64_t frames[RTM_HEAP_FRAMES_MAX];
 	int saved, nf = 0, i;
 
-	if (__atomic_load_n(&st->gen, __ATOMIC_RELAXED) == 0 || !st->heapguard || t->gen != st->gen ||
-	    t->root_depth == 0)
+	if (__atomic_load_n(&st->gen, __ATOMIC_RELAXED) == 0 || !st->heapguard ||
+	    t->gen != st->gen || t->root_depth == 0)
 		return;
 	if (t->busy) {
 		/* The runtime's own allocation (pthread_getattr_np, libunwind). */
@@ -175,12 +176,13 @@ RTM_NOTRACE void rtm__heap_event(uint32_t alloc, uint64_t size)
 	rtm_put32(payload + 4, (uint32_t)nf);
 	rtm_put64(payload + 8, size);
 	rtm_put64(payload + 16,
-		  t->root_stack[(t->root_depth <= RTM_ROOT_STACK ? t->root_depth : RTM_ROOT_STACK) - 1u]);
+	          t->root_stack[(t->root_depth <= RTM_ROOT_STACK ? t->root_depth : RTM_ROOT_STACK) -
+	                        1u]);
 	LATCH_LOOP_BOUND(RTM_HEAP_FRAMES_MAX);
 	for (i = 0; i < nf; i++)
 		rtm_put64(payload + RTM_HEAP_HDR + 8u * (unsigned)i, frames[i]);
 	if (rtm_event_ext(st, t, RTM_EXT_HEAP, payload, RTM_HEAP_HDR + 8u * (uint32_t)nf,
-			  (uint64_t)(uintptr_t)__builtin_frame_address(0)) < 0)
+	                  (uint64_t)(uintptr_t)__builtin_frame_address(0)) < 0)
 		__atomic_fetch_add(RTM_A64(st->map + RTM_H_HEAPGUARD_LOST), 1, __ATOMIC_RELAXED);
 	t->busy = 0;
 	errno = saved;
@@ -231,8 +233,8 @@ RTM_NOTRACE static int start_cfg(const struct rtm_config *cfg)
 		return rc;
 	{
 		uint32_t i;
-			LATCH_LOOP_BOUND(RTM_MAX_ROOTS);
-			for (i = 0; i < rtm__g.nroots; i++)
+		LATCH_LOOP_BOUND(RTM_MAX_ROOTS);
+		for (i = 0; i < rtm__g.nroots; i++)
 			rtm__root_add(&tmp, rtm__g.roots[i]);
 	}
 	tmp.next_gen = gen;
@@ -311,7 +313,8 @@ RTM_NOTRACE static void at_fork_child(void)
 	st->fd = -1;
 	if (st->fork_follow) {
 		cfg = st->cfg;
-		snprintf(cfg.path + strlen(cfg.path), sizeof(cfg.path) - strlen(cfg.path), ".%ld", (long)getpid());
+		snprintf(cfg.path + strlen(cfg.path), sizeof(cfg.path) - strlen(cfg.path), ".%ld",
+		         (long)getpid());
 		start_cfg(&cfg);
 	}
 }
@@ -346,10 +349,13 @@ __attribute__((constructor(102))) RTM_NOTRACE static void rtm_ctor(void)
 		if (rc < 0) {
 			/* Never silent: the user asked for a trace and gets none. */
 			char msg[RTM_PATH_MAX + 96];
-			int n = snprintf(msg, sizeof(msg), "liblatch_rt: error: cannot trace to '%s': %s\n", p,
-					 strerror(-rc));
+			int n = snprintf(msg, sizeof(msg),
+			                 "liblatch_rt: error: cannot trace to '%s': %s\n", p,
+			                 strerror(-rc));
 
-			if (n > 0 && write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) < 0)
+			if (n > 0 &&
+			    write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) <
+			            0)
 				rc = 0;
 		}
 	}
