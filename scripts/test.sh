@@ -13,6 +13,9 @@ cd "$root"
 scripts/deps.sh test
 status=0
 
+echo "== format: .clang-format on the sources"
+scripts/format.sh --check || status=1
+
 echo "== build: plain, -Werror"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLATCH_WERROR=ON >/dev/null
 cmake --build build -j "$(nproc)"
