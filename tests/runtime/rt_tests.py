@@ -211,7 +211,13 @@ def sc_busy(c, clock=None):
     exit_ = [r for r in tr.recs[0] if r["kind"] == "X" and names.get(r["addr"]) == "busy_wait"]
     check(len(enter) == 1 and len(exit_) == 1, "busy_wait enter/exit count")
     d = exit_[0]["ns"] - enter[0]["ns"]
-    check(20_000_000 <= d < 2_000_000_000, "busy_wait(20 ms) measured %d ns" % d)
+    # With the TSC, ticks become ns through a slope calibrated against
+    # CLOCK_MONOTONIC_RAW over a 10 ms window at start-up (the run is too
+    # short for the re-calibration at stop), so the figure carries that
+    # slope's error: a few ppm, seen once as 15 ns short of 20 ms under ASan.
+    # 100 ppm (2 us) is allowed for it; the monotonic clock is exact.
+    floor = 20_000_000 - (2_000 if not clock else 0)
+    check(floor <= d < 2_000_000_000, "busy_wait(20 ms) measured %d ns" % d)
 
 
 def kill_run(c, mode, buf_mb, delay):
