@@ -59,32 +59,21 @@ static void print_help(FILE *f)
 
 static int parse_args(struct mm_args *a, int argc, char **argv)
 {
-	struct lc_err err = {0, ""};
-	int i, rc;
+	int i;
 
 	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *arg = argv[i], *val = NULL;
 
-		rc = trc_out_take_arg(&a->out, argc, argv, &i, &err);
-		if (rc < 0) {
-			trc_fail("memmap: %s", err.msg);
+		switch (trc_arg_next(&a->out, "memmap", argc, argv, &i, &val)) {
+		case TRC_ARG_FAIL:
 			return 2;
-		}
-		if (rc > 0)
+		case TRC_ARG_TAKEN:
 			continue;
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		case TRC_ARG_HELP:
 			print_help(stdout);
 			return 1;
-		}
-		if (arg[0] == '-' && arg[1] != '\0') {
-			if (val == NULL) {
-				trc_fail("memmap: option '%s' needs a value (see latch-trace "
-				         "memmap --help)",
-				         arg);
-				return 2;
-			}
-			i++;
+		case TRC_ARG_OPTION:
 			if (strcmp(arg, "--by") == 0) {
 				a->by_given = 1;
 				if (strcmp(val, "section") == 0 || strcmp(val, "sections") == 0)
@@ -129,6 +118,8 @@ static int parse_args(struct mm_args *a, int argc, char **argv)
 				return 2;
 			}
 			continue;
+		case TRC_ARG_OPERAND:
+			break;
 		}
 		if (a->elf != NULL) {
 			trc_fail("memmap: more than one ELF file ('%s' and '%s')", a->elf, arg);

@@ -80,32 +80,21 @@ static int push_arg(const char **v, size_t *n, const char *val, const char *opt)
 
 static int parse_args(struct st_args *a, int argc, char **argv)
 {
-	struct lc_err err = {0, ""};
-	int i, rc;
+	int i, rc = 0;
 
 	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *arg = argv[i], *val = NULL;
 
-		rc = trc_out_take_arg(&a->out, argc, argv, &i, &err);
-		if (rc < 0) {
-			trc_fail("stack: %s", err.msg);
+		switch (trc_arg_next(&a->out, "stack", argc, argv, &i, &val)) {
+		case TRC_ARG_FAIL:
 			return 2;
-		}
-		if (rc > 0)
+		case TRC_ARG_TAKEN:
 			continue;
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		case TRC_ARG_HELP:
 			print_help(stdout);
 			return 1;
-		}
-		if (arg[0] == '-' && arg[1] != '\0') {
-			if (val == NULL) {
-				trc_fail("stack: option '%s' needs a value (see latch-trace stack "
-				         "--help)",
-				         arg);
-				return 2;
-			}
-			i++;
+		case TRC_ARG_OPTION:
 			if (strcmp(arg, "--callgraph") == 0)
 				a->callgraph = val;
 			else if (strcmp(arg, "--budgets") == 0 || strcmp(arg, "--rules") == 0)
@@ -127,6 +116,8 @@ static int parse_args(struct st_args *a, int argc, char **argv)
 			if (rc != 0)
 				return rc;
 			continue;
+		case TRC_ARG_OPERAND:
+			break;
 		}
 		if (a->elf != NULL) {
 			trc_fail("stack: more than one ELF file ('%s' and '%s')", a->elf, arg);

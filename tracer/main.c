@@ -7,7 +7,6 @@
  */
 #include "cmd.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +21,6 @@ static const struct trc_cmd trc_cmds[] = {
         {"stack", trc_cmd_stack, "Static worst-case stack depth from each root"},
         {"export", trc_cmd_export, "Chrome trace JSON or folded stacks for other tools"},
 };
-
-void trc_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("latch-trace: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void print_help(FILE *f)
 {

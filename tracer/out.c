@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "cmd.h"
 #include "units.h"
 
 enum cell_type { CELL_NULL = 0, CELL_STR, CELL_U64, CELL_I64, CELL_F64, CELL_BOOL };
@@ -103,6 +104,46 @@ const char *trc_fmt_name(enum trc_fmt fmt)
 	if ((size_t)fmt < sizeof(fmt_names) / sizeof(fmt_names[0]))
 		return fmt_names[fmt];
 	return "?";
+}
+
+/* Declared in cmd.h: every subcommand reports usage errors through it. */
+void trc_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("latch-trace: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, char **argv, int *i,
+                          const char **val)
+{
+	struct lc_err err = {0, ""};
+	const char *arg = argv[*i];
+	int rc;
+
+	*val = NULL;
+	rc = trc_out_take_arg(o, argc, argv, i, &err);
+	if (rc < 0) {
+		trc_fail("%s: %s", cmd, err.msg);
+		return TRC_ARG_FAIL;
+	}
+	if (rc > 0)
+		return TRC_ARG_TAKEN;
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+		return TRC_ARG_HELP;
+	if (arg[0] != '-' || arg[1] == '\0')
+		return TRC_ARG_OPERAND;
+	if (*i + 1 >= argc) {
+		trc_fail("%s: option '%s' needs a value (see latch-trace %s --help)", cmd, arg,
+		         cmd);
+		return TRC_ARG_FAIL;
+	}
+	*val = argv[++*i];
+	return TRC_ARG_OPTION;
 }
 
 int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err)

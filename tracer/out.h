@@ -63,6 +63,23 @@ const char *trc_fmt_name(enum trc_fmt fmt);
  */
 int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err);
 
+/* What trc_arg_next() found at argv[*i]. */
+enum trc_arg {
+	TRC_ARG_FAIL = -1, /* a usage error, already printed with trc_fail */
+	TRC_ARG_TAKEN,     /* an output option (--format, -o), stored in o */
+	TRC_ARG_HELP,      /* --help or -h: the caller prints its help */
+	TRC_ARG_OPTION,    /* "-x VALUE": *val is the value, *i points at it */
+	TRC_ARG_OPERAND    /* not an option: argv[*i] itself */
+};
+
+/*
+ * The step every subcommand whose options all take a value repeats: output
+ * options first, then --help, then "-x VALUE" with a missing value reported
+ * as "CMD: option '-x' needs a value". cmd names the subcommand in messages.
+ */
+enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, char **argv, int *i,
+                          const char **val);
+
 /* Help text for the output options, to embed in a command's print_help(). */
 #define TRC_OUT_HELP                                                                               \
 	"  --format FMT   text (default), json, csv, md (Markdown) or junit\n"                     \
