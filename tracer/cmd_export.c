@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "trace/profile.h"
 #include "cmd.h"
 #include "trace.h"
 
@@ -42,7 +42,7 @@ struct node {
 };
 
 struct exporter {
-	const struct trc_analysis *a;
+	const struct trc_profile *a;
 	FILE *f;
 	int chrome;
 	char **jnames; /* chrome: each function's name as a JSON string */
@@ -145,7 +145,7 @@ static int node_of(struct exporter *e, uint32_t parent, uint32_t fn, uint32_t *o
 
 static int run_thread(struct exporter *e, size_t thread)
 {
-	const struct trc_analysis *a = e->a;
+	const struct trc_profile *a = e->a;
 	const struct lc_trace_header *h = lc_trace_header(a->t);
 	const struct lc_trace_thread *th = lc_trace_thread(a->t, thread);
 	struct frame st[MAX_DEPTH];
@@ -241,7 +241,7 @@ static void put_stack(const struct exporter *e, uint32_t node)
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct exporter e = {0};
-	struct trc_analysis *a = NULL;
+	struct trc_profile *a = NULL;
 	struct lc_err err = {0};
 	const char *trace = NULL, *out = NULL, *exe = NULL, *fmt = NULL;
 	size_t i;
@@ -278,7 +278,7 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 		return 2;
 	}
 	e.chrome = strcmp(fmt, "chrome") == 0;
-	if (trc_analysis_load(&a, trace, exe, -1, &err) < 0) {
+	if (trc_profile_load(&a, trace, exe, -1, &err) < 0) {
 		trc_fail("%s: %s", trace, err.msg);
 		goto out;
 	}
@@ -337,7 +337,7 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("cannot write '%s': %s", out ? out : "stdout", strerror(errno));
 		goto out;
 	}
-	status = trc_analysis_print_problems(a) > 0 ? 2 : 0;
+	status = trc_profile_print_problems(a) > 0 ? 2 : 0;
 out:
 	if (e.f != NULL && e.f != stdout)
 		fclose(e.f);
@@ -347,6 +347,6 @@ out:
 	free(e.nodes);
 	free(e.hkeys);
 	free(e.by_addr);
-	trc_analysis_free(a);
+	trc_profile_free(a);
 	return status;
 }

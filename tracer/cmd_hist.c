@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "trace/profile.h"
 #include "cmd.h"
-#include "out.h"
+#include "report/out.h"
 #include "trace.h"
-#include "units.h"
+#include "report/units.h"
 
 #define MAX_FILTERS 32
 
@@ -273,7 +273,7 @@ struct period_result {
 };
 
 /* Second pass: entries of addr, per thread. */
-static int measure_period(struct period_result *p, const struct trc_analysis *a, uint64_t addr,
+static int measure_period(struct period_result *p, const struct trc_profile *a, uint64_t addr,
                           const struct trc_fn *f, const struct hist_opts *o)
 {
 	size_t i, n = lc_trace_thread_count(a->t);
@@ -323,10 +323,10 @@ static int measure_period(struct period_result *p, const struct trc_analysis *a,
 	return 0;
 }
 
-static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_analysis *a,
+static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_profile *a,
                      const struct hist_opts *o, int color, int *missed)
 {
-	const struct trc_fn *f = trc_analysis_find(a, o->period);
+	const struct trc_fn *f = trc_profile_find(a, o->period);
 	struct period_result p;
 	char title[512], u1[TRC_UNITS_BUF], u2[TRC_UNITS_BUF], u3[TRC_UNITS_BUF];
 	int rc;
@@ -409,7 +409,7 @@ out:
 int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct hist_opts o = {.top = 10, .rows = 24, .width = 40, .thread = -1, .tolerance = 0.10};
-	struct trc_analysis *a = NULL;
+	struct trc_profile *a = NULL;
 	struct trc_doc *d = NULL;
 	struct trc_table *bt = NULL;
 	const struct trc_fn **v = NULL;
@@ -424,13 +424,13 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
-	if (trc_analysis_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_analysis_print_problems(a);
+	problems = trc_profile_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
-	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_analysis_meta(a, d) < 0 ||
+	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||
 	    trc_table_col(bt, "function", "function", 0) < 0 ||
 	    trc_table_col(bt, "lo_ns", "from", TRC_ALIGN_RIGHT) < 0 ||
@@ -487,6 +487,6 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 out:
 	free(v);
 	trc_doc_free(d);
-	trc_analysis_free(a);
+	trc_profile_free(a);
 	return status;
 }

@@ -6,19 +6,19 @@
  * The report always starts with the totals and, unless --by asks for
  * something else, the section and segment tables; --regions/--map add the
  * region table, --diff the change table, --budgets the verdicts. Totals
- * follow elffile.h: .data counts once in flash and once in RAM; stack and heap
+ * follow elf.h: .data counts once in flash and once in RAM; stack and heap
  * reservations are RAM but shown apart.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cmd.h"
-#include "budget.h"
-#include "dwarf_cu.h"
-#include "elffile.h"
-#include "memdiff.h"
-#include "memmap.h"
-#include "out.h"
-#include "regions.h"
-#include "units.h"
+#include "report/budget.h"
+#include "binary/dwarf_cu.h"
+#include "binary/elf.h"
+#include "binary/memdiff.h"
+#include "report/membudget.h"
+#include "report/out.h"
+#include "binary/regions.h"
+#include "report/units.h"
 
 #include <gelf.h>
 #include <stdio.h>
@@ -610,7 +610,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	}
 	if (bud) {
 		if (trc_budget_results_new(&res, &err) < 0 ||
-		    trc_memmap_check(res, bud, e, regions.n ? &regions : NULL, &err) < 0)
+		    trc_membudget_check(res, bud, e, regions.n ? &regions : NULL, &err) < 0)
 			goto fail;
 		trc_doc_set_budgets(d, res);
 	}

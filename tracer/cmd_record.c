@@ -21,7 +21,7 @@
 
 #include "cmd.h"
 #include "trace.h"
-#include "units.h"
+#include "report/units.h"
 
 #define DEFAULT_TRACE "latch.trace"
 

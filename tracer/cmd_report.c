@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
-#include "budget.h"
+#include "trace/profile.h"
+#include "report/budget.h"
 #include "cmd.h"
-#include "out.h"
+#include "report/out.h"
 #include "trace.h"
-#include "units.h"
+#include "report/units.h"
 
 #define MAX_FILTERS 32
 
@@ -204,7 +204,7 @@ static int cmp_name(const void *pa, const void *pb)
 }
 
 /* The functions to show, sorted; *out is freed by the caller. */
-static int sort_fns(struct sort_item **out, size_t *n, const struct trc_analysis *a,
+static int sort_fns(struct sort_item **out, size_t *n, const struct trc_profile *a,
                     const struct report_opts *o)
 {
 	struct sort_item *v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
@@ -234,7 +234,7 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
 }
 
-static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const struct sort_item *v,
+static int build_tables(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
                         size_t n)
 {
 	static const char *const qkeys[] = {"p50_ns", "p90_ns", "p99_ns", "p999_ns"};
@@ -340,7 +340,7 @@ static int build_tables(struct trc_doc *d, const struct trc_analysis *a, const s
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
 		rc |= trc_table_u64(w, w_at, at, u);
 		rc |= trc_table_u64(w, w_depth, st->worst_depth, NULL);
-		rc |= trc_table_str(w, w_path, trc_analysis_path(a, v[i].f, buf, sizeof(buf)));
+		rc |= trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
 	}
 	return rc < 0 ? LC_ENOMEM : 0;
 }
@@ -385,7 +385,7 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
 }
 
 static int check_budgets(struct trc_budget_results *r, const struct trc_budgets *bs,
-                         const struct trc_analysis *a)
+                         const struct trc_profile *a)
 {
 	size_t i, j;
 	int rc = 0;
@@ -435,7 +435,7 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct report_opts o = {.sort = SORT_MAX, .thread = -1};
-	struct trc_analysis *a = NULL;
+	struct trc_profile *a = NULL;
 	struct trc_budgets *bs = NULL;
 	struct trc_budget_results *res = NULL;
 	struct trc_doc *d = NULL;
@@ -453,12 +453,12 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	if (trc_analysis_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_analysis_print_problems(a);
-	if (trc_doc_new(&d, "report", &err) < 0 || trc_analysis_meta(a, d) < 0 ||
+	problems = trc_profile_print_problems(a);
+	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n) < 0) {
 		trc_fail("out of memory");
 		goto out;
@@ -491,6 +491,6 @@ out:
 	trc_doc_free(d);
 	trc_budget_results_free(res);
 	trc_budgets_free(bs);
-	trc_analysis_free(a);
+	trc_profile_free(a);
 	return status;
 }

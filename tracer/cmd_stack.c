@@ -1,7 +1,7 @@
 /*
  * tracer/cmd_stack.c - latch-trace stack: the static worst-case stack depth
  * of each root, with the path that reaches it and every unknown that makes
- * the figure incomplete (stackdepth.h); stack budgets.
+ * the figure incomplete (stack.h); stack budgets.
  *
  * Inputs: the ELF (frame sizes from its CFI), optionally -fstack-usage
  * (.su) and -fcallgraph-info (.ci) files or directories holding them, the
@@ -11,13 +11,13 @@
  */
 #define _XOPEN_SOURCE 700
 #include "cmd.h"
-#include "budget.h"
-#include "callgraph.h"
-#include "elffile.h"
-#include "frames.h"
-#include "out.h"
-#include "stackdepth.h"
-#include "sym.h"
+#include "report/budget.h"
+#include "binary/callgraph.h"
+#include "binary/elf.h"
+#include "binary/frames.h"
+#include "report/out.h"
+#include "binary/stack.h"
+#include "trace/sym.h"
 #include "trace.h"
 #include "yaml.h"
 

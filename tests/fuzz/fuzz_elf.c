@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_elf.c - libFuzzer target for the ELF/DWARF readers of
- * latch-trace memmap and stack (tracer/elffile.c, dwarf_cu.c, frames.c,
+ * latch-trace memmap and stack (tracer/binary/elf.c, dwarf_cu.c, frames.c,
  * regions.c, memdiff.c). Any input must give a result or an error message,
  * never a crash, a leak or undefined behaviour.
  *
@@ -11,11 +11,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dwarf_cu.h"
-#include "elffile.h"
-#include "frames.h"
-#include "memdiff.h"
-#include "regions.h"
+#include "binary/dwarf_cu.h"
+#include "binary/elf.h"
+#include "binary/frames.h"
+#include "binary/memdiff.h"
+#include "binary/regions.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

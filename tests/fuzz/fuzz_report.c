@@ -1,12 +1,12 @@
 /*
  * tests/fuzz/fuzz_report.c - libFuzzer target for the report's streaming
- * aggregation (tracer/stats.c, tracer/hist.c) on whatever the trace reader
+ * aggregation (tracer/trace/stats.c, tracer/trace/hist.c) on whatever the trace reader
  * accepts: the raw chunk decoding, the shadow stack, unpaired records,
  * extended-record skipping and the summary-mode tables must never crash,
  * leak or overflow, and the figures must stay consistent.
  * Built only with -DLATCH_FUZZ=ON and clang; seeds in corpus/trace/.
  */
-#include "stats.h"
+#include "trace/stats.h"
 #include "trace.h"
 
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* tests/tracer/test_budget.c - the budgets: section of the rules YAML
  * (every kind, positions, strictness) and the verdict list's exit codes. */
-#include "budget.h"
+#include "report/budget.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

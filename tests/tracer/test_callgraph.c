@@ -1,9 +1,9 @@
 /*
- * tests/tracer/test_callgraph.c - tracer/callgraph.c: latch-check's
+ * tests/tracer/test_callgraph.c - tracer/binary/callgraph.c: latch-check's
  * call-graph JSON (functions, edges, indirect sites) and its errors.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "callgraph.h"
+#include "binary/callgraph.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

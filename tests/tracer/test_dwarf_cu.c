@@ -1,11 +1,11 @@
 /*
- * tests/tracer/test_dwarf_cu.c - tracer/dwarf_cu.c: flash and RAM per
+ * tests/tracer/test_dwarf_cu.c - tracer/binary/dwarf_cu.c: flash and RAM per
  * compile unit and per source file, read from this test executable's own
  * DWARF: the rows add up to the ELF's totals and this file's CU holds this
  * file's data.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "dwarf_cu.h"
+#include "binary/dwarf_cu.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

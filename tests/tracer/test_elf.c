@@ -1,10 +1,10 @@
 /*
- * tests/tracer/test_elf.c - tracer/elffile.c: sections, segments, symbols
+ * tests/tracer/test_elf.c - tracer/binary/elf.c: sections, segments, symbols
  * and the flash/RAM classification, read from this test executable itself
  * (a real host ELF with .text, .rodata, .data and .bss); bad input.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "elffile.h"
+#include "binary/elf.h"
 
 #include <gelf.h>
 #include <setjmp.h>

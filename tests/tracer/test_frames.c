@@ -1,10 +1,10 @@
 /*
- * tests/tracer/test_frames.c - tracer/frames.c: -fstack-usage (.su) and
+ * tests/tracer/test_frames.c - tracer/binary/frames.c: -fstack-usage (.su) and
  * -fcallgraph-info (.ci) files, the precedence of sources, and CFI frames
  * read from this test executable.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "frames.h"
+#include "binary/frames.h"
 
 #include <gelf.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 /* tests/tracer/test_hist.c - log-linear histograms: the bucket scheme,
  * quantiles against a brute-force sort, merging, rows and drawing. */
-#include "hist.h"
+#include "trace/hist.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

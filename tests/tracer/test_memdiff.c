@@ -1,10 +1,10 @@
 /*
- * tests/tracer/test_memdiff.c - tracer/memdiff.c: a build compared with
+ * tests/tracer/test_memdiff.c - tracer/binary/memdiff.c: a build compared with
  * itself changes nothing; a copy whose symbol table says one array grew
  * shows exactly that growth, and the reverse shows it shrinking.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "memdiff.h"
+#include "binary/memdiff.h"
 
 #include <gelf.h>
 #include <libelf.h>

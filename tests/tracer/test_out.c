@@ -2,7 +2,7 @@
  * JSON parsed back with jansson, CSV quoting (RFC 4180), Markdown pipes,
  * JUnit test cases, aligned text, and the output-option parser. */
 #define _GNU_SOURCE
-#include "out.h"
+#include "report/out.h"
 
 #include <jansson.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "budget.h"
+#include "report/budget.h"
 
 static void lib_free(void *p)
 {

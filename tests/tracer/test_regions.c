@@ -1,9 +1,9 @@
 /*
- * tests/tracer/test_regions.c - tracer/regions.c: --regions specs, sizes,
+ * tests/tracer/test_regions.c - tracer/binary/regions.c: --regions specs, sizes,
  * GNU ld map files, and the use of regions by an ELF file.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "regions.h"
+#include "binary/regions.h"
 
 #include <gelf.h>
 #include <setjmp.h>

@@ -1,11 +1,11 @@
 /*
- * tests/tracer/test_stackdepth.c - tracer/stackdepth.c on hand-built call
+ * tests/tracer/test_stackdepth.c - tracer/binary/stack.c on hand-built call
  * graphs with frames of known size: a chain sums its frames; recursion,
  * unresolved indirect calls and frames of unknown size are unknowns that
  * make the root incomplete; annotations bound them.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "stackdepth.h"
+#include "binary/stack.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

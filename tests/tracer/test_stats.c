@@ -1,7 +1,7 @@
 /* tests/tracer/test_stats.c - the streaming aggregation: exact counts and
  * durations, hook-cost subtraction, self time, worst-case paths, and the
  * records that do not pair up (unmatched exits, longjmp, lost events). */
-#include "stats.h"
+#include "trace/stats.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

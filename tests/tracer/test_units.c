@@ -1,6 +1,6 @@
 /* tests/tracer/test_units.c - the unit that reads best, and parsing the
  * durations of --expect. */
-#include "units.h"
+#include "report/units.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,0 +1,94 @@
+/*
+ * tracer/binary/callgraph.h - a whole-program call graph for stack analysis:
+ * functions, call edges and unresolved indirect call sites.
+ *
+ * It is filled from latch-check's `--callgraph json` output (schema in
+ * docs/callgraph.md: {"version":1,"functions":[...],"edges":[...],
+ * "indirect_sites":[...]}), from GCC's -fcallgraph-info files (frames.h
+ * adds their edges), and from the rules YAML's indirect_targets. Functions
+ * are keyed by name: C has one namespace for external names, and two file
+ * statics of one name are merged (their worst case is taken), which the
+ * stack report says.
+ */
+#ifndef TRC_CALLGRAPH_H
+#define TRC_CALLGRAPH_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum trc_cg_kind {
+	TRC_CG_DIRECT = 0, /* a call the source names */
+	TRC_CG_INDIRECT,   /* a call through a pointer whose target the analyzer knew */
+	TRC_CG_DECLARED,   /* a target declared in the rules (indirect_targets) */
+	TRC_CG_RESOLVED,   /* a target found by type (resolve_indirect: type) */
+	TRC_CG_COMPILER    /* a call the compiler emitted (-fcallgraph-info): helpers too */
+};
+
+struct trc_cg_func {
+	char *name;
+	char *file;    /* may be NULL */
+	unsigned line; /* 0 when unknown */
+	int defined;   /* has a body in the program */
+	int root;      /* an interlock root */
+};
+
+struct trc_cg_edge {
+	size_t caller, callee; /* indexes into funcs */
+	char *file;            /* of the call; may be NULL */
+	unsigned line, col;
+	enum trc_cg_kind kind;
+};
+
+struct trc_cg_site {
+	size_t caller;
+	char *file;
+	unsigned line, col;
+	int resolved; /* the analyzer found its targets */
+};
+
+/* Storage is owned by the struct; init with memset 0, release with fini. */
+struct trc_cg {
+	struct trc_cg_func *funcs;
+	size_t nfuncs, capfuncs;
+	struct trc_cg_edge *edges;
+	size_t nedges, capedges;
+	struct trc_cg_site *sites;
+	size_t nsites, capsites;
+	size_t *hash; /* name -> func index + 1, open addressing */
+	size_t hashcap;
+};
+
+void trc_cg_init(struct trc_cg *cg);
+void trc_cg_fini(struct trc_cg *cg);
+
+/* Index of the function named name, added (undefined, no location) when
+ * absent. Returns 0 with *out set, or LC_ENOMEM. */
+int trc_cg_func(size_t *out, struct trc_cg *cg, const char *name);
+
+/* Index of name, or (size_t)-1. */
+size_t trc_cg_find(const struct trc_cg *cg, const char *name);
+
+/* Adds an edge (duplicates of caller, callee and location are dropped).
+ * file may be NULL. Returns 0 or LC_ENOMEM. */
+int trc_cg_add_edge(struct trc_cg *cg, size_t caller, size_t callee, const char *file,
+                    unsigned line, unsigned col, enum trc_cg_kind kind);
+
+/* Adds an indirect call site of function caller; a site already listed at
+ * the same place is not added twice (the JSON lists an unresolved call both
+ * as an edge without callee and as a site). Returns 0 or LC_ENOMEM. */
+int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned line, unsigned col,
+                    int resolved);
+
+/* Reads latch-check's call-graph JSON and merges it into cg. Returns 0,
+ * LC_EIO, LC_EFORMAT ("path: ..." naming what is wrong), LC_ENOMEM. */
+int trc_cg_load_json(struct trc_cg *cg, const char *path, struct lc_err *err);
+
+/* The same from a buffer; name is used in messages. */
+int trc_cg_load_json_mem(struct trc_cg *cg, const char *name, const char *buf, size_t len,
+                         struct lc_err *err);
+
+/* "direct", "indirect", "declared", "resolved", "compiler". */
+const char *trc_cg_kind_name(enum trc_cg_kind k);
+
+#endif /* TRC_CALLGRAPH_H */

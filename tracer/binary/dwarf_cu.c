@@ -1,0 +1,441 @@
+/*
+ * tracer/binary/dwarf_cu.c - per compile unit / per source file sizes from DWARF
+ * (see dwarf_cu.h for the attribution rules).
+ *
+ * One pass over the DIEs of every compile unit collects "owner" intervals:
+ * concrete subprograms (their ranges) and variables with a static address
+ * (DW_OP_addr), each tagged with its row. Only the DIEs that can hold such
+ * entities are descended into (compile units, namespaces, subprograms,
+ * lexical blocks), which keeps the walk linear and cheap on big binaries.
+ * The compile units' own ranges are a second, coarser map. Then the
+ * symbols of each allocated section are walked in address order and each
+ * byte goes to the owner of its symbol's address.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "binary/dwarf_cu.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ival {
+	uint64_t lo, hi;
+	size_t row;
+};
+
+struct ctx {
+	const struct trc_elf *e;
+	enum trc_dwarf_cu_by by;
+	struct trc_dwarf_cu_row *rows;
+	size_t nrows, caprows;
+	size_t *hash; /* open addressing: row index + 1, 0 empty */
+	size_t hashcap;
+	struct ival *fine, *coarse;
+	size_t nfine, capfine, ncoarse, capcoarse;
+	size_t ncus;
+	struct lc_err *err;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* Index of the row with that name, created when absent; (size_t)-1 on ENOMEM. */
+static size_t intern(struct ctx *c, const char *name, int unattributed)
+{
+	size_t i, slot;
+
+	if (c->nrows * 2 >= c->hashcap) {
+		size_t ncap = c->hashcap ? c->hashcap * 2 : 256, *nh = calloc(ncap, sizeof(*nh));
+
+		if (nh == NULL)
+			return (size_t)-1;
+		for (i = 0; i < c->nrows; i++) {
+			slot = hash_str(c->rows[i].name) & (ncap - 1);
+			while (nh[slot])
+				slot = (slot + 1) & (ncap - 1);
+			nh[slot] = i + 1;
+		}
+		free(c->hash);
+		c->hash = nh;
+		c->hashcap = ncap;
+	}
+	slot = hash_str(name) & (c->hashcap - 1);
+	while (c->hash[slot]) {
+		if (strcmp(c->rows[c->hash[slot] - 1].name, name) == 0)
+			return c->hash[slot] - 1;
+		slot = (slot + 1) & (c->hashcap - 1);
+	}
+	if (c->nrows == c->caprows) {
+		size_t ncap = c->caprows ? c->caprows * 2 : 64;
+		struct trc_dwarf_cu_row *nr = realloc(c->rows, ncap * sizeof(*nr));
+
+		if (nr == NULL)
+			return (size_t)-1;
+		c->rows = nr;
+		c->caprows = ncap;
+	}
+	memset(&c->rows[c->nrows], 0, sizeof(c->rows[0]));
+	c->rows[c->nrows].name = strdup(name);
+	if (c->rows[c->nrows].name == NULL)
+		return (size_t)-1;
+	c->rows[c->nrows].unattributed = unattributed;
+	c->hash[slot] = c->nrows + 1;
+	return c->nrows++;
+}
+
+static int push(struct ival **v, size_t *n, size_t *cap, uint64_t lo, uint64_t hi, size_t row)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		struct ival *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return LC_ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].lo = lo;
+	(*v)[*n].hi = hi;
+	(*v)[*n].row = row;
+	(*n)++;
+	return 0;
+}
+
+/* The row of an entity DIE: its CU's row, or the row of its declaring file. */
+static size_t entity_row(struct ctx *c, Dwarf_Die *die, size_t curow)
+{
+	const char *f;
+
+	if (c->by == TRC_DWARF_CU_BY_CU)
+		return curow;
+	f = dwarf_decl_file(die);
+	return f ? intern(c, f, 0) : curow;
+}
+
+static int add_ranges(struct ctx *c, Dwarf_Die *die, size_t row, int coarse)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	int rc = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (hi <= lo || lo == 0)
+			continue;
+		rc = coarse ? push(&c->coarse, &c->ncoarse, &c->capcoarse, lo, hi, row)
+		            : push(&c->fine, &c->nfine, &c->capfine, lo, hi, row);
+		if (rc < 0)
+			break;
+	}
+	return rc;
+}
+
+static int add_variable(struct ctx *c, Dwarf_Die *die, size_t curow)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops = NULL;
+	size_t nops = 0, row;
+
+	if (dwarf_attr(die, DW_AT_location, &attr) == NULL ||
+	    dwarf_getlocation(&attr, &ops, &nops) != 0 || nops != 1 || ops[0].atom != DW_OP_addr ||
+	    ops[0].number == 0)
+		return 0;
+	row = entity_row(c, die, curow);
+	if (row == (size_t)-1)
+		return LC_ENOMEM;
+	return push(&c->fine, &c->nfine, &c->capfine, ops[0].number, ops[0].number + 1, row);
+}
+
+/* Walks the children of die; depth bounds the recursion on corrupt input. */
+static int walk(struct ctx *c, Dwarf_Die *die, size_t curow, int depth)
+{
+	Dwarf_Die child;
+	int rc = 0, r;
+
+	if (depth > 64 || dwarf_child(die, &child) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&child);
+
+		switch (tag) {
+		case DW_TAG_subprogram: {
+			size_t row = entity_row(c, &child, curow);
+
+			if (row == (size_t)-1)
+				return LC_ENOMEM;
+			rc = add_ranges(c, &child, row, 0);
+			if (rc == 0)
+				rc = walk(c, &child, curow, depth + 1);
+			break;
+		}
+		case DW_TAG_variable:
+			rc = add_variable(c, &child, curow);
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_lexical_block:
+			rc = walk(c, &child, curow, depth + 1);
+			break;
+		default:
+			break;
+		}
+		if (rc < 0)
+			return rc;
+		r = dwarf_siblingof(&child, &child);
+	} while (r == 0);
+	return 0;
+}
+
+static int ival_cmp(const void *a, const void *b)
+{
+	const struct ival *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->hi < y->hi ? 1 : (x->hi > y->hi ? -1 : 0);
+}
+
+/* The row of the interval holding addr, or (size_t)-1. Intervals are
+ * sorted by start; the innermost start at or before addr is tried, then a
+ * few before it (a variable's 1-byte interval inside nothing else). */
+static size_t lookup(const struct ival *v, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n, i, tries = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i > 0 && tries < 8; i--, tries++)
+		if (addr < v[i - 1].hi)
+			return v[i - 1].row;
+	return (size_t)-1;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct trc_dwarf_cu_row *x = a, *y = b;
+	uint64_t sx = x->flash + x->ram, sy = y->flash + y->ram;
+
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void credit(struct trc_dwarf_cu_row *r, const struct trc_elf_section *s, uint64_t bytes)
+{
+	if (s->flash)
+		r->flash += bytes;
+	if (s->ram)
+		r->ram += bytes;
+}
+
+/* Gives every byte of section s to a row. */
+static int attribute_section(struct ctx *c, const struct trc_elf_section *s, size_t *symi)
+{
+	const struct trc_elf *e = c->e;
+	uint64_t cursor = s->addr, end = s->addr + s->size, symbytes = 0;
+	size_t other = (size_t)-1, i;
+	char name[300];
+	int tls = (s->flags & SHF_TLS) != 0;
+
+	/* Symbols are sorted by address; TLS symbols hold offsets, so for a
+	 * TLS section they are matched by section index instead. */
+	for (i = tls ? 0 : *symi; i < e->nsymbols; i++) {
+		const struct trc_elf_symbol *y = &e->symbols[i];
+		uint64_t lo, hi, a;
+		size_t row;
+
+		if (tls) {
+			if (y->shndx != s->index)
+				continue;
+			a = s->addr + y->addr;
+		} else {
+			a = y->addr;
+			if (a >= end)
+				break;
+			if (y->shndx != s->index)
+				continue;
+		}
+		lo = a > cursor ? a : cursor;
+		hi = y->size > end - a ? end : a + y->size;
+		if (a < s->addr || hi <= lo)
+			continue;
+		row = lookup(c->fine, c->nfine, a);
+		if (row == (size_t)-1)
+			row = lookup(c->coarse, c->ncoarse, a);
+		if (row == (size_t)-1) {
+			if (other == (size_t)-1) {
+				snprintf(name, sizeof(name), "[%s]", s->name);
+				other = intern(c, name, 1);
+				if (other == (size_t)-1)
+					return LC_ENOMEM;
+			}
+			row = other;
+		}
+		credit(&c->rows[row], s, hi - lo);
+		c->rows[row].nsymbols++;
+		symbytes += hi - lo;
+		if (!tls)
+			cursor = hi;
+	}
+	if (!tls)
+		*symi = i;
+	if (symbytes < s->size) {
+		if (other == (size_t)-1) {
+			snprintf(name, sizeof(name), "[%s]", s->name);
+			other = intern(c, name, 1);
+			if (other == (size_t)-1)
+				return LC_ENOMEM;
+		}
+		credit(&c->rows[other], s, s->size - symbytes);
+	}
+	return 0;
+}
+
+static int sec_order(const void *a, const void *b)
+{
+	const struct trc_elf_section *x = *(const struct trc_elf_section *const *)a;
+	const struct trc_elf_section *y = *(const struct trc_elf_section *const *)b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->index < y->index ? -1 : 1;
+}
+
+int trc_dwarf_cu_new(struct trc_dwarf_cu **out, const struct trc_elf *e, enum trc_dwarf_cu_by by,
+                     struct lc_err *err)
+{
+	struct ctx c;
+	struct trc_dwarf_cu *d = NULL;
+	const struct trc_elf_section **secs = NULL;
+	Dwarf *dw = NULL;
+	Dwarf_Off off = 0, next;
+	size_t hsize, nsec = 0, i, symi = 0;
+	int rc = 0;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.e = e;
+	c.by = by;
+	c.err = err;
+	if (!e->has_debug_info) {
+		rc = lc_err_set(err, LC_ENOTFOUND,
+		                "%s: no DWARF debug info (.debug_info is missing: stripped, or "
+		                "built without -g)",
+		                e->path);
+		goto out;
+	}
+	dw = dwarf_begin_elf(e->elf, DWARF_C_READ, NULL);
+	if (dw == NULL) {
+		rc = lc_err_set(err, LC_EFORMAT, "%s: cannot read DWARF: %s", e->path,
+		                dwarf_errmsg(-1));
+		goto out;
+	}
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		const char *name;
+		size_t row;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) != NULL) {
+			name = dwarf_diename(&cu);
+			row = intern(&c, name ? name : "[unnamed CU]", 0);
+			if (row == (size_t)-1) {
+				rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+				goto out;
+			}
+			c.ncus++;
+			if (add_ranges(&c, &cu, row, 1) < 0 || walk(&c, &cu, row, 0) < 0) {
+				rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+		if (next <= off)
+			break;
+		off = next;
+	}
+	if (c.nfine > 1)
+		qsort(c.fine, c.nfine, sizeof(*c.fine), ival_cmp);
+	if (c.ncoarse > 1)
+		qsort(c.coarse, c.ncoarse, sizeof(*c.coarse), ival_cmp);
+
+	secs = calloc(e->nsections ? e->nsections : 1, sizeof(*secs));
+	if (secs == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 1; i < e->nsections; i++)
+		if ((e->sections[i].flags & SHF_ALLOC) && e->sections[i].size > 0)
+			secs[nsec++] = &e->sections[i];
+	qsort(secs, nsec, sizeof(*secs), sec_order);
+	for (i = 0; i < nsec; i++) {
+		/* The symbol cursor only moves forward for sections in address
+		 * order; rewind it for a section that starts below it. */
+		while (symi > 0 && e->symbols[symi - 1].addr >= secs[i]->addr)
+			symi--;
+		if (attribute_section(&c, secs[i], &symi) < 0) {
+			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Keep rows with bytes: a CU whose code all went elsewhere (or was
+	 * discarded by the linker) is not a row of the report. */
+	for (i = 0; i < c.nrows; i++) {
+		if (c.rows[i].flash == 0 && c.rows[i].ram == 0) {
+			free(c.rows[i].name);
+			continue;
+		}
+		d->flash += c.rows[i].flash;
+		d->ram += c.rows[i].ram;
+		c.rows[d->n++] = c.rows[i];
+	}
+	d->rows = c.rows;
+	c.rows = NULL;
+	c.nrows = 0;
+	d->ncus = c.ncus;
+	if (d->n > 1)
+		qsort(d->rows, d->n, sizeof(*d->rows), row_cmp);
+	*out = d;
+	d = NULL;
+out:
+	for (i = 0; i < c.nrows; i++)
+		free(c.rows[i].name);
+	free(c.rows);
+	free(c.hash);
+	free(c.fine);
+	free(c.coarse);
+	free(secs);
+	if (dw)
+		dwarf_end(dw);
+	trc_dwarf_cu_free(d);
+	return rc;
+}
+
+void trc_dwarf_cu_free(struct trc_dwarf_cu *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->rows[i].name);
+	free(d->rows);
+	free(d);
+}

@@ -1,0 +1,457 @@
+/*
+ * tracer/trace/stats.c - streaming per-function aggregation (see stats.h).
+ *
+ * The hot loop is trc_stats_feed(): an enter costs one hash lookup and a
+ * push; an exit costs a pop, two 64x64->128 multiplications (ticks to ns) and
+ * a histogram increment. The function's table index is cached in the shadow
+ * frame at entry, so an exit never hashes. Everything per call lives in the
+ * fixed shadow stack; only per-function state grows.
+ */
+#include "trace/stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+
+struct frame {
+	uint64_t addr;
+	uint64_t start;      /* ticks at entry */
+	uint64_t child_corr; /* corrected inclusive ticks of direct callees */
+	uint64_t desc;       /* traced callees, direct and indirect */
+	uint64_t enter_off;  /* file offset of the enter record */
+	uint32_t fidx;       /* index into s->f */
+	uint32_t deep;       /* deepest stack at a traced entry inside, bytes */
+};
+
+struct trc_stats {
+	uint64_t ns_mult;
+	uint64_t hook_ticks;
+	/* functions */
+	struct trc_fstat *f;
+	size_t nf, capf;
+	/* addr -> index + 1 (0 = empty slot), open addressing, power of two */
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t hbits;
+	/* current thread */
+	uint32_t thread;
+	uint32_t depth;
+	uint64_t overflow; /* frames beyond TRC_STATS_MAX_DEPTH still open */
+	struct frame stack[TRC_STATS_MAX_DEPTH];
+	struct trc_stats_counts counts;
+	int finished;
+};
+
+static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
+{
+	return (uint64_t)(((unsigned __int128)ticks * mult) >> 32);
+}
+
+uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
+{
+	return to_ns(ticks, s->ns_mult);
+}
+
+int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
+                  struct lc_err *err)
+{
+	struct trc_stats *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		goto nomem;
+	s->ns_mult = ns_mult;
+	s->hook_ticks = hook_cost_ticks;
+	s->hbits = 10;
+	s->keys = calloc((size_t)1 << s->hbits, sizeof(*s->keys));
+	s->vals = calloc((size_t)1 << s->hbits, sizeof(*s->vals));
+	if (s->keys == NULL || s->vals == NULL)
+		goto nomem;
+	*out = s;
+	return 0;
+nomem:
+	trc_stats_free(s);
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
+}
+
+void trc_stats_free(struct trc_stats *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nf; i++)
+		trc_hist_fini(&s->f[i].hist);
+	free(s->f);
+	free(s->keys);
+	free(s->vals);
+	free(s);
+}
+
+static inline size_t slot_of(uint64_t addr, uint32_t bits)
+{
+	return (size_t)((addr * 0x9E3779B97F4A7C15ull) >> (64u - bits));
+}
+
+static int rehash(struct trc_stats *s)
+{
+	uint32_t bits = s->hbits + 1u;
+	size_t n = (size_t)1 << bits, mask = n - 1u, i;
+	uint64_t *keys = calloc(n, sizeof(*keys));
+	uint32_t *vals = calloc(n, sizeof(*vals));
+
+	if (keys == NULL || vals == NULL) {
+		free(keys);
+		free(vals);
+		return LC_ENOMEM;
+	}
+	for (i = 0; i < ((size_t)1 << s->hbits); i++) {
+		size_t j;
+
+		if (s->vals[i] == 0)
+			continue;
+		for (j = slot_of(s->keys[i], bits); vals[j] != 0; j = (j + 1u) & mask)
+			;
+		keys[j] = s->keys[i];
+		vals[j] = s->vals[i];
+	}
+	free(s->keys);
+	free(s->vals);
+	s->keys = keys;
+	s->vals = vals;
+	s->hbits = bits;
+	return 0;
+}
+
+/* The index of addr's entry, created on first sight. Returns LC_ENOMEM. */
+static int lookup(struct trc_stats *s, uint64_t addr, uint32_t *out)
+{
+	size_t mask = ((size_t)1 << s->hbits) - 1u, j;
+	struct trc_fstat *fs;
+
+	for (j = slot_of(addr, s->hbits); s->vals[j] != 0; j = (j + 1u) & mask) {
+		if (s->keys[j] == addr) {
+			*out = s->vals[j] - 1u;
+			return 0;
+		}
+	}
+	/* New function. Keep the load factor at most 1/2. */
+	if ((s->nf + 1u) * 2u > ((size_t)1 << s->hbits)) {
+		if (rehash(s) < 0)
+			return LC_ENOMEM;
+		return lookup(s, addr, out);
+	}
+	if (s->nf == s->capf) {
+		size_t cap = s->capf ? s->capf * 2u : 64u;
+		struct trc_fstat *nf = realloc(s->f, cap * sizeof(*nf));
+
+		if (nf == NULL)
+			return LC_ENOMEM;
+		s->f = nf;
+		s->capf = cap;
+	}
+	fs = &s->f[s->nf];
+	memset(fs, 0, sizeof(*fs));
+	fs->addr = addr;
+	fs->worst_preempted = -1;
+	trc_hist_init(&fs->hist);
+	s->keys[j] = addr;
+	s->vals[j] = (uint32_t)(s->nf + 1u);
+	*out = (uint32_t)s->nf++;
+	return 0;
+}
+
+void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread)
+{
+	trc_stats_thread_end(s);
+	s->thread = thread;
+}
+
+void trc_stats_thread_end(struct trc_stats *s)
+{
+	s->counts.unfinished += s->depth + s->overflow;
+	s->depth = 0;
+	s->overflow = 0;
+}
+
+/* Records the call path of a new worst case: the frames below the one being
+ * popped (which is still at s->stack[s->depth]), outermost first. */
+__attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struct trc_fstat *fs)
+{
+	uint32_t n = s->depth + 1u, first = n > TRC_STATS_PATH_MAX ? n - TRC_STATS_PATH_MAX : 0u, i;
+
+	for (i = first; i < n; i++)
+		fs->worst_path[i - first] = s->stack[i].addr;
+	fs->worst_npath = n - first;
+	fs->worst_depth = n;
+}
+
+/* Inlined into the record loop, so the record never leaves registers. */
+__attribute__((always_inline)) static inline int on_exit(struct trc_stats *s,
+                                                         const struct trc_stats_rec *r)
+{
+	struct frame *fr;
+	struct trc_fstat *fs;
+	uint64_t raw, corr, excl;
+
+	if (s->overflow > 0) {
+		s->overflow--;
+		return 0;
+	}
+	if (s->depth == 0) {
+		s->counts.unmatched++;
+		return 0;
+	}
+	if (s->stack[s->depth - 1u].addr != r->addr) {
+		uint32_t i = s->depth - 1u;
+
+		/* A longjmp or an exception skipped exits: find the frame this
+		 * exit closes, and drop the ones above it. */
+		while (i > 0 && s->stack[i - 1u].addr != r->addr)
+			i--;
+		if (i == 0) {
+			s->counts.unmatched++;
+			return 0;
+		}
+		s->counts.abandoned += s->depth - i;
+		s->depth = i;
+	}
+	fr = &s->stack[--s->depth];
+	raw = r->ticks > fr->start ? r->ticks - fr->start : 0;
+	corr = trc_stats_corrected(raw, fr->desc, s->hook_ticks);
+	excl = corr > fr->child_corr ? corr - fr->child_corr : 0;
+	/* Everything stays in ticks here; trc_stats_finish() converts once per
+	 * function, which keeps the 128-bit multiplications off the hot path. */
+	fs = &s->f[fr->fidx];
+	if (corr > fs->hist.max || fs->calls == 0) {
+		fs->worst_thread = s->thread;
+		fs->worst_start_ticks = fr->start;
+		fs->worst_enter_off = fr->enter_off;
+		fs->worst_exit_off = r->offset;
+		keep_path(s, fs);
+	}
+	if (trc_hist_add(&fs->hist, corr) < 0)
+		return LC_ENOMEM;
+	fs->calls++;
+	fs->sum_incl_ns += corr;
+	fs->sum_excl_ns += excl;
+	fs->hook_ns += raw - corr;
+	if (excl > fs->max_excl_ns)
+		fs->max_excl_ns = excl;
+	if (fr->deep > fs->max_stack)
+		fs->max_stack = fr->deep;
+	if (s->depth > 0) {
+		struct frame *p = &s->stack[s->depth - 1u];
+
+		p->child_corr += corr;
+		p->desc += fr->desc + 1u;
+		if (fr->deep > p->deep)
+			p->deep = fr->deep;
+	}
+	return 0;
+}
+
+static inline int feed_one(struct trc_stats *s, const struct trc_stats_rec *r)
+{
+	s->counts.records++;
+	if (r->gap) {
+		/* Lost events: the open frames can no longer be paired. */
+		s->counts.gaps++;
+		s->counts.abandoned += s->depth + s->overflow;
+		s->depth = 0;
+		s->overflow = 0;
+	}
+	if (r->kind == LC_TRACE_ENTER) {
+		struct frame *fr;
+		uint32_t idx;
+
+		if (s->depth >= TRC_STATS_MAX_DEPTH || s->overflow > 0) {
+			s->overflow++;
+			s->counts.too_deep++;
+			return 0;
+		}
+		if (lookup(s, r->addr, &idx) < 0)
+			return LC_ENOMEM;
+		fr = &s->stack[s->depth++];
+		fr->addr = r->addr;
+		fr->start = r->ticks;
+		fr->child_corr = 0;
+		fr->desc = 0;
+		fr->enter_off = r->offset;
+		fr->fidx = idx;
+		fr->deep = r->stack;
+		if (s->depth > s->counts.max_depth)
+			s->counts.max_depth = s->depth;
+		return 0;
+	}
+	if (r->kind == LC_TRACE_EXIT)
+		return on_exit(s, r);
+	return 0;
+}
+
+int trc_stats_feed(struct trc_stats *s, const struct trc_stats_rec *r)
+{
+	return feed_one(s, r);
+}
+
+size_t trc_stats_count(const struct trc_stats *s)
+{
+	return s->nf;
+}
+
+struct trc_fstat *trc_stats_at(struct trc_stats *s, size_t i)
+{
+	return i < s->nf ? &s->f[i] : NULL;
+}
+
+const struct trc_stats_counts *trc_stats_counts(const struct trc_stats *s)
+{
+	return &s->counts;
+}
+
+static inline uint64_t le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Streams one thread through the raw chunk accessor: decoding the 16-byte
+ * slots here, inline, is what lets one core keep up with 10^8 records per
+ * second (lc_trace_iter_next() fills a 80-byte record per call). The decoding
+ * follows docs/trace-format.md, "Records". */
+static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thread)
+{
+	const uint8_t *recs;
+	uint64_t off;
+	size_t k, n, i;
+	int gap;
+
+	for (k = 0; (n = lc_trace_chunk_records(t, thread, k, &recs, &off, &gap)) > 0; k++) {
+		for (i = 0; i < n; i++) {
+			const uint8_t *p = recs + i * 16u;
+			uint64_t word = le64(p + 8);
+			struct trc_stats_rec r;
+
+			r.ticks = le64(p);
+			r.kind = (uint8_t)((word >> 48) & 3u);
+			r.addr = word & ((UINT64_C(1) << 48) - 1u);
+			r.stack = (uint32_t)(word >> 50) * 16u;
+			r.offset = off + i * 16u;
+			r.gap = (uint8_t)(i == 0 && gap);
+			if (r.kind == LC_TRACE_EXT)
+				i += ((word & 0xffffu) + 15u) / 16u; /* payload slots */
+			if (feed_one(s, &r) < 0)
+				return LC_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int trc_stats_run(struct trc_stats *s, const struct lc_trace *t, long thread, struct lc_err *err)
+{
+	size_t i, n = lc_trace_thread_count(t);
+	int found = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct lc_trace_thread *th = lc_trace_thread(t, i);
+
+		if (thread >= 0 && (long)th->tid != thread && (long)th->index != thread)
+			continue;
+		found = 1;
+		trc_stats_thread_begin(s, (uint32_t)i);
+		if (run_thread(s, t, i) < 0)
+			return lc_err_set(err, LC_ENOMEM, "out of memory");
+		trc_stats_thread_end(s);
+	}
+	if (!found)
+		return lc_err_set(err, LC_ENOTFOUND, "no thread with tid or index %ld in the trace",
+		                  thread);
+	return 0;
+}
+
+int trc_stats_add_summary(struct trc_stats *s, uint64_t addr, uint64_t count, uint64_t min_ticks,
+                          uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
+                          const uint64_t *buckets, size_t nbuckets)
+{
+	struct trc_fstat *fs;
+	uint32_t idx, b;
+
+	if (lookup(s, addr, &idx) < 0)
+		return LC_ENOMEM;
+	fs = &s->f[idx];
+	/* The runtime's buckets are the same scheme over ticks, which is what
+	 * this aggregation holds until trc_stats_finish(): copy them. The last
+	 * bucket of the runtime's table also holds everything beyond it, so its
+	 * observations are placed at the exact max. */
+	for (b = 0; b < nbuckets && b < RTM_HIST_BUCKETS_ALL; b++) {
+		uint64_t v = b + 1u == nbuckets ? max_ticks : rtm_hist_lower(b);
+
+		if (buckets[b] > 0 && trc_hist_add_n(&fs->hist, v, buckets[b]) < 0)
+			return LC_ENOMEM;
+	}
+	if (fs->hist.total > 0) {
+		fs->hist.min = min_ticks;
+		fs->hist.max = max_ticks;
+	}
+	fs->calls += count;
+	fs->sum_incl_ns += sum_ticks;
+	if (max_stack > fs->max_stack)
+		fs->max_stack = max_stack;
+	return 0;
+}
+
+static const double quantiles[TRC_STATS_NQ] = {0.50, 0.90, 0.99, 0.999};
+
+int trc_stats_finish(struct trc_stats *s)
+{
+	size_t i;
+	int q;
+
+	if (s->finished)
+		return 0;
+	for (i = 0; i < s->nf; i++) {
+		struct trc_fstat *fs = &s->f[i];
+		struct trc_hist ns;
+		uint32_t b;
+
+		/* Quantiles from the tick histogram, then converted: one bucket's
+		 * error (< 0.4 %), not two. */
+		for (q = 0; q < TRC_STATS_NQ; q++)
+			fs->q_ns[q] = to_ns(trc_hist_quantile(&fs->hist, quantiles[q]), s->ns_mult);
+		fs->sum_incl_ns = to_ns(fs->sum_incl_ns, s->ns_mult);
+		fs->sum_excl_ns = to_ns(fs->sum_excl_ns, s->ns_mult);
+		fs->max_excl_ns = to_ns(fs->max_excl_ns, s->ns_mult);
+		fs->hook_ns = to_ns(fs->hook_ns, s->ns_mult);
+		if (s->ns_mult == (UINT64_C(1) << 32) || fs->hist.total == 0)
+			continue; /* ticks are ns */
+		/* Re-bucket over ns for drawings and bucket tables: each tick
+		 * bucket's middle, converted; min and max stay exact. */
+		trc_hist_init(&ns);
+		for (b = 0; b < fs->hist.nb; b++) {
+			uint64_t lo = rtm_hist_lower(b), hi = rtm_hist_upper(b);
+
+			if (fs->hist.counts[b] == 0)
+				continue;
+			if (lo < fs->hist.min)
+				lo = fs->hist.min;
+			if (hi > fs->hist.max)
+				hi = fs->hist.max;
+			if (trc_hist_add_n(&ns, to_ns(lo + (hi - lo) / 2u, s->ns_mult),
+			                   fs->hist.counts[b]) < 0) {
+				trc_hist_fini(&ns);
+				return LC_ENOMEM;
+			}
+		}
+		ns.min = to_ns(fs->hist.min, s->ns_mult);
+		ns.max = to_ns(fs->hist.max, s->ns_mult);
+		trc_hist_fini(&fs->hist);
+		fs->hist = ns;
+	}
+	s->finished = 1;
+	return 0;
+}
