@@ -28,10 +28,7 @@
 
 struct trc_profile;
 
-enum trc_export_format {
-	TRC_EXPORT_CHROME = 1,
-	TRC_EXPORT_FOLDED = 2
-};
+enum trc_export_format { TRC_EXPORT_CHROME = 1, TRC_EXPORT_FOLDED = 2 };
 
 /* Writes the calls of a's trace (not a summary-mode one) to f in format fmt.
  * Returns 0, LC_ENOMEM, or LC_EFORMAT for a summary-mode trace (it holds no calls), with the
