@@ -509,4 +509,3 @@ int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int colo
 	}
 	return rc;
 }
-

@@ -80,8 +80,9 @@ int trc__write_md(const struct trc_doc *d, FILE *f)
 				if (it->table->cols[c].machine_only)
 					continue;
 				fputc(' ', f);
-				md_text(f, trc__cell_human(&it->table->cells[r * it->table->ncols + c],
-				                      buf, sizeof(buf)));
+				md_text(f,
+				        trc__cell_human(&it->table->cells[r * it->table->ncols + c],
+				                        buf, sizeof(buf)));
 				fputs(" |", f);
 			}
 			fputc('\n', f);
