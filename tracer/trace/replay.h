@@ -53,32 +53,35 @@
 
 _Static_assert((TRC_REPLAY_MAX_DEPTH & (TRC_REPLAY_MAX_DEPTH - 1u)) == 0, "TRC_REPLAY_MAX_DEPTH");
 
-/* One open call. The replay keeps every field but user/user2 up to date. */
+/* One open call. The replay keeps every field but the user* ones up to
+ * date; those belong to the consumer, which sets them on TRC_REPLAY_ENTERED
+ * (the replay leaves them uninitialised). */
 struct trc_replay_frame {
-	uint64_t addr;       /* function address from the trace */
-	uint64_t start;      /* ticks at entry */
-	uint64_t enter_off;  /* file offset of the enter record */
-	uint64_t child_corr; /* corrected inclusive ticks of its closed direct callees */
-	uint64_t desc;       /* traced callees closed so far, direct and indirect */
+	uint64_t addr;        /* function address from the trace */
+	uint64_t start;       /* ticks at entry */
+	uint64_t enter_off;   /* file offset of the enter record */
+	uint64_t child_corr;  /* corrected inclusive ticks of its closed direct callees */
+	uint64_t desc;        /* traced callees closed so far, direct and indirect */
 	uint32_t entry_stack; /* stack bytes at the enter hook */
 	uint32_t deep;        /* deepest stack at a traced entry inside it, itself
 	                         included (bytes) */
 	uint32_t user;        /* the consumer's (a function index, a stack node) */
 	uint32_t user2;       /* the consumer's */
 	uint64_t user64;      /* the consumer's (a time) */
+	uint64_t user64b;     /* the consumer's */
 };
 
 /* The call an exit closed (valid until the next trc_replay_step()). */
 struct trc_replay_call {
 	const struct trc_replay_frame *frame; /* its frame; frame[1 .. unwound]
 	                                         are the frames it abandoned */
-	uint64_t raw;      /* exit ticks - entry ticks */
-	uint64_t corr;     /* raw minus one hook pair per traced callee, >= 0 */
-	uint64_t excl;     /* corr minus the direct callees' corr, >= 0 */
-	uint64_t exit_off; /* file offset of the exit record */
-	uint64_t end;      /* ticks at exit */
-	uint32_t depth;    /* its call depth, 1 = outermost frame */
-	uint32_t unwound;  /* frames this exit abandoned (skipped exits) */
+	uint64_t raw;                         /* exit ticks - entry ticks */
+	uint64_t corr;                        /* raw minus one hook pair per traced callee, >= 0 */
+	uint64_t excl;                        /* corr minus the direct callees' corr, >= 0 */
+	uint64_t exit_off;                    /* file offset of the exit record */
+	uint64_t end;                         /* ticks at exit */
+	uint32_t depth;                       /* its call depth, 1 = outermost frame */
+	uint32_t unwound;                     /* frames this exit abandoned (skipped exits) */
 };
 
 struct trc_replay_counts {
@@ -216,9 +219,6 @@ trc_replay_step(struct trc_replay *r, const struct lc_trace_slot *s)
 		fr->desc = 0;
 		fr->entry_stack = s->stack;
 		fr->deep = s->stack;
-		fr->user = 0;
-		fr->user2 = 0;
-		fr->user64 = 0;
 		if (r->depth > r->counts.max_depth)
 			r->counts.max_depth = r->depth;
 		return TRC_REPLAY_ENTERED;
