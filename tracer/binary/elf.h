@@ -85,6 +85,7 @@ struct trc_elf {
 	Elf *elf;         /* libelf handle, for libdw (dwarf_begin_elf) */
 	char *path;       /* as given */
 	int fd;           /* -1 when opened from memory */
+	uint64_t file_size; /* bytes of the file (or buffer) every header is checked against */
 	int is64;         /* ELFCLASS64 */
 	uint16_t machine; /* EM_* */
 	uint16_t etype;   /* ET_* */
