@@ -19,7 +19,7 @@
 #include "binary/stack.h"
 #include "trace/sym.h"
 #include "trace.h"
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <errno.h>
 #include <fnmatch.h>
