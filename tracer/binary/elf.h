@@ -79,6 +79,7 @@ struct trc_elf_symbol {
 	size_t shndx;       /* section index; 0 when undefined or absolute */
 	enum trc_mem mem;   /* from the section holding it */
 	char nm;            /* the letter `nm` would print: T t D d B b R r V W ... */
+	unsigned char thumb; /* ARM: a Thumb function (bit 0 of st_value was set) */
 };
 
 struct trc_elf {
