@@ -548,7 +548,8 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 		for (k = 0; k < set.n; k++)
 			if (strcmp(set.v[k].name, s->cg->funcs[s->roots[i].func].name) == 0)
 				break;
-		if (k == set.n && (thread == (size_t)-1 || s->roots[i].bytes > s->roots[thread].bytes))
+		if (k == set.n &&
+		    (thread == (size_t)-1 || s->roots[i].bytes > s->roots[thread].bytes))
 			thread = i;
 	}
 	if (thread == (size_t)-1) {
@@ -556,8 +557,8 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 		                     "thread-mode root (main, Reset_Handler) with --root");
 		goto out;
 	}
-	if ((rc = trc_irq_chain(&chain, &nchain, &chain_bytes, &complete, &set,
-	                        r->max_nesting)) < 0)
+	if ((rc = trc_irq_chain(&chain, &nchain, &chain_bytes, &complete, &set, r->max_nesting)) <
+	    0)
 		goto out;
 	complete = complete && s->roots[thread].complete;
 	total = s->roots[thread].bytes + chain_bytes;
@@ -566,12 +567,12 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	if (rc >= 0)
 		rc = trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", frame, NULL);
 	if (rc >= 0)
-		rc = trc_doc_meta_str(d, "fpu", "FPU context stacked",
-		                      fpu ? (fpu_from[0] == 'u' ? "yes (unknown: assumed)"
-		                                                : fpu_from[0] == 'd' ? "yes (declared)"
-		                                                                     : "yes (.ARM.attributes)")
-		                          : (fpu_from[0] == 'd' ? "no (declared)"
-		                                                : "no (.ARM.attributes)"));
+		rc = trc_doc_meta_str(
+		        d, "fpu", "FPU context stacked",
+		        fpu ? (fpu_from[0] == 'u'   ? "yes (unknown: assumed)"
+		               : fpu_from[0] == 'd' ? "yes (declared)"
+		                                    : "yes (.ARM.attributes)")
+		            : (fpu_from[0] == 'd' ? "no (declared)" : "no (.ARM.attributes)"));
 	if (rc >= 0 && set.from_vectors)
 		rc = trc_doc_note(d, "main stack: handlers from the vector table, priorities not "
 		                     "declared: each is taken to preempt every other (declare "
@@ -661,7 +662,8 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 		return rc == 1 ? 0 : rc;
 	if (a.budgets) {
 		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
-		    lc_yaml_load_file(&y, a.budgets, &err) < 0 || trc_stack_rules_load(&notes, y, &err) < 0)
+		    lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
+		    trc_stack_rules_load(&notes, y, &err) < 0)
 			goto fail;
 	}
 	if (trc_elf_open(&e, a.elf, &err) < 0)

@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "binary/disasm.h"
+#include "map.h"
 
 #include <capstone.h>
 #include <gelf.h>
@@ -42,6 +43,7 @@ struct dctx {
 	size_t nslots;
 	size_t *callers; /* cg indexes of the aliases of the function being decoded */
 	size_t ncallers, capcallers;
+	struct lc_map edges; /* caller << 32 | callee already in the graph */
 };
 
 static int map_cmp(const void *a, const void *b)
@@ -82,7 +84,8 @@ static int read_tables(struct dctx *c, struct lc_err *err)
 
 				if (gelf_getsym(d, (int)i, &s) == NULL ||
 				    (nm = elf_strptr(c->e->elf, sh.sh_link, s.st_name)) == NULL ||
-				    nm[0] != '$' || (nm[1] != 'a' && nm[1] != 't' && nm[1] != 'd') ||
+				    nm[0] != '$' ||
+				    (nm[1] != 'a' && nm[1] != 't' && nm[1] != 'd') ||
 				    (nm[2] != '\0' && nm[2] != '.'))
 					continue;
 				if (c->nmaps == capm) {
@@ -211,9 +214,16 @@ static int add_edges_to(struct dctx *c, const char *callee)
 
 	if (trc_cg_func(&t, c->cg, callee) < 0)
 		return LC_ENOMEM;
-	for (k = 0; k < c->ncallers; k++)
-		if (trc_cg_add_edge(c->cg, c->callers[k], t, NULL, 0, 0, TRC_CG_BINARY) < 0)
+	for (k = 0; k < c->ncallers; k++) {
+		int added;
+
+		/* A call the source-level graph already has is not added twice. */
+		if (lc_map_put(&c->edges, (uint64_t)c->callers[k] << 32 | t, &added) == NULL)
 			return LC_ENOMEM;
+		if (added &&
+		    trc_cg_add_edge(c->cg, c->callers[k], t, NULL, 0, 0, TRC_CG_BINARY) < 0)
+			return LC_ENOMEM;
+	}
 	c->st.edges++;
 	return 0;
 }
@@ -264,8 +274,7 @@ static const char *plt_name(struct dctx *c, uint64_t addr)
 }
 
 /* A direct branch or call from function [lo, hi) to target. */
-static int direct(struct dctx *c, uint64_t lo, uint64_t hi, uint64_t target, int call,
-                  uint64_t at)
+static int direct(struct dctx *c, uint64_t lo, uint64_t hi, uint64_t target, int call, uint64_t at)
 {
 	const struct trc_elf_symbol *g;
 	const char *name;
@@ -297,7 +306,8 @@ static int dec_x86(struct dctx *c, uint64_t lo, uint64_t hi)
 		return direct(c, lo, hi, (uint64_t)x->operands[0].imm, call, in->address);
 	if (x->op_count == 1 && x->operands[0].type == X86_OP_MEM &&
 	    x->operands[0].mem.index == X86_REG_INVALID &&
-	    (x->operands[0].mem.base == X86_REG_RIP || x->operands[0].mem.base == X86_REG_INVALID)) {
+	    (x->operands[0].mem.base == X86_REG_RIP ||
+	     x->operands[0].mem.base == X86_REG_INVALID)) {
 		uint64_t slot = (uint64_t)x->operands[0].mem.disp;
 		const char *name;
 
@@ -354,8 +364,8 @@ static int dec_arm(struct dctx *c, csh h, uint64_t lo, uint64_t hi)
 			return add_site(c, in->address, "indirect jump");
 		return 0; /* a pop of the return address, or a jump table */
 	case ARM_INS_LDM:
-		if (arm_reg_in(a, ARM_REG_PC) && !(op0 && op0->type == ARM_OP_REG &&
-		                                   op0->reg == ARM_REG_SP))
+		if (arm_reg_in(a, ARM_REG_PC) &&
+		    !(op0 && op0->type == ARM_OP_REG && op0->reg == ARM_REG_SP))
 			return add_site(c, in->address, "indirect jump");
 		return 0;
 	default:
@@ -404,8 +414,8 @@ static int decode(struct dctx *c, const struct trc_elf_symbol *f, const uint8_t 
 		uint64_t at = pc;
 		csh h = kind == 't' ? c->h[1] : c->h[0];
 		size_t step = c->e->machine == EM_X86_64 || c->e->machine == EM_386 ? 1
-		              : kind == 't'                                          ? 2
-		                                                                     : 4;
+		              : kind == 't'                                         ? 2
+		                                                                    : 4;
 
 		if (kind == 'd') {
 			pc = end;
@@ -491,6 +501,7 @@ int trc_disasm_calls(struct trc_cg *cg, const struct trc_elf *e, struct trc_disa
 	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
+	lc_map_init(&c.edges);
 	c.e = e;
 	c.cg = cg;
 	if (!trc_disasm_supported(e)) {
@@ -500,6 +511,10 @@ int trc_disasm_calls(struct trc_cg *cg, const struct trc_elf *e, struct trc_disa
 	}
 	if ((rc = open_handles(&c, err)) < 0 || (rc = read_tables(&c, err)) < 0)
 		goto out;
+	for (i = 0; i < cg->nedges; i++)
+		if (lc_map_put(&c.edges, (uint64_t)cg->edges[i].caller << 32 | cg->edges[i].callee,
+		               NULL) == NULL)
+			goto nomem;
 	for (i = 0; i < e->nsymbols; i = j) {
 		const struct trc_elf_symbol *f = NULL;
 		const struct trc_elf_section *sec;
@@ -537,11 +552,12 @@ int trc_disasm_calls(struct trc_cg *cg, const struct trc_elf *e, struct trc_disa
 			continue;
 		if (f->addr < sec->addr || f->addr - sec->addr > sec->size ||
 		    f->size > sec->size - (f->addr - sec->addr)) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s: function '%s' (0x%llx, %llu bytes) runs past the end of "
-			                "section '%s'",
-			                e->path, f->name, (unsigned long long)f->addr,
-			                (unsigned long long)f->size, sec->name);
+			rc = lc_err_set(
+			        err, LC_EFORMAT,
+			        "%s: function '%s' (0x%llx, %llu bytes) runs past the end of "
+			        "section '%s'",
+			        e->path, f->name, (unsigned long long)f->addr,
+			        (unsigned long long)f->size, sec->name);
 			goto out;
 		}
 		scn = elf_getscn(e->elf, sec->index);
@@ -573,5 +589,6 @@ out:
 	free(c.maps);
 	free(c.slots);
 	free(c.callers);
+	lc_map_fini(&c.edges);
 	return rc;
 }

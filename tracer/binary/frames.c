@@ -527,7 +527,8 @@ int trc_frames_load_paths(struct trc_frames *f, struct trc_cg *cg, const char *c
 	memset(&l, 0, sizeof(l));
 	rc = expand(&l, paths, n, ci ? ".ci" : ".su", err);
 	for (i = 0; rc >= 0 && i < l.n; i++)
-		rc = ci ? trc_frames_load_ci(f, cg, l.v[i], err) : trc_frames_load_su(f, l.v[i], err);
+		rc = ci ? trc_frames_load_ci(f, cg, l.v[i], err)
+		        : trc_frames_load_su(f, l.v[i], err);
 	if (nfiles)
 		*nfiles = l.n;
 	list_free(&l);

@@ -202,7 +202,6 @@ bad:
 	return lc_err_set(err, LC_EFORMAT, "%s: malformed .ARM.attributes section", e->path);
 }
 
-
 struct level {
 	int priority;
 	size_t best; /* index of the costliest handler at that priority */

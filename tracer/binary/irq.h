@@ -32,10 +32,10 @@
 #include "err.h"
 
 struct trc_irq_handler {
-	char *name;   /* owned */
-	int priority; /* Cortex-M: lower preempts higher */
-	uint64_t cost;  /* exception frame + the handler's worst case (set by the caller) */
-	int complete;   /* the handler's worst case is complete (set by the caller) */
+	char *name;    /* owned */
+	int priority;  /* Cortex-M: lower preempts higher */
+	uint64_t cost; /* exception frame + the handler's worst case (set by the caller) */
+	int complete;  /* the handler's worst case is complete (set by the caller) */
 };
 
 struct trc_irq_set {

@@ -97,7 +97,8 @@ static int apply_target_notes(struct trc_cg *cg, const struct trc_stack_config *
 				if (strpbrk(t->targets[k], "*?[") != NULL) {
 					for (m = 0; m < n0; m++)
 						if (cg->funcs[m].defined &&
-						    fnmatch(t->targets[k], cg->funcs[m].name, 0) == 0 &&
+						    fnmatch(t->targets[k], cg->funcs[m].name, 0) ==
+						            0 &&
 						    trc_cg_add_edge(cg, j, m, NULL, 0, 0,
 						                    TRC_CG_DECLARED) < 0)
 							return LC_ENOMEM;
@@ -247,10 +248,11 @@ static int set_frames(struct trc_stack *s, struct work *w, const struct trc_cg *
 			                fr->why ? fr->why : "no frame data") < 0)
 				return LC_ENOMEM;
 		} else if (f->in_binary) {
-			if (add_unknown(s, ucap, TRC_UNK_FRAME, v, f->file, f->line, 0,
-			                "'%s' is in the binary but has no frame data (no call frame "
-			                "information, .su entry or frames: declaration)",
-			                f->name) < 0)
+			if (add_unknown(
+			            s, ucap, TRC_UNK_FRAME, v, f->file, f->line, 0,
+			            "'%s' is in the binary but has no frame data (no call frame "
+			            "information, .su entry or frames: declaration)",
+			            f->name) < 0)
 				return LC_ENOMEM;
 		} else if (f->defined) {
 			sf->frame_known = 1;

@@ -9,54 +9,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "binary/stackmeasure.h"
 
+#include "map.h"
 #include "trace.h"
 #include "trace/sym.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Address -> call-graph index, cached: symbolizing every record would be
- * far too slow, and a trace has few distinct function addresses. */
-struct addr_map {
-	uint64_t *keys; /* 0 = empty slot (no function lives at address 0) */
-	size_t *vals;
-	size_t cap, n;
-};
-
-static size_t *addr_map_slot(struct addr_map *m, uint64_t key, int *found)
-{
-	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (m->cap - 1);
-
-	while (m->keys[i] != 0 && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	*found = m->keys[i] == key;
-	m->keys[i] = key;
-	return &m->vals[i];
-}
-
-static int addr_map_grow(struct addr_map *m)
-{
-	struct addr_map nm;
-	size_t i;
-	int found;
-
-	nm.cap = m->cap ? m->cap * 2 : 1024;
-	nm.n = m->n;
-	nm.keys = calloc(nm.cap, sizeof(*nm.keys));
-	nm.vals = calloc(nm.cap, sizeof(*nm.vals));
-	if (nm.keys == NULL || nm.vals == NULL) {
-		free(nm.keys);
-		free(nm.vals);
-		return LC_ENOMEM;
-	}
-	for (i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			*addr_map_slot(&nm, m->keys[i], &found) = m->vals[i];
-	free(m->keys);
-	free(m->vals);
-	*m = nm;
-	return 0;
-}
 
 struct shadow {
 	size_t func; /* cg index, or (size_t)-1 for a function outside the graph */
@@ -73,18 +31,19 @@ struct shadow {
  * exceed a correct static bound.
  */
 int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *trace_path,
-                         const char *elf_path, size_t *nrecords, struct lc_err *err)
+                      const char *elf_path, size_t *nrecords, struct lc_err *err)
 {
 	struct lc_trace *t = NULL;
 	struct trc_sym *sym = NULL;
-	struct addr_map map = {NULL, NULL, 0, 0};
+	struct lc_map map; /* address -> cg index: a trace has few distinct addresses */
 	struct shadow *stk = NULL;
 	size_t th, depth, cap = 4096;
 	int rc = 0;
 
 	*nrecords = 0;
 	stk = malloc(cap * sizeof(*stk));
-	if (stk == NULL || addr_map_grow(&map) < 0) {
+	lc_map_init(&map);
+	if (stk == NULL) {
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -105,18 +64,17 @@ int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *t
 			if (rec.gap)
 				depth = 0; /* lost events: the shadow stack is no longer known */
 			if (rec.kind == LC_TRACE_ENTER) {
-				size_t *v;
-				int found;
+				uint64_t *v;
+				int added;
 
-				if (map.n * 2 >= map.cap && addr_map_grow(&map) < 0) {
+				v = lc_map_put(&map, rec.addr, &added);
+				if (v == NULL) {
 					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 					goto out;
 				}
-				v = addr_map_slot(&map, rec.addr ? rec.addr : 1, &found);
-				if (!found) {
+				if (added) {
 					struct trc_symbol ts;
 
-					map.n++;
 					rc = trc_sym_lookup(sym, rec.addr, &ts, err);
 					if (rc < 0)
 						goto out;
@@ -126,7 +84,7 @@ int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *t
 					depth = 0; /* deeper than any sane program: start over */
 					continue;
 				}
-				stk[depth].func = *v;
+				stk[depth].func = (size_t)*v;
 				stk[depth].addr = rec.addr;
 				stk[depth].entry = rec.stack_bytes;
 				stk[depth].deepest = rec.stack_bytes;
@@ -168,10 +126,8 @@ int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *t
 	}
 out:
 	free(stk);
-	free(map.keys);
-	free(map.vals);
+	lc_map_fini(&map);
 	trc_sym_free(sym);
 	lc_trace_close(t);
 	return rc;
 }
-

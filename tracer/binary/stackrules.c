@@ -103,7 +103,6 @@ static int load_notes(struct trc_stack_rules *nt, const struct lc_yaml *y, size_
 	return 0;
 }
 
-
 static int load_frames(struct trc_stack_rules *r, const struct lc_yaml *y, lc_ynode fr,
                        size_t *used, struct lc_err *err)
 {
@@ -159,8 +158,9 @@ static int load_frames(struct trc_stack_rules *r, const struct lc_yaml *y, lc_yn
 				}
 				d->ncallees = (size_t)(r->names + *used - d->callees);
 			} else {
-				return at(err, y, fk,
-				          "unknown frames: key (expected frame, callees or alloca)");
+				return at(
+				        err, y, fk,
+				        "unknown frames: key (expected frame, callees or alloca)");
 			}
 		}
 		if (!d->has_bytes && d->alloca_bound == 0 && !d->has_callees)
@@ -191,8 +191,9 @@ static int load_irqs(struct trc_stack_rules *r, const struct lc_yaml *y, lc_ynod
 	int rc;
 
 	if (lc_yaml_kind(y, ir) != LC_Y_MAP)
-		return at(err, y, ir, "interrupts: must be a map (fpu, exception_frame, "
-		                      "max_nesting, handlers)");
+		return at(err, y, ir,
+		          "interrupts: must be a map (fpu, exception_frame, "
+		          "max_nesting, handlers)");
 	r->has_interrupts = 1;
 	r->fpu = -1;
 	for (i = 0; i < lc_yaml_len(y, ir); i++) {
@@ -221,7 +222,8 @@ static int load_irqs(struct trc_stack_rules *r, const struct lc_yaml *y, lc_ynod
 			if (r->irqs == NULL)
 				return lc_err_set(err, LC_ENOMEM, "out of memory");
 			for (j = 0; j < lc_yaml_len(y, v); j++) {
-				lc_ynode hk = lc_yaml_key_at(y, v, j), hv = lc_yaml_value_at(y, v, j);
+				lc_ynode hk = lc_yaml_key_at(y, v, j),
+				         hv = lc_yaml_value_at(y, v, j);
 				struct trc_stack_irq_decl *d = &r->irqs[r->nirqs++];
 
 				d->handler = lc_yaml_scalar(y, hk);
@@ -341,10 +343,11 @@ int trc_stack_rules_apply(const struct trc_stack_rules *r, const char *yaml_name
 				return lc_err_set(err, LC_ENOMEM, "out of memory");
 		}
 		if (matched == 0)
-			return lc_err_set(err, LC_ENOTFOUND,
-			                  "%s:%u: frames: '%s' matches no function of the binary or "
-			                  "the call graph",
-			                  yaml_name, d->line, d->func);
+			return lc_err_set(
+			        err, LC_ENOTFOUND,
+			        "%s:%u: frames: '%s' matches no function of the binary or "
+			        "the call graph",
+			        yaml_name, d->line, d->func);
 	}
 	return 0;
 }
