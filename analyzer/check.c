@@ -25,6 +25,7 @@
 #include "graph.h"
 #include "out.h"
 #include "parse.h"
+#include "cache.h"
 #include "summary.h"
 
 #ifndef AN_VERSION

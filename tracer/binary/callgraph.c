@@ -310,6 +310,26 @@ static int load_funcs(struct trc_cg *cg, json_t *arr, const char *name, struct l
 	return 0;
 }
 
+/* `loop_trips`: absent (no loop facts), a count >= 1, or "unbounded". */
+static int get_trips(uint64_t *out, json_t *o, size_t i, const char *name, struct lc_err *err)
+{
+	json_t *v = json_object_get(o, "loop_trips");
+
+	*out = TRC_CG_TRIPS_NONE;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), "unbounded") == 0) {
+		*out = TRC_CG_TRIPS_UNBOUNDED;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return lc_err_set(err, LC_EFORMAT,
+		                  "%s: edges[%zu].loop_trips must be a count >= 1 or \"unbounded\"",
+		                  name, i);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
 static int load_edges(struct trc_cg *cg, json_t *arr, const char *name, struct lc_err *err)
 {
 	size_t i, a, b;
@@ -321,6 +341,8 @@ static int load_edges(struct trc_cg *cg, json_t *arr, const char *name, struct l
 		const char *caller, *callee, *file, *kind;
 		unsigned line, col;
 		enum trc_cg_kind k = TRC_CG_DIRECT;
+		uint64_t trips;
+		size_t n;
 
 		if (!json_is_object(o))
 			return lc_err_set(err, LC_EFORMAT, "%s: edges[%zu] must be an object", name,
@@ -357,9 +379,14 @@ static int load_edges(struct trc_cg *cg, json_t *arr, const char *name, struct l
 			                  "%s: edges[%zu].kind '%s' is not direct, indirect, "
 			                  "declared or resolved",
 			                  name, i, kind);
+		if ((rc = get_trips(&trips, o, i, name, err)) < 0)
+			return rc;
+		n = cg->nedges;
 		if (trc_cg_func(&a, cg, caller) < 0 || trc_cg_func(&b, cg, callee) < 0 ||
 		    trc_cg_add_edge(cg, a, b, file, line, col, k) < 0)
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
+		if (cg->nedges > n)
+			cg->edges[n].trips = trips;
 	}
 	return 0;
 }

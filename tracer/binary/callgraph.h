@@ -39,11 +39,17 @@ struct trc_cg_func {
 	                * code (a switch's jump table) are not unknowns */
 };
 
+/* Loop facts of a call site (the JSON's `loop_trips`, docs/callgraph.md). */
+#define TRC_CG_TRIPS_NONE      0u         /* the graph says nothing (member absent) */
+#define TRC_CG_TRIPS_UNBOUNDED UINT64_MAX /* inside a loop with no known bound */
+
 struct trc_cg_edge {
 	size_t caller, callee; /* indexes into funcs */
 	char *file;            /* of the call; may be NULL */
 	unsigned line, col;
 	enum trc_cg_kind kind;
+	uint64_t trips; /* product of the enclosing loops' trip counts (1: in no
+	                   loop), or TRC_CG_TRIPS_NONE / TRC_CG_TRIPS_UNBOUNDED */
 };
 
 struct trc_cg_site {
