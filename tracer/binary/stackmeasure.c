@@ -1,52 +1,71 @@
 /*
  * tracer/binary/stackmeasure.c - `stack --trace`: the stack a latch trace
  * measured below each function, for the cross-check against the static
- * bound (stackmeasure.h).
- *
- * This replay is the stack command's own until the one replay module of
- * tracer/trace/ (issue 9) lands; it then becomes a consumer of it.
+ * bound (stackmeasure.h). The trace is replayed through the one replay of
+ * latch-trace (trace/replay.h), so the pairing of records is report's.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "binary/stackmeasure.h"
 
 #include "map.h"
 #include "trace.h"
+#include "trace/replay.h"
 #include "trace/sym.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct shadow {
-	size_t func; /* cg index, or (size_t)-1 for a function outside the graph */
-	uint64_t addr;
-	uint64_t entry;   /* stack depth at its entry hook */
-	uint64_t deepest; /* deepest entry seen below it so far */
-};
+#define NO_FUNC UINT32_MAX
 
-/*
- * Replays every thread of the trace with a shadow call stack and records,
- * per call-graph function, the deepest stack measured below its entry (the
- * depth at the deepest entry hook of any callee, minus its own). That is a
- * lower bound of what the function and its callees use, so it can never
- * exceed a correct static bound.
- */
+static void measure(uint64_t *measured, const struct trc_replay_frame *fr)
+{
+	if (fr->user != NO_FUNC && fr->deep >= fr->entry_stack &&
+	    fr->deep - fr->entry_stack > measured[fr->user])
+		measured[fr->user] = fr->deep - fr->entry_stack;
+}
+
+/* Looks up the cg index of the function at addr, cached in map. */
+static int func_of(uint32_t *out, struct lc_map *map, struct trc_sym *sym, const struct trc_cg *cg,
+                   uint64_t addr, struct lc_err *err)
+{
+	uint64_t *v;
+	int added, rc = 0;
+
+	v = lc_map_put(map, addr, &added);
+	if (v == NULL)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	if (added) {
+		struct trc_symbol ts;
+		size_t idx;
+
+		rc = trc_sym_lookup(sym, addr, &ts, err);
+		if (rc < 0)
+			return rc;
+		idx = ts.name ? trc_cg_find(cg, ts.name) : (size_t)-1;
+		*v = idx == (size_t)-1 || idx >= NO_FUNC ? NO_FUNC : idx;
+	}
+	*out = (uint32_t)*v;
+	return 0;
+}
+
 int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *trace_path,
                       const char *elf_path, size_t *nrecords, struct lc_err *err)
 {
 	struct lc_trace *t = NULL;
 	struct trc_sym *sym = NULL;
 	struct lc_map map; /* address -> cg index: a trace has few distinct addresses */
-	struct shadow *stk = NULL;
-	size_t th, depth, cap = 4096;
+	struct trc_replay *r = NULL;
+	size_t th;
 	int rc = 0;
 
 	*nrecords = 0;
-	stk = malloc(cap * sizeof(*stk));
 	lc_map_init(&map);
-	if (stk == NULL) {
+	r = malloc(sizeof(*r));
+	if (r == NULL) {
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 		goto out;
 	}
+	trc_replay_init(r, 0);
 	rc = lc_trace_open(&t, trace_path, err);
 	if (rc < 0)
 		goto out;
@@ -54,78 +73,44 @@ int trc_stack_measure(uint64_t *measured, const struct trc_cg *cg, const char *t
 	if (rc < 0)
 		goto out;
 	for (th = 0; th < lc_trace_thread_count(t); th++) {
-		struct lc_trace_iter it;
-		struct lc_trace_rec rec;
+		const uint8_t *recs;
+		const struct trc_replay_frame *fr;
+		uint64_t off;
+		size_t k, n, i;
+		int gap;
 
-		depth = 0;
-		lc_trace_iter_init(&it, t, th);
-		while (lc_trace_iter_next(&it, &rec)) {
-			(*nrecords)++;
-			if (rec.gap)
-				depth = 0; /* lost events: the shadow stack is no longer known */
-			if (rec.kind == LC_TRACE_ENTER) {
-				uint64_t *v;
-				int added;
+		for (k = 0; (n = lc_trace_chunk_records(t, th, k, &recs, &off, &gap)) > 0; k++)
+			for (i = 0; i < n;) {
+				struct lc_trace_slot s;
+				uint32_t j;
 
-				v = lc_map_put(&map, rec.addr, &added);
-				if (v == NULL) {
-					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-					goto out;
-				}
-				if (added) {
-					struct trc_symbol ts;
-
-					rc = trc_sym_lookup(sym, rec.addr, &ts, err);
+				i += lc_trace_slot_decode(&s, recs, i, off, gap);
+				switch (trc_replay_step(r, &s)) {
+				case TRC_REPLAY_ENTERED:
+					rc = func_of(&r->stack[r->depth - 1].user, &map, sym, cg,
+					             s.addr, err);
 					if (rc < 0)
 						goto out;
-					*v = ts.name ? trc_cg_find(cg, ts.name) : (size_t)-1;
-				}
-				if (depth == cap) {
-					depth = 0; /* deeper than any sane program: start over */
-					continue;
-				}
-				stk[depth].func = (size_t)*v;
-				stk[depth].addr = rec.addr;
-				stk[depth].entry = rec.stack_bytes;
-				stk[depth].deepest = rec.stack_bytes;
-				depth++;
-			} else if (rec.kind == LC_TRACE_EXIT) {
-				size_t k = depth;
-
-				while (k > 0 && stk[k - 1].addr != rec.addr)
-					k--;
-				if (k == 0)
-					continue; /* an exit whose entry was not seen */
-				/* Pop down to the matching frame, passing depths up. */
-				while (depth >= k) {
-					struct shadow *top = &stk[depth - 1];
-					uint64_t used = top->deepest - top->entry;
-
-					if (top->func != (size_t)-1 && top->deepest >= top->entry &&
-					    used > measured[top->func])
-						measured[top->func] = used;
-					if (depth > 1 && top->deepest > stk[depth - 2].deepest)
-						stk[depth - 2].deepest = top->deepest;
-					depth--;
-					if (depth < k)
-						break;
+					break;
+				case TRC_REPLAY_CLOSED:
+					/* The call, and the frames its exit abandoned
+					 * (skipped exits): what they measured stands. */
+					for (j = 0; j <= r->call.unwound; j++)
+						measure(measured, r->call.frame + j);
+					break;
+				default:
+					break;
 				}
 			}
-		}
 		/* Functions still running when the trace ended (main, a thread's
 		 * loop) have measured as much as they ever will. */
-		for (; depth > 0; depth--) {
-			struct shadow *top = &stk[depth - 1];
-
-			if (top->func != (size_t)-1 && top->deepest >= top->entry &&
-			    top->deepest - top->entry > measured[top->func])
-				measured[top->func] = top->deepest - top->entry;
-			if (depth > 1 && top->deepest > stk[depth - 2].deepest)
-				stk[depth - 2].deepest = top->deepest;
-		}
+		while ((fr = trc_replay_unwind(r)) != NULL)
+			measure(measured, fr);
+		trc_replay_thread_end(r);
 	}
+	*nrecords = (size_t)r->counts.records;
 out:
-	free(stk);
+	free(r);
 	lc_map_fini(&map);
 	trc_sym_free(sym);
 	lc_trace_close(t);
