@@ -357,6 +357,10 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 	size_t i;
 	CXCursor ref;
 
+	CXCursor prev = w->prev;
+
+	/* the statement before this one, set only by its enclosing block */
+	w->prev = clang_getNullCursor();
 	if (w->rc < 0)
 		return;
 	an__kids_get(&k, c);
@@ -397,6 +401,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 				pending = mk;
 				continue;
 			}
+			w->prev = i > 0 ? k.v[i - 1] : clang_getNullCursor();
 			walk(w, k.v[i], 0, pending);
 			pending = -1;
 		}
@@ -409,7 +414,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 	case CXCursor_ForStmt:
 	case CXCursor_WhileStmt:
 	case CXCursor_DoStmt:
-		an__loop_check(w, c, &k, bound);
+		an__loop_check(w, c, &k, bound, prev);
 		walk_kids(w, &k, 0);
 		break;
 	case CXCursor_GotoStmt: {

@@ -169,8 +169,8 @@ static char *first_line(const char *s)
 /* gcc's own lib/gcc/TRIPLE/VERSION/include{,-fixed}: clang brings its own. */
 static int is_gcc_private(const char *dir)
 {
-	return strstr(dir, "/lib/gcc/") && (ends_with(dir, "/include") ||
-	                                    ends_with(dir, "/include-fixed"));
+	return strstr(dir, "/lib/gcc/") &&
+	       (ends_with(dir, "/include") || ends_with(dir, "/include-fixed"));
 }
 
 static int add_isystem(struct an_driver *d, const char *dir)
@@ -346,11 +346,12 @@ int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int
 		char *av[] = {d->path, (char *)"-dumpmachine", NULL};
 		rc = run_capture(&out, &status, av);
 		if (rc < 0 || status != 0 || !out[0]) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "cannot ask compiler '%s' for its target: '%s -dumpmachine' "
-			                "%s%.200s",
-			                argv0, d->path, rc < 0 ? "could not be run" : "failed: ",
-			                rc < 0 ? "" : out);
+			rc = lc_err_set(
+			        err, LC_EFORMAT,
+			        "cannot ask compiler '%s' for its target: '%s -dumpmachine' "
+			        "%s%.200s",
+			        argv0, d->path,
+			        rc < 0 ? "could not be run" : "failed: ", rc < 0 ? "" : out);
 			goto out;
 		}
 		d->triple = first_line(out);
@@ -369,15 +370,17 @@ int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int
 		}
 	}
 	{
-		char *av[] = {d->path, (char *)"-E", (char *)"-v", (char *)"-x", (char *)"c",
-		              (char *)"/dev/null", (char *)"-o", (char *)"/dev/null", NULL};
+		char *av[] = {d->path,      (char *)"-E",        (char *)"-v",
+		              (char *)"-x", (char *)"c",         (char *)"/dev/null",
+		              (char *)"-o", (char *)"/dev/null", NULL};
 		rc = run_capture(&out2, &status, av);
 		if (rc < 0 || status != 0) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "cannot ask compiler '%s' for its include directories: '%s -E "
-			                "-v -x c /dev/null' %s%.300s",
-			                argv0, d->path, rc < 0 ? "could not be run" : "failed: ",
-			                rc < 0 ? "" : out2);
+			rc = lc_err_set(
+			        err, LC_EFORMAT,
+			        "cannot ask compiler '%s' for its include directories: '%s -E "
+			        "-v -x c /dev/null' %s%.300s",
+			        argv0, d->path,
+			        rc < 0 ? "could not be run" : "failed: ", rc < 0 ? "" : out2);
 			goto out;
 		}
 		rc = parse_search_list(d, out2);
@@ -423,13 +426,17 @@ void an_driver_describe(const struct an_driver *d, char *buf, size_t n)
 	size_t i;
 
 	if (!d->path) {
-		snprintf(buf, n, "compiler '%s' not found, so it was not asked for its include "
-		         "directories", d->name);
+		snprintf(buf, n,
+		         "compiler '%s' not found, so it was not asked for its include "
+		         "directories",
+		         d->name);
 		return;
 	}
 	if (!d->queried) {
-		snprintf(buf, n, "compiler '%s' not asked for its include directories (not "
-		         "matched by --query-driver)", d->name);
+		snprintf(buf, n,
+		         "compiler '%s' not asked for its include directories (not "
+		         "matched by --query-driver)",
+		         d->name);
 		return;
 	}
 	snprintf(buf, n, "compiler '%s' (%s) reports target %s%s%s", d->name, d->path, d->triple,

@@ -21,16 +21,16 @@
 #include "err.h"
 
 struct an_driver {
-	char *name;      /* argv[0] as in the database */
-	char *path;      /* resolved executable, or NULL when absent */
-	char *dir;       /* the directory a relative name was resolved in (compdb.c) */
-	char *triple;    /* -dumpmachine, or NULL when not queried */
-	char *sysroot;   /* -print-sysroot, or NULL when empty */
-	char **isystem;  /* built-in include directories clang must be told */
+	char *name;     /* argv[0] as in the database */
+	char *path;     /* resolved executable, or NULL when absent */
+	char *dir;      /* the directory a relative name was resolved in (compdb.c) */
+	char *triple;   /* -dumpmachine, or NULL when not queried */
+	char *sysroot;  /* -print-sysroot, or NULL when empty */
+	char **isystem; /* built-in include directories clang must be told */
 	size_t nisystem;
-	int native;      /* the host's own compiler: clang needs no flags */
-	int queried;     /* the driver was run (or its answer was cached) */
-	int from_cache;  /* the answer came from the disk cache */
+	int native;     /* the host's own compiler: clang needs no flags */
+	int queried;    /* the driver was run (or its answer was cached) */
+	int from_cache; /* the answer came from the disk cache */
 };
 
 /* Is argv0 a compiler driver latch-check knows how to ask (a gcc or g++,

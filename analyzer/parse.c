@@ -187,6 +187,7 @@ int an_parse_tu(struct an_summary **out, CXIndex idx, const struct an_tu *t,
 
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
+	w.prev = clang_getNullCursor();
 	if (access(t->file, R_OK) != 0) {
 		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", t->file, strerror(errno));
 		goto out;
