@@ -68,8 +68,8 @@ struct an_ssupp {
 /* A conversion that a type-based resolution of indirect calls must see:
  * function `usr` converted to a pointer to function type `type` (a cast, or
  * an implicit conversion between function pointer types); usr NULL: a value
- * that is no known function (an integer, a void *) converted to `type`, so
- * calls through that type may reach anything; type NULL: function `usr`
+ * that is no known function (an integer) converted to `type`, so calls
+ * through that type may reach anything; type NULL: function `usr`
  * converted to a non-function pointer (void *, an integer), so it may
  * reach any call through a pointer. */
 struct an_scast {
