@@ -103,7 +103,7 @@ const struct an__fname *an__file_name(struct an__walk *w, CXFile f)
 /* Where a cursor is, as the user sees it: the expansion location, so a call
  * hidden in a macro is reported at the macro's use. Returns the path or NULL. */
 const char *an__cursor_loc(struct an__walk *w, CXCursor c, unsigned *line, unsigned *col,
-                              CXFile *fout)
+                           CXFile *fout)
 {
 	CXFile f = NULL;
 	unsigned off;
@@ -187,8 +187,8 @@ static const char *note_func(struct an__walk *w, CXCursor c, unsigned flags, int
 		nf.file = (char *)(path ? path : "");
 		nf.line = line;
 		nf.col = col;
-		nf.type =
-		        an__take(clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c))));
+		nf.type = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c))));
 		nf.flags = flags;
 		if (!nf.name || !nf.type || an_summary_add_func(w->s, &nf) < 0 ||
 		    an_map_put(&w->fn, usr, (int)w->s->nfuncs - 1, NULL) < 0) {
@@ -306,6 +306,100 @@ static char *callee_expr_name(CXCursor c)
 
 static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound);
 
+/* The function an expression names (through parentheses, & and implicit
+ * decay), or a null cursor. */
+static CXCursor fn_named(CXCursor c)
+{
+	for (;;) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		struct an__kids kk;
+		CXCursor next;
+		if (k == CXCursor_DeclRefExpr) {
+			CXCursor ref = clang_getCursorReferenced(c);
+			return clang_getCursorKind(ref) == CXCursor_FunctionDecl
+			               ? ref
+			               : clang_getNullCursor();
+		}
+		if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr &&
+		    !(k == CXCursor_UnaryOperator &&
+		      clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf))
+			return clang_getNullCursor();
+		an__kids_get(&kk, c);
+		if (kk.n != 1) {
+			an__kids_fini(&kk);
+			return clang_getNullCursor();
+		}
+		next = kk.v[0];
+		an__kids_fini(&kk);
+		c = next;
+	}
+}
+
+static int is_fn_ptr(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	return t.kind == CXType_Pointer &&
+	       (clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto ||
+	        clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionNoProto);
+}
+
+/* A conversion (cast or implicit) that type-based resolution must know
+ * about (see struct an_scast): a function converted to another function
+ * pointer type or to a non-function type, or a non-function value converted
+ * to a function pointer type. Null pointer constants are not recorded. */
+static void note_cast(struct an__walk *w, CXCursor c)
+{
+	struct an__kids kk;
+	CXType to = clang_getCanonicalType(clang_getCursorType(c)), from;
+	CXCursor op, fn;
+	struct an_scast sc = {0};
+	char *to_s = NULL, *usr = NULL;
+	long long v;
+
+	an__kids_get(&kk, c);
+	if (kk.n == 0 || to.kind == CXType_Invalid || to.kind == CXType_Void) {
+		an__kids_fini(&kk);
+		return;
+	}
+	op = kk.v[kk.n - 1];
+	an__kids_fini(&kk);
+	from = clang_getCanonicalType(clang_getCursorType(op));
+	fn = fn_named(op);
+	if (!clang_Cursor_isNull(fn)) {
+		char *ft = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(fn))));
+		if (is_fn_ptr(to))
+			to_s = an__take(clang_getTypeSpelling(
+			        clang_getCanonicalType(clang_getPointeeType(to))));
+		/* to a function type of its own: nothing new; else a target of
+		 * calls of the new type, or (to_s NULL) of any call */
+		if (!ft || (to_s && strcmp(ft, to_s) == 0) ||
+		    (!to_s && to.kind != CXType_Pointer &&
+		     !(to.kind >= CXType_Char_U && to.kind <= CXType_Int128))) {
+			free(ft);
+			free(to_s);
+			return;
+		}
+		free(ft);
+		usr = (char *)note_func(w, fn, AN_FN_ADDR_TAKEN, 0);
+		sc.usr = usr;
+	} else if (is_fn_ptr(to) && from.kind != CXType_Pointer && from.kind != CXType_Invalid &&
+	           !(an__eval_int(op, &v) && v == 0)) {
+		/* an integer (a fixed address, a table read from flash): no
+		 * function of the program, so the targets found cannot be all;
+		 * a void * only carries the functions converted into one */
+		to_s = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(to))));
+	} else {
+		return;
+	}
+	sc.type = to_s;
+	sc.file = (char *)an__cursor_loc(w, c, &sc.line, &sc.col, NULL);
+	if (sc.file && w->rc == 0 && (sc.usr || sc.type) && an_summary_add_cast(w->s, &sc) < 0)
+		an__set_nomem(w);
+	free(to_s);
+}
+
 static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k)
 {
 	CXCursor ref = clang_getCursorReferenced(c);
@@ -357,9 +451,15 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 	size_t i;
 	CXCursor ref;
 
+	CXCursor prev = w->prev;
+
+	/* the statement before this one, set only by its enclosing block */
+	w->prev = clang_getNullCursor();
 	if (w->rc < 0)
 		return;
 	an__kids_get(&k, c);
+	if (kind == CXCursor_CStyleCastExpr || kind == CXCursor_UnexposedExpr)
+		note_cast(w, c);
 	switch (kind) {
 	case CXCursor_CallExpr:
 		if (an__loop_bound_marker(c) != -1)
@@ -384,7 +484,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		if (clang_getCursorType(c).kind == CXType_VariableArray) {
 			char *n = an__take(clang_getCursorSpelling(c));
 			an__add_viol(w, c, AN_RULE_HEAP_ALLOC,
-			         "variable-length array '%s' in interlock path", n ? n : "");
+			             "variable-length array '%s' in interlock path", n ? n : "");
 			free(n);
 		}
 		walk_kids(w, &k, 0);
@@ -397,6 +497,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 				pending = mk;
 				continue;
 			}
+			w->prev = i > 0 ? k.v[i - 1] : clang_getNullCursor();
 			walk(w, k.v[i], 0, pending);
 			pending = -1;
 		}
@@ -409,7 +510,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 	case CXCursor_ForStmt:
 	case CXCursor_WhileStmt:
 	case CXCursor_DoStmt:
-		an__loop_check(w, c, &k, bound);
+		an__loop_check(w, c, &k, bound, prev);
 		walk_kids(w, &k, 0);
 		break;
 	case CXCursor_GotoStmt: {
@@ -423,7 +524,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		if (gf == lf && (ll < gl || (ll == gl && lc < gc))) {
 			char *n = an__take(clang_getCursorSpelling(lbl));
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
-			         "backward 'goto %s' forms a loop without a bound", n ? n : "");
+			             "backward 'goto %s' forms a loop without a bound", n ? n : "");
 			free(n);
 		}
 		break;
@@ -473,7 +574,6 @@ static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData 
 		walk(w, c, 0, -1); /* initialisers take function addresses */
 	return CXChildVisit_Continue;
 }
-
 
 void an__ast_walk(struct an__walk *w)
 {

@@ -39,6 +39,7 @@ struct an__walk {
 	struct an__pbound *pb;
 	size_t npb, cappb;
 	const char *cur_usr; /* function whose body is walked; NULL at file scope */
+	CXCursor prev;       /* the statement before the one walked, in its block */
 	int rc;
 };
 
