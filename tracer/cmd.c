@@ -1,0 +1,38 @@
+/*
+ * tracer/cmd.c - what every subcommand file shares: printing usage errors
+ * and help (commands print, the library does not; see cmd.h).
+ */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "lc_exit.h"
+
+void trc_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("latch-trace: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int trc_cmd_args(const struct trc_cmd_spec *spec, int argc, char **argv, int *exit_status)
+{
+	struct lc_err err = {0, ""};
+	int rc = trc_opt_parse(spec, argc, argv, &err);
+
+	if (rc == 0)
+		return 0;
+	if (rc == TRC_OPT_HELP_SHOWN) {
+		trc_opt_help(spec, stdout);
+		*exit_status = LC_EXIT_CLEAN;
+	} else {
+		trc_fail("%s", err.msg);
+		*exit_status = LC_EXIT_ERROR;
+	}
+	return 1;
+}
