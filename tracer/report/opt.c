@@ -227,7 +227,7 @@ static int operand(const struct trc_cmd_spec *cmd, int argc, char **argv, int i,
 		return append(cmd, more, NULL, argv[i], err);
 	if (first != NULL)
 		return lc_err_set(err, LC_EUSAGE, "%s: more than one %s ('%s' and '%s')", cmd->name,
-		                  first->help, *(const char **)first->value, argv[i]);
+		                  first->value_name, *(const char **)first->value, argv[i]);
 	return lc_err_set(err, LC_EUSAGE,
 	                  "%s: unexpected argument '%s' (see latch-trace %s --help)", cmd->name,
 	                  argv[i], cmd->name);
