@@ -7,7 +7,24 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <inttypes.h>
+
 #include "lc_exit.h"
+#include "trace.h"
+#include "trace/profile.h"
+
+size_t trc_cmd_print_problems(const struct trc_profile *a)
+{
+	size_t i, n = lc_trace_problem_count(a->t);
+
+	for (i = 0; i < n; i++) {
+		const struct lc_trace_problem *p = lc_trace_problem(a->t, i);
+
+		fprintf(stderr, "latch-trace: error: %s: offset %" PRIu64 " (0x%" PRIx64 "): %s\n",
+		        a->path, p->offset, p->offset, p->msg);
+	}
+	return n;
+}
 
 void trc_fail(const char *fmt, ...)
 {

@@ -37,6 +37,13 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_repair(int argc, char **argv, const struct trc_opts *opts);
 
+struct trc_profile;
+
+/* Prints each problem of a's trace (lc_trace_problem()) to stderr as
+ * "latch-trace: error: FILE: offset N (0xHEX): MESSAGE" and returns how many
+ * (cmd.c). The library keeps them; the commands print them. */
+size_t trc_cmd_print_problems(const struct trc_profile *a);
+
 /* Prints "latch-trace: error: <msg>" to stderr (cmd.c). */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -80,7 +80,7 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("cannot write '%s': %s", o.out ? o.out : "stdout", strerror(errno));
 		goto out;
 	}
-	status = trc_profile_print_problems(a) > 0 ? LC_EXIT_ERROR : LC_EXIT_CLEAN;
+	status = trc_cmd_print_problems(a) > 0 ? LC_EXIT_ERROR : LC_EXIT_CLEAN;
 out:
 	if (f != NULL && f != stdout)
 		fclose(f);

@@ -379,7 +379,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_profile_print_problems(a);
+	problems = trc_cmd_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
 	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||

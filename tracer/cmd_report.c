@@ -386,7 +386,7 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_profile_print_problems(a);
+	problems = trc_cmd_print_problems(a);
 	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n) < 0) {
 		trc_fail("out of memory");

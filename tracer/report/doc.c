@@ -390,11 +390,6 @@ void trc_table_style(struct trc_table *t, int col, enum trc_style style)
 		c->style = style;
 }
 
-size_t trc_table_rows(const struct trc_table *t)
-{
-	return t->nrows;
-}
-
 /* The machine text of a cell (CSV); buf must hold 40 bytes. */
 const char *trc__cell_raw(const struct cell *c, char *buf, size_t n)
 {

@@ -37,11 +37,6 @@ static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 	return (uint64_t)(((unsigned __int128)ticks * mult) >> 32);
 }
 
-uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
-{
-	return to_ns(ticks, s->ns_mult);
-}
-
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
                   struct lc_err *err)
 {
