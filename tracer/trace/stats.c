@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "trace.h"
 #include "trace/replay.h"
 
@@ -126,15 +127,8 @@ static int lookup(struct trc_stats *s, uint64_t addr, uint32_t *out)
 			return LC_ENOMEM;
 		return lookup(s, addr, out);
 	}
-	if (s->nf == s->capf) {
-		size_t cap = s->capf ? s->capf * 2u : 64u;
-		struct trc_fstat *nf = realloc(s->f, cap * sizeof(*nf));
-
-		if (nf == NULL)
-			return LC_ENOMEM;
-		s->f = nf;
-		s->capf = cap;
-	}
+	if (lc_grow(&s->f, &s->capf, s->nf + 1u, sizeof(*s->f), 64u) < 0)
+		return LC_ENOMEM;
 	fs = &s->f[s->nf];
 	memset(fs, 0, sizeof(*fs));
 	fs->addr = addr;
