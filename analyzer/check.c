@@ -207,7 +207,22 @@ static int resolve_files(char ***out, int *rules_changed, const struct an_opts *
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
 	for (i = 0; i < o->nfiles; i++) {
 		char buf[PATH_MAX];
+		const char *b = strrchr(o->files[i], '/');
+		b = b ? b + 1 : o->files[i];
+		if (strcmp(b, ".latch.yaml") == 0 || strcmp(b, ".latch.yml") == 0) {
+			/* the rules file (also when the commit deletes it) */
+			*rules_changed = 1;
+		}
 		if (!realpath(o->files[i], buf)) {
+			if (*rules_changed &&
+			    (strcmp(b, ".latch.yaml") == 0 || strcmp(b, ".latch.yml") == 0)) {
+				v[i] = strdup("/");
+				if (!v[i]) {
+					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+					goto out;
+				}
+				continue;
+			}
 			rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", o->files[i],
 			                strerror(errno));
 			goto out;
