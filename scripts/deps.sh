@@ -10,7 +10,7 @@ set -euo pipefail
 
 level=${1:-build}
 build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-dev
-	libdw-dev libelf-dev libunwind-dev libcmocka-dev libyaml-dev libjansson-dev
+	libdw-dev libelf-dev libunwind-dev libcmocka-dev libyaml-dev libjansson-dev libcapstone-dev
 	binutils python3)
 arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
 # cross compilers whose drivers latch-check's toolchain discovery is tested against
