@@ -337,7 +337,12 @@ static void tu_hint(struct msgs *m, const struct an_tu *t, const char *msg)
 
 	if (!strstr(msg, "file not found") && !strstr(msg, "failed to parse"))
 		return;
-	if (t->drv) {
+	if (t->drv && strstr(msg, "failed to parse") && t->drv->triple && !t->drv->native) {
+		say(m, "note",
+		    "compiler '%s' reports target '%s': the clang of latch-check may not support "
+		    "it; pass a target it knows with --extra-arg=--target=<TRIPLE>",
+		    t->drv->name, t->drv->triple);
+	} else if (t->drv) {
 		an_driver_describe(t->drv, what, sizeof(what));
 		say(m, "note",
 		    "%s; add a directory with --extra-arg=-isystem<DIR>, or a target with "
