@@ -271,7 +271,8 @@ def main():
               "ELF cut at %d bytes: size -A rejects it, memmap and stack exit 2: %s" % (cut, m.stderr.strip()))
     # 4. Corrupt DWARF; an assembly symbol sized only by DWARF.
     asm = os.path.join(ARM, "asm_nosize.S")
-    elf, folder = build("asm", ["-mfloat-abi=soft"], extra=["-Wl,-u,asm_nosize", asm])
+    caller = write("call_nosize.c", "void asm_nosize(void);\nvoid call_nosize(void) { asm_nosize(); }\n")
+    elf, folder = build("asm", ["-mfloat-abi=soft"], extra=["-Wl,-u,call_nosize", asm, caller])
     obj = os.path.join(folder, "asm_nosize.o")
     subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-g", "-c", asm, "-o", obj], check=True)
     sz = [l.split() for l in subprocess.run(["arm-none-eabi-size", "-A", obj], capture_output=True,
@@ -286,6 +287,16 @@ def main():
     check(rows.get("asm_nosize.S", {}).get("flash") == want and sum(r["flash"] for r in rows.values()) == d["meta"]["flash"],
           "--by cu: asm_nosize.S has its %d bytes (size -A of its object), rows still add up: %s"
           % (want, rows.get("asm_nosize.S")))
+    # stack: a call into it is named, and it is an unknown until declared.
+    d = stack(elf, "--root", "call_nosize")
+    u = [(x["kind"], x["function"], x["detail"]) for x in d["tables"]["unknowns"]] if d else []
+    check(u and u[0][:2] == ("unknown-frame", "asm_nosize") and "is in the binary but has no frame data" in u[0][2],
+          "stack: the call to asm_nosize (no symbol size) is named and unknown: %s" % u)
+    rules = write("nosize.yaml", "frames:\n  asm_nosize: { frame: 0, callees: [] }\n")
+    d = stack(elf, "--root", "call_nosize", "--rules", rules)
+    r = d["tables"]["roots"][0] if d else {}
+    check(r.get("complete") and r.get("bytes") == su_frames(folder)["call_nosize"],
+          "stack: frames: asm_nosize closes it (call_nosize = its .su frame): %s" % r)
     sec = subprocess.run(["arm-none-eabi-readelf", "-SW", elf], capture_output=True, text=True).stdout
     f = [l.split("]", 1)[1].split() for l in sec.splitlines() if " .debug_info " in l][0]
     off, size = int(f[3], 16), int(f[4], 16)
