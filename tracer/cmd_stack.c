@@ -629,7 +629,7 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	if (rc < 0)
 		lc_err_set(err, LC_ENOMEM, "out of memory");
 out:
-	free(chain);
+	trc_irq_chain_free(chain);
 	trc_irq_set_fini(&set);
 	return rc < 0 ? rc : 0;
 }

@@ -275,3 +275,8 @@ out:
 	free(chain);
 	return rc;
 }
+
+void trc_irq_chain_free(size_t *chain)
+{
+	free(chain);
+}

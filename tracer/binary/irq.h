@@ -60,10 +60,13 @@ int trc_irq_from_vectors(struct trc_irq_set *s, const struct trc_elf *e, struct 
 int trc_irq_fpu_of(int *fpu, const struct trc_elf *e, struct lc_err *err);
 
 /* The deepest preemption chain: indexes into s->v from the least to the
- * most urgent (*out owned by the caller, free()), its length, its bytes and
+ * most urgent (*out owned by the caller: trc_irq_chain_free), its length, its bytes and
  * whether every handler on it is complete. max_nesting 0: no limit.
  * Returns 0 or LC_ENOMEM. */
 int trc_irq_chain(size_t **out, size_t *n, uint64_t *bytes, int *complete,
                   const struct trc_irq_set *s, unsigned max_nesting);
+
+/* Releases a chain of trc_irq_chain; NULL does nothing. */
+void trc_irq_chain_free(size_t *chain);
 
 #endif /* TRC_IRQ_H */
