@@ -23,7 +23,7 @@
 #include "binary/irq.h"
 #include "trace/sym.h"
 #include "trace.h"
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <fnmatch.h>
 #include <gelf.h>

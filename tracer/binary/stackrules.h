@@ -28,7 +28,7 @@
 #include "binary/irq.h"
 #include "binary/stack.h"
 #include "err.h"
-#include "yaml.h"
+#include "lc_yaml.h"
 
 struct trc_stack_frame_decl {
 	const char *func; /* name or glob */
