@@ -80,7 +80,7 @@ static void win_touch(const struct lc_trace *t, uint64_t off, uint64_t len)
 		if (hi > t->len)
 			hi = t->len;
 		if (hi > lo)
-			madvise((uint8_t *)t->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
+			madvise((void *)(uintptr_t)(t->buf + lo), (size_t)(hi - lo), MADV_DONTNEED);
 		w->lo = off;
 		w->hi = off + len;
 		w->bytes = len;

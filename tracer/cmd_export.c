@@ -196,7 +196,8 @@ static int run_thread(struct exporter *e, size_t thread)
 					continue; /* unpaired: report counts these */
 				fr = &st[--depth];
 				raw = ticks > fr->start ? ticks - fr->start : 0;
-				corr = trc_stats_corrected(raw, fr->desc, h->hook_cost_ticks);
+				corr = trc_stats_corrected_call(raw, fr->desc, h->hook_cost_ticks,
+				                                h->hook_residue_ticks);
 				if (depth > 0) {
 					st[depth - 1u].child += corr;
 					st[depth - 1u].desc += fr->desc + 1u;

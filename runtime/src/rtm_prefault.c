@@ -24,8 +24,9 @@
 #include <time.h>
 
 /* MADV_POPULATE_WRITE (Linux 5.14) makes the pages present and writable and
- * runs the filesystem's page_mkwrite; older kernels get a write of zero to
- * each page, which the fresh, reserved file holds anyway. */
+ * runs the filesystem's page_mkwrite. Where it fails, each page gets an
+ * atomic add of 0: a write fault that changes nothing, even in a chunk that
+ * a thread is already writing. */
 RTM_NOTRACE void rtm_prefault_range(struct rtm_state *st, uint64_t off, uint64_t len)
 {
 	uint64_t o;
@@ -40,7 +41,7 @@ RTM_NOTRACE void rtm_prefault_range(struct rtm_state *st, uint64_t off, uint64_t
 #endif
 	LATCH_LOOP_BOUND(1u << 24); /* pages of at most 64 GiB */
 	for (o = 0; o < len; o += 4096u)
-		*(volatile uint8_t *)(st->map + off + o) = 0;
+		__atomic_fetch_add(st->map + off + o, 0, __ATOMIC_RELAXED);
 }
 
 RTM_NOTRACE static void *prefault_main(void *arg)
@@ -51,8 +52,8 @@ RTM_NOTRACE static void *prefault_main(void *arg)
 
 	LATCH_LOOP_BOUND(1u << 31); /* ends at stop or when the buffer is present */
 	for (i = 0; !__atomic_load_n(&st->pf_stop, __ATOMIC_ACQUIRE); i++) {
-		uint64_t c = __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS),
-		                             __ATOMIC_RELAXED);
+		uint64_t c =
+		        __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS), __ATOMIC_RELAXED);
 		uint64_t want;
 
 		if (c & RTM_CLAIMS_CLOSED)

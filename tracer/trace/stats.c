@@ -27,6 +27,7 @@ struct frame {
 struct trc_stats {
 	uint64_t ns_mult;
 	uint64_t hook_ticks;
+	uint64_t residue_ticks; /* subtracted once per call (trc_stats_set_residue) */
 	/* functions */
 	struct trc_fstat *f;
 	size_t nf, capf;
@@ -51,6 +52,11 @@ static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
 {
 	return to_ns(ticks, s->ns_mult);
+}
+
+void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
+{
+	s->residue_ticks = residue_ticks;
 }
 
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
@@ -218,7 +224,7 @@ __attribute__((always_inline)) static inline int on_exit(struct trc_stats *s,
 	}
 	fr = &s->stack[--s->depth];
 	raw = r->ticks > fr->start ? r->ticks - fr->start : 0;
-	corr = trc_stats_corrected(raw, fr->desc, s->hook_ticks);
+	corr = trc_stats_corrected_call(raw, fr->desc, s->hook_ticks, s->residue_ticks);
 	excl = corr > fr->child_corr ? corr - fr->child_corr : 0;
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
 	 * function, which keeps the 128-bit multiplications off the hot path. */

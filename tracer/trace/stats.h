@@ -97,6 +97,21 @@ static inline uint64_t trc_stats_corrected(uint64_t raw, uint64_t desc, uint64_t
 
 	return raw > hook ? raw - hook : 0;
 }
+
+/* The same, with the residue of the call's own hooks (header
+ * hook_residue_ticks: what an empty traced function's enter-to-exit stamps
+ * show) also taken out, once per call, so that an empty leaf keeps ~0. */
+static inline uint64_t trc_stats_corrected_call(uint64_t raw, uint64_t desc, uint64_t pair_ticks,
+                                                uint64_t residue_ticks)
+{
+	uint64_t c = trc_stats_corrected(raw, desc, pair_ticks);
+
+	return c > residue_ticks ? c - residue_ticks : 0;
+}
+
+/* Sets the residue subtracted once per call (0, the default, for traces
+ * that do not record it). */
+void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks);
 void trc_stats_free(struct trc_stats *s);
 
 /* Starts a new thread: the shadow stack is emptied (open frames are counted
