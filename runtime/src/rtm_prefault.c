@@ -47,7 +47,7 @@ RTM_NOTRACE void rtm_prefault_range(struct rtm_state *st, uint64_t off, uint64_t
 RTM_NOTRACE static void *prefault_main(void *arg)
 {
 	struct rtm_state *st = arg;
-	const struct timespec nap = {0, 1000000}; /* 1 ms: 16 MiB last >= 10 ms */
+	const struct timespec nap = {0, 200000}; /* 200 us: 64 MiB last >= 40 ms */
 	uint32_t i;
 
 	LATCH_LOOP_BOUND(1u << 31); /* ends at stop or when the buffer is present */
