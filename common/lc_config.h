@@ -119,21 +119,6 @@ struct lc_budget {
 	struct lc_origin at; /* of the limit's value */
 };
 
-/* frames: { FUNC: { bytes: SIZE, calls: [FUNC...] } } (reserved, issue 14) */
-struct lc_frame {
-	struct lc_pat func;
-	uint64_t bytes;
-	int has_bytes;
-	struct lc_pats calls;
-};
-
-/* interrupts: { HANDLER: { priority: N, max_nesting: N } } (reserved, issue 14) */
-struct lc_interrupt {
-	struct lc_pat handler;
-	uint64_t priority;    /* NVIC style: a lower number pre-empts a higher one */
-	uint64_t max_nesting; /* 0: not given */
-};
-
 enum lc_resolve { LC_RESOLVE_UNSET, LC_RESOLVE_NONE, LC_RESOLVE_TYPE };
 
 struct lc_config {
@@ -155,10 +140,6 @@ struct lc_config {
 	size_t nsupps, capsupps;
 	struct lc_budget *budgets;
 	size_t nbudgets, capbudgets;
-	struct lc_frame *frames;
-	size_t nframes, capframes;
-	struct lc_interrupt *irqs;
-	size_t nirqs, capirqs;
 };
 
 /*

@@ -20,6 +20,9 @@
 #include "report/out.h"
 #include "trace.h"
 #include "report/units.h"
+#include "report/sections.h"
+#include "binary/callgraph.h"
+#include "trace/heapfind.h"
 
 #define MAX_FILTERS 32
 
@@ -43,9 +46,10 @@ struct report_opts {
 	const char *trace;
 	const char *budgets;
 	const char *exe;
-	int sort;    /* enum sort_key */
-	size_t top;  /* 0: all */
-	long thread; /* -1: all */
+	const char *bound; /* --bound CALLGRAPH.json */
+	int sort;          /* enum sort_key */
+	size_t top;        /* 0: all */
+	long thread;       /* -1: all */
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 	struct trc_out_opts out;
@@ -57,6 +61,10 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	const struct trc_opt_spec opts[] = {
 	        {TRC_OPT_STR, "budgets", 0, NULL, &o->budgets, NULL, 0, NULL, 0, NULL, "FILE",
 	         "check the budgets: section of FILE (rules YAML)"},
+	        {TRC_OPT_STR, "bound", 0, NULL, &o->bound, NULL, 0, NULL, 0, NULL, "CG",
+	         "an upper bound per interlock root from the call graph\n"
+	         "(latch-check --callgraph json) and the measured self\n"
+	         "times; \"no bound\" with the reason where there is none"},
 	        {TRC_OPT_CHOICE, "sort", 0, NULL, &o->sort, NULL, 0, sort_keys, 0, NULL, "KEY",
 	         "max (default), p99, p50, calls, total, self, stack, name"},
 	        {TRC_OPT_COUNT, "top", 0, NULL, &o->top, NULL, 0, NULL, 0, NULL, "N",
@@ -370,15 +378,22 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_profile *a = NULL;
 	struct trc_budgets *bs = NULL;
 	struct trc_budget_results *res = NULL;
+	struct trc_heapfind *heap = NULL;
+	struct trc_cg cg;
 	struct trc_doc *d = NULL;
 	struct sort_item *v = NULL;
 	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
 	int status = LC_EXIT_ERROR;
 
+	trc_cg_init(&cg);
 	if (parse_args(&o, argc, argv, &status) != 0)
 		goto out;
 	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (o.bound != NULL && trc_cg_load_json(&cg, o.bound, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;
 	}
@@ -403,11 +418,27 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             "the readable "
 		             "part only",
 		             problems);
-	if (bs != NULL) {
-		if (trc_budget_results_new(&res, &err) < 0 || check_budgets(res, bs, a) < 0) {
+	if (o.bound != NULL && trc_section_bounds(d, &cg, a, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (trc_heapfind_run(&heap, a->t, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (bs != NULL || heap->nsites > 0) {
+		if (trc_budget_results_new(&res, &err) < 0 ||
+		    (bs != NULL && check_budgets(res, bs, a) < 0)) {
 			trc_fail("out of memory");
 			goto out;
 		}
+		if (trc_section_heap(d, res, heap, a, &err) < 0) {
+			trc_fail("%s: %s", o.trace, err.msg);
+			goto out;
+		}
+		if (heap->malformed > 0)
+			trc_doc_note(d, "%" PRIu64 " heap-guard record(s) did not decode",
+			             heap->malformed);
 		trc_doc_set_budgets(d, res);
 	}
 	if (trc_doc_emit(d, &o.out, opts->color, &err) < 0) {
@@ -421,6 +452,8 @@ out:
 	free(v);
 	trc_doc_free(d);
 	trc_budget_results_free(res);
+	trc_heapfind_free(heap);
+	trc_cg_fini(&cg);
 	trc_budgets_free(bs);
 	trc_profile_free(a);
 	return status;

@@ -108,7 +108,7 @@ int trc_opt_parse(const struct trc_cmd_spec *cmd, int argc, char **argv, struct 
 void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f);
 
 /* The output options every report command shares, as two table rows:
- * --format FMT (text, json, csv, md, junit) and -o/--output FILE, both into
+ * --format FMT (text, json, csv, md, junit, sarif) and -o/--output FILE, both into
  * the struct trc_out_opts at out. */
 #define TRC_OPT_OUT_SPECS(out)                                                                     \
 	{TRC_OPT_FORMAT,                                                                           \
@@ -122,7 +122,7 @@ void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f);
 	 0,                                                                                        \
 	 NULL,                                                                                     \
 	 "FMT",                                                                                    \
-	 "text (default), json, csv, md (Markdown) or junit"},                                     \
+	 "text (default), json, csv, md (Markdown), junit or sarif"},                              \
 	{                                                                                          \
 		TRC_OPT_OUTPUT, "output", 'o', NULL, (out), NULL, 0, NULL, 0, NULL, "FILE",        \
 		        "write the report to FILE instead of stdout"                               \

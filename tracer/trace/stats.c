@@ -38,6 +38,11 @@ static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 	return (uint64_t)(((unsigned __int128)ticks * mult) >> 32);
 }
 
+void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
+{
+	trc_replay_set_residue(&s->r, residue_ticks);
+}
+
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
                   struct lc_err *err)
 {
