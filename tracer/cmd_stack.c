@@ -553,7 +553,7 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	if (a.budgets) {
 		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
 		    lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
-		    trc_stack_rules_load(&notes, y, &err) < 0)
+		    trc_stack_rules_load(&notes, trc_budgets_config(bud), y, &err) < 0)
 			goto fail;
 	}
 	if (trc_elf_open(&e, a.elf, &err) < 0)
