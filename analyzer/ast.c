@@ -103,7 +103,7 @@ const struct an__fname *an__file_name(struct an__walk *w, CXFile f)
 /* Where a cursor is, as the user sees it: the expansion location, so a call
  * hidden in a macro is reported at the macro's use. Returns the path or NULL. */
 const char *an__cursor_loc(struct an__walk *w, CXCursor c, unsigned *line, unsigned *col,
-                              CXFile *fout)
+                           CXFile *fout)
 {
 	CXFile f = NULL;
 	unsigned off;
@@ -187,8 +187,8 @@ static const char *note_func(struct an__walk *w, CXCursor c, unsigned flags, int
 		nf.file = (char *)(path ? path : "");
 		nf.line = line;
 		nf.col = col;
-		nf.type =
-		        an__take(clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c))));
+		nf.type = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c))));
 		nf.flags = flags;
 		if (!nf.name || !nf.type || an_summary_add_func(w->s, &nf) < 0 ||
 		    an_map_put(&w->fn, usr, (int)w->s->nfuncs - 1, NULL) < 0) {
@@ -384,7 +384,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		if (clang_getCursorType(c).kind == CXType_VariableArray) {
 			char *n = an__take(clang_getCursorSpelling(c));
 			an__add_viol(w, c, AN_RULE_HEAP_ALLOC,
-			         "variable-length array '%s' in interlock path", n ? n : "");
+			             "variable-length array '%s' in interlock path", n ? n : "");
 			free(n);
 		}
 		walk_kids(w, &k, 0);
@@ -423,7 +423,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		if (gf == lf && (ll < gl || (ll == gl && lc < gc))) {
 			char *n = an__take(clang_getCursorSpelling(lbl));
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
-			         "backward 'goto %s' forms a loop without a bound", n ? n : "");
+			             "backward 'goto %s' forms a loop without a bound", n ? n : "");
 			free(n);
 		}
 		break;
@@ -473,7 +473,6 @@ static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData 
 		walk(w, c, 0, -1); /* initialisers take function addresses */
 	return CXChildVisit_Continue;
 }
-
 
 void an__ast_walk(struct an__walk *w)
 {

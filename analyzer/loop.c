@@ -248,7 +248,7 @@ void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, lo
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP, "infinite loop 'for (;;)'");
 		else if (!for_is_canonical(k))
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
-			         "'for' loop without a constant bound");
+			             "'for' loop without a constant bound");
 		return;
 	}
 	{
@@ -257,13 +257,13 @@ void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, lo
 		if (an__eval_int(cond, &v)) {
 			if (v != 0)
 				an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
-				         "infinite loop: '%s' condition is always true", kw);
+				             "infinite loop: '%s' condition is always true", kw);
 			/* a constant-false condition runs the body at most once:
 			 * the do { ... } while (0) macro idiom */
 			return;
 		}
-		an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP, "'%s' loop with a data-dependent condition",
-		         kw);
+		an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
+		             "'%s' loop with a data-dependent condition", kw);
 	}
 }
 
@@ -286,9 +286,8 @@ long long an__loop_bound_marker(CXCursor c)
 	free(name);
 	if (!is_marker)
 		return -1;
-	if (clang_Cursor_getNumArguments(c) != 1 || !an__eval_int(clang_Cursor_getArgument(c, 0), &v) ||
-	    v < 0)
+	if (clang_Cursor_getNumArguments(c) != 1 ||
+	    !an__eval_int(clang_Cursor_getArgument(c, 0), &v) || v < 0)
 		return -2;
 	return v;
 }
-

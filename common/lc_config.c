@@ -19,9 +19,12 @@
 #define LC_CONFIG_MAX_DEPTH 8
 
 static const char *const rule_ids[] = {
-        [LC_RULE_HEAP_ALLOC] = "heap-alloc",       [LC_RULE_UNBOUNDED_LOOP] = "unbounded-loop",
-        [LC_RULE_RECURSION] = "recursion",         [LC_RULE_INDIRECT_CALL] = "indirect-call",
-        [LC_RULE_BLOCKING_CALL] = "blocking-call", [LC_RULE_UNKNOWN_CALLEE] = "unknown-callee",
+        [LC_RULE_HEAP_ALLOC] = "heap-alloc",
+        [LC_RULE_UNBOUNDED_LOOP] = "unbounded-loop",
+        [LC_RULE_RECURSION] = "recursion",
+        [LC_RULE_INDIRECT_CALL] = "indirect-call",
+        [LC_RULE_BLOCKING_CALL] = "blocking-call",
+        [LC_RULE_UNKNOWN_CALLEE] = "unknown-callee",
         [LC_RULE__COUNT] = NULL,
 };
 
@@ -64,7 +67,8 @@ static const char *const top_keys[] = {
 };
 
 static const char *const sev_keys[] = {"severity", NULL};
-static const char *const supp_keys[] = {"file", "line", "function", "rule", "reason", "bound", NULL};
+static const char *const supp_keys[] = {"file",   "line",  "function", "rule",
+                                        "reason", "bound", NULL};
 static const char *const frame_keys[] = {"bytes", "calls", NULL};
 static const char *const irq_keys[] = {"priority", "max_nesting", NULL};
 
@@ -105,7 +109,8 @@ static int read_rules(const struct lc__cctx *c, lc_ynode n)
 			return LC_EFORMAT;
 		if (lc_yaml_kind(y, v) == LC_Y_MAP) {
 			for (j = 0; j < lc_yaml_len(y, v); j++)
-				if (lc__cfg_key(c, lc_yaml_key_at(y, v, j), "key", "", sev_keys) < 0)
+				if (lc__cfg_key(c, lc_yaml_key_at(y, v, j), "key", "", sev_keys) <
+				    0)
 					return LC_EFORMAT;
 			if (lc_yaml_get(y, v, "severity") == 0)
 				return lc__cfg_bad(c, v, "expected 'severity' for rule '%s'",
@@ -155,7 +160,8 @@ static int read_indirect(const struct lc__cctx *c, lc_ynode n)
 	for (i = 0; i < lc_yaml_len(c->y, n) && rc == 0; i++) {
 		struct lc_indirect *ind;
 
-		if (lc__grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1, sizeof(*cfg->ind)) < 0)
+		if (lc__grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1, sizeof(*cfg->ind)) <
+		    0)
 			return lc__cfg_nomem(c);
 		ind = &cfg->ind[cfg->nind];
 		memset(ind, 0, sizeof(*ind));
@@ -361,10 +367,11 @@ static int read_frames(const struct lc__cctx *c, lc_ynode n)
 		int rc;
 
 		if (lc_yaml_kind(c->y, v) != LC_Y_MAP || lc_yaml_len(c->y, v) == 0)
-			return lc__cfg_bad(c, v, "expected a frame such as { bytes: 64, calls: [f] }");
+			return lc__cfg_bad(c, v,
+			                   "expected a frame such as { bytes: 64, calls: [f] }");
 		for (j = 0; j < lc_yaml_len(c->y, v); j++)
-			if (lc__cfg_key(c, lc_yaml_key_at(c->y, v, j), "key", "frames.", frame_keys) <
-			    0)
+			if (lc__cfg_key(c, lc_yaml_key_at(c->y, v, j), "key", "frames.",
+			                frame_keys) < 0)
 				return LC_EFORMAT;
 		if (lc__grow((void **)&cfg->frames, &cfg->capframes, cfg->nframes + 1,
 		             sizeof(*cfg->frames)) < 0)
@@ -376,7 +383,8 @@ static int read_frames(const struct lc__cctx *c, lc_ynode n)
 			return rc;
 		cfg->nframes++;
 		if (lc_yaml_get(c->y, v, "bytes")) {
-			rc = lc_yaml_to_size(c->y, lc_yaml_get(c->y, v, "bytes"), &f->bytes, c->err);
+			rc = lc_yaml_to_size(c->y, lc_yaml_get(c->y, v, "bytes"), &f->bytes,
+			                     c->err);
 			f->has_bytes = rc == 0;
 		}
 		if (rc == 0)

@@ -122,4 +122,3 @@ RTM_NOTRACE int rtm_config_read(struct rtm_config *out, const char *path,
 out:
 	return rc;
 }
-

@@ -240,12 +240,13 @@ static int read_sections(struct trc_elf *e, struct lc_err *err)
 		s->name = name ? name : "";
 		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL && sh.sh_size > 0 &&
 		    (sh.sh_offset > e->file_size || sh.sh_size > e->file_size - sh.sh_offset)) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s: truncated: section %zu '%s' holds bytes 0x%llx..0x%llx "
-			                "of the file, which has only %llu bytes",
-			                e->path, i, s->name, (unsigned long long)sh.sh_offset,
-			                (unsigned long long)(sh.sh_offset + sh.sh_size),
-			                (unsigned long long)e->file_size);
+			rc = lc_err_set(
+			        err, LC_EFORMAT,
+			        "%s: truncated: section %zu '%s' holds bytes 0x%llx..0x%llx "
+			        "of the file, which has only %llu bytes",
+			        e->path, i, s->name, (unsigned long long)sh.sh_offset,
+			        (unsigned long long)(sh.sh_offset + sh.sh_size),
+			        (unsigned long long)e->file_size);
 			goto out;
 		}
 		s->type = sh.sh_type;
@@ -423,8 +424,7 @@ static int open_common(struct trc_elf **out, const char *name, const char *path,
 	if (path != NULL) {
 		e->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (e->fd < 0 || fstat(e->fd, &st) != 0) {
-			rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path,
-			                strerror(errno));
+			rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
 			goto out;
 		}
 		e->file_size = (uint64_t)st.st_size;

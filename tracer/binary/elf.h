@@ -82,13 +82,13 @@ struct trc_elf_symbol {
 };
 
 struct trc_elf {
-	Elf *elf;         /* libelf handle, for libdw (dwarf_begin_elf) */
-	char *path;       /* as given */
-	int fd;           /* -1 when opened from memory */
+	Elf *elf;           /* libelf handle, for libdw (dwarf_begin_elf) */
+	char *path;         /* as given */
+	int fd;             /* -1 when opened from memory */
 	uint64_t file_size; /* bytes of the file (or buffer) every header is checked against */
-	int is64;         /* ELFCLASS64 */
-	uint16_t machine; /* EM_* */
-	uint16_t etype;   /* ET_* */
+	int is64;           /* ELFCLASS64 */
+	uint16_t machine;   /* EM_* */
+	uint16_t etype;     /* ET_* */
 	size_t nsections;
 	struct trc_elf_section *sections; /* index 0 is the null section */
 	size_t nsegments;

@@ -55,11 +55,11 @@ _Static_assert((TRC_REPLAY_MAX_DEPTH & (TRC_REPLAY_MAX_DEPTH - 1u)) == 0, "TRC_R
 
 /* One open call. The replay keeps every field but user/user2 up to date. */
 struct trc_replay_frame {
-	uint64_t addr;       /* function address from the trace */
-	uint64_t start;      /* ticks at entry */
-	uint64_t enter_off;  /* file offset of the enter record */
-	uint64_t child_corr; /* corrected inclusive ticks of its closed direct callees */
-	uint64_t desc;       /* traced callees closed so far, direct and indirect */
+	uint64_t addr;        /* function address from the trace */
+	uint64_t start;       /* ticks at entry */
+	uint64_t enter_off;   /* file offset of the enter record */
+	uint64_t child_corr;  /* corrected inclusive ticks of its closed direct callees */
+	uint64_t desc;        /* traced callees closed so far, direct and indirect */
 	uint32_t entry_stack; /* stack bytes at the enter hook */
 	uint32_t deep;        /* deepest stack at a traced entry inside it, itself
 	                         included (bytes) */
@@ -72,13 +72,13 @@ struct trc_replay_frame {
 struct trc_replay_call {
 	const struct trc_replay_frame *frame; /* its frame; frame[1 .. unwound]
 	                                         are the frames it abandoned */
-	uint64_t raw;      /* exit ticks - entry ticks */
-	uint64_t corr;     /* raw minus one hook pair per traced callee, >= 0 */
-	uint64_t excl;     /* corr minus the direct callees' corr, >= 0 */
-	uint64_t exit_off; /* file offset of the exit record */
-	uint64_t end;      /* ticks at exit */
-	uint32_t depth;    /* its call depth, 1 = outermost frame */
-	uint32_t unwound;  /* frames this exit abandoned (skipped exits) */
+	uint64_t raw;                         /* exit ticks - entry ticks */
+	uint64_t corr;                        /* raw minus one hook pair per traced callee, >= 0 */
+	uint64_t excl;                        /* corr minus the direct callees' corr, >= 0 */
+	uint64_t exit_off;                    /* file offset of the exit record */
+	uint64_t end;                         /* ticks at exit */
+	uint32_t depth;                       /* its call depth, 1 = outermost frame */
+	uint32_t unwound;                     /* frames this exit abandoned (skipped exits) */
 };
 
 struct trc_replay_counts {
