@@ -19,7 +19,6 @@
 #include "binary/stack.h"
 #include "trace/sym.h"
 #include "trace.h"
-#include "lc_yaml.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -236,7 +235,7 @@ struct notes {
 	size_t ntargets;
 	struct trc_stack_bound_note *bounds;
 	size_t nbounds;
-	const char **names; /* all target name pointers, borrowed from the YAML */
+	const char **names; /* all target name pointers, borrowed from the config */
 };
 
 static void notes_free(struct notes *n)
@@ -246,74 +245,32 @@ static void notes_free(struct notes *n)
 	free(n->names);
 }
 
-static int load_notes(struct notes *nt, const struct lc_yaml *y, struct lc_err *err)
+/* The stack notes of the rules file, as the one loader read them
+ * (common/lc_config.h): indirect_targets and recursion_bounds. */
+static int load_notes(struct notes *nt, const struct lc_config *c, struct lc_err *err)
 {
-	lc_ynode root = lc_yaml_root(y), it = lc_yaml_get(y, root, "indirect_targets");
-	lc_ynode rb = lc_yaml_get(y, root, "recursion_bounds");
 	size_t i, j, total = 0, used = 0;
 
 	memset(nt, 0, sizeof(*nt));
-	if (it && lc_yaml_kind(y, it) != LC_Y_MAP)
-		return lc_err_set(
-		        err, LC_EFORMAT,
-		        "%s:%u:%u: indirect_targets must map a caller to a list of targets",
-		        lc_yaml_name(y), lc_yaml_line(y, it), lc_yaml_col(y, it));
-	if (rb && lc_yaml_kind(y, rb) != LC_Y_MAP)
-		return lc_err_set(err, LC_EFORMAT,
-		                  "%s:%u:%u: recursion_bounds must map a function to a depth",
-		                  lc_yaml_name(y), lc_yaml_line(y, rb), lc_yaml_col(y, rb));
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode v = lc_yaml_value_at(y, it, i);
-
-		total += lc_yaml_kind(y, v) == LC_Y_SEQ ? lc_yaml_len(y, v) : 1;
-	}
-	nt->targets = calloc(lc_yaml_len(y, it) + 1, sizeof(*nt->targets));
+	for (i = 0; i < c->nind; i++)
+		total += c->ind[i].targets.n;
+	nt->targets = calloc(c->nind + 1, sizeof(*nt->targets));
 	nt->names = calloc(total + 1, sizeof(*nt->names));
-	nt->bounds = calloc(lc_yaml_len(y, rb) + 1, sizeof(*nt->bounds));
+	nt->bounds = calloc(c->nrbounds + 1, sizeof(*nt->bounds));
 	if (!nt->targets || !nt->names || !nt->bounds)
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode k = lc_yaml_key_at(y, it, i), v = lc_yaml_value_at(y, it, i);
+	for (i = 0; i < c->nind; i++) {
 		struct trc_stack_target_note *t = &nt->targets[nt->ntargets++];
 
-		t->caller = lc_yaml_scalar(y, k);
+		t->caller = c->ind[i].caller.pat;
 		t->targets = nt->names + used;
-		if (lc_yaml_kind(y, v) == LC_Y_SCALAR) {
-			nt->names[used++] = lc_yaml_scalar(y, v);
-		} else if (lc_yaml_kind(y, v) == LC_Y_SEQ) {
-			for (j = 0; j < lc_yaml_len(y, v); j++) {
-				const char *s = lc_yaml_scalar(y, lc_yaml_at(y, v, j));
-
-				if (s == NULL)
-					return lc_err_set(err, LC_EFORMAT,
-					                  "%s:%u:%u: expected a function name",
-					                  lc_yaml_name(y),
-					                  lc_yaml_line(y, lc_yaml_at(y, v, j)),
-					                  lc_yaml_col(y, lc_yaml_at(y, v, j)));
-				nt->names[used++] = s;
-			}
-		} else {
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: expected a list of target functions",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
-		}
-		t->ntargets = (size_t)(nt->names + used - t->targets);
-		if (t->caller == NULL)
-			return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: expected a caller name",
-			                  lc_yaml_name(y), lc_yaml_line(y, k), lc_yaml_col(y, k));
+		for (j = 0; j < c->ind[i].targets.n; j++)
+			nt->names[used++] = c->ind[i].targets.v[j].pat;
+		t->ntargets = c->ind[i].targets.n;
 	}
-	for (i = 0; i < lc_yaml_len(y, rb); i++) {
-		lc_ynode k = lc_yaml_key_at(y, rb, i), v = lc_yaml_value_at(y, rb, i);
-		struct trc_stack_bound_note *b = &nt->bounds[nt->nbounds];
-		int rc = lc_yaml_to_u64(y, v, &b->depth, err);
-
-		if (rc < 0)
-			return rc;
-		b->func = lc_yaml_scalar(y, k);
-		if (b->func == NULL || b->depth == 0)
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: a recursion bound is a depth of at least 1",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
+	for (i = 0; i < c->nrbounds; i++) {
+		nt->bounds[nt->nbounds].func = c->rbounds[i].func.pat;
+		nt->bounds[nt->nbounds].depth = c->rbounds[i].depth;
 		nt->nbounds++;
 	}
 	return 0;
@@ -832,7 +789,6 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_doc *d = NULL;
 	struct trc_budgets *bud = NULL;
 	struct trc_budget_results *res = NULL;
-	struct lc_yaml *y = NULL;
 	struct notes notes;
 	struct file_list sus, cis;
 	struct trc_stack_config cfg;
@@ -852,7 +808,7 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 		return rc == 1 ? 0 : rc;
 	if (a.budgets) {
 		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
-		    lc_yaml_load_file(&y, a.budgets, &err) < 0 || load_notes(&notes, y, &err) < 0)
+		    load_notes(&notes, trc_budgets_config(bud), &err) < 0)
 			goto fail;
 	}
 	if (trc_elf_open(&e, a.elf, &err) < 0)
@@ -993,7 +949,6 @@ out:
 	free(chosen);
 	free(measured);
 	notes_free(&notes);
-	lc_yaml_free(y);
 	list_free(&sus);
 	list_free(&cis);
 	trc_cg_fini(&cg);
