@@ -228,6 +228,38 @@ static int keep_under(struct an_compdb *db, const char *dir, struct lc_err *err)
 	return 0;
 }
 
+/* Drops the entries that an `exclude:` glob of the rules file matches. */
+static int drop_excluded(struct an_compdb *db, const struct an_config *cfg, int verbose,
+                         struct lc_err *err)
+{
+	size_t i, w = 0, n = db->ntus;
+
+	for (i = 0; i < n; i++) {
+		struct an_tu *t = &db->tus[i];
+		const char *g = an_config_excluded(cfg, t->file);
+		int k;
+
+		if (!g) {
+			db->tus[w++] = *t;
+			continue;
+		}
+		if (verbose)
+			fprintf(stderr, "latch-check: not analysed: %s (exclude: '%s')\n", t->file,
+			        g);
+		for (k = 0; k < t->argc; k++)
+			free(t->argv[k]);
+		free(t->argv);
+		free(t->file);
+		free(t->dir);
+	}
+	db->ntus = w;
+	if (n && !w)
+		return lc_err_set(
+		        err, LC_ENOTFOUND,
+		        "exclude: leaves no translation unit of the compilation database");
+	return 0;
+}
+
 int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 {
 	struct an_config cfg;
@@ -275,6 +307,9 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		if (rc < 0)
 			goto out;
 	}
+	rc = drop_excluded(&db, &cfg, o->verbose, err);
+	if (rc < 0)
+		goto out;
 	p.db = &db;
 	p.o = o;
 	/* the cache key includes the analyzer binary itself, so a rebuilt
