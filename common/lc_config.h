@@ -49,7 +49,7 @@ struct lc_pats {
 };
 
 /* The rule ids of rules/README.md, in the order of analyzer's enum an_rule
- * (analyzer/config.c checks the two agree). */
+ * (analyzer/rule.c checks the two agree at compile time). */
 enum lc_rule {
 	LC_RULE_HEAP_ALLOC,
 	LC_RULE_UNBOUNDED_LOOP,
