@@ -122,32 +122,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The directories holding the shipped rule packs, most specific first. */
-static void rules_dirs(const char **dirs, char *exe_rel, size_t n, const struct an_opts *o)
+/* The directories holding the shipped rule packs, most specific first:
+ * --rules-dir, then the loader's defaults (lc_config_rules_dirs). */
+static void rules_dirs(const char **dirs, size_t cap, char *exe_rel, size_t n,
+                       const struct an_opts *o)
 {
 	size_t k = 0;
-	char exe[PATH_MAX];
-	ssize_t len;
 
 	if (o->rules_dir)
 		dirs[k++] = o->rules_dir;
-	if (getenv("LATCH_RULES_DIR"))
-		dirs[k++] = getenv("LATCH_RULES_DIR");
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		char *slash;
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(exe_rel, n, "%s/../share/latch/rules", exe);
-			dirs[k++] = exe_rel;
-		}
-	}
-#ifdef AN_SOURCE_RULES_DIR
-	dirs[k++] = AN_SOURCE_RULES_DIR;
-#endif
-	dirs[k] = NULL;
+	lc_config_rules_dirs(dirs + k, cap - k, exe_rel, n);
 }
 
 static int resolve_files(char ***out, const struct an_opts *o, const char *cwd, struct lc_err *err)
@@ -287,7 +271,7 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		goto out;
 	}
 	an_check_version(version, sizeof(version));
-	rules_dirs(dirs, exe_rel, sizeof(exe_rel), o);
+	rules_dirs(dirs, sizeof(dirs) / sizeof(dirs[0]), exe_rel, sizeof(exe_rel), o);
 	rc = an_config_load(&cfg, o->config, cwd, dirs, err);
 	if (rc < 0)
 		goto out;
