@@ -306,6 +306,100 @@ static char *callee_expr_name(CXCursor c)
 
 static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound);
 
+/* The function an expression names (through parentheses, & and implicit
+ * decay), or a null cursor. */
+static CXCursor fn_named(CXCursor c)
+{
+	for (;;) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		struct an__kids kk;
+		CXCursor next;
+		if (k == CXCursor_DeclRefExpr) {
+			CXCursor ref = clang_getCursorReferenced(c);
+			return clang_getCursorKind(ref) == CXCursor_FunctionDecl
+			               ? ref
+			               : clang_getNullCursor();
+		}
+		if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr &&
+		    !(k == CXCursor_UnaryOperator &&
+		      clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf))
+			return clang_getNullCursor();
+		an__kids_get(&kk, c);
+		if (kk.n != 1) {
+			an__kids_fini(&kk);
+			return clang_getNullCursor();
+		}
+		next = kk.v[0];
+		an__kids_fini(&kk);
+		c = next;
+	}
+}
+
+static int is_fn_ptr(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	return t.kind == CXType_Pointer &&
+	       (clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionProto ||
+	        clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_FunctionNoProto);
+}
+
+/* A conversion (cast or implicit) that type-based resolution must know
+ * about (see struct an_scast): a function converted to another function
+ * pointer type or to a non-function type, or a non-function value converted
+ * to a function pointer type. Null pointer constants are not recorded. */
+static void note_cast(struct an__walk *w, CXCursor c)
+{
+	struct an__kids kk;
+	CXType to = clang_getCanonicalType(clang_getCursorType(c)), from;
+	CXCursor op, fn;
+	struct an_scast sc = {0};
+	char *to_s = NULL, *usr = NULL;
+	long long v;
+
+	an__kids_get(&kk, c);
+	if (kk.n == 0 || to.kind == CXType_Invalid || to.kind == CXType_Void) {
+		an__kids_fini(&kk);
+		return;
+	}
+	op = kk.v[kk.n - 1];
+	an__kids_fini(&kk);
+	from = clang_getCanonicalType(clang_getCursorType(op));
+	fn = fn_named(op);
+	if (!clang_Cursor_isNull(fn)) {
+		char *ft = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(fn))));
+		if (is_fn_ptr(to))
+			to_s = an__take(clang_getTypeSpelling(
+			        clang_getCanonicalType(clang_getPointeeType(to))));
+		/* to a function type of its own: nothing new; else a target of
+		 * calls of the new type, or (to_s NULL) of any call */
+		if (!ft || (to_s && strcmp(ft, to_s) == 0) ||
+		    (!to_s && to.kind != CXType_Pointer &&
+		     !(to.kind >= CXType_Char_U && to.kind <= CXType_Int128))) {
+			free(ft);
+			free(to_s);
+			return;
+		}
+		free(ft);
+		usr = (char *)note_func(w, fn, AN_FN_ADDR_TAKEN, 0);
+		sc.usr = usr;
+	} else if (is_fn_ptr(to) && from.kind != CXType_Pointer && from.kind != CXType_Invalid &&
+	           !(an__eval_int(op, &v) && v == 0)) {
+		/* an integer (a fixed address, a table read from flash): no
+		 * function of the program, so the targets found cannot be all;
+		 * a void * only carries the functions converted into one */
+		to_s = an__take(
+		        clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(to))));
+	} else {
+		return;
+	}
+	sc.type = to_s;
+	sc.file = (char *)an__cursor_loc(w, c, &sc.line, &sc.col, NULL);
+	if (sc.file && w->rc == 0 && (sc.usr || sc.type) && an_summary_add_cast(w->s, &sc) < 0)
+		an__set_nomem(w);
+	free(to_s);
+}
+
 static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k)
 {
 	CXCursor ref = clang_getCursorReferenced(c);
@@ -316,6 +410,7 @@ static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k
 	if (!w->cur_usr)
 		return;
 	call.caller_usr = (char *)w->cur_usr;
+	call.trips = w->trips;
 	call.file = (char *)an__cursor_loc(w, c, &call.line, &call.col, NULL);
 	if (!call.file)
 		return;
@@ -342,6 +437,22 @@ static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k
 	free(type);
 }
 
+/* outer * (n + extra), saturating to AN_TRIPS_UNBOUNDED; n < 0 is unknown.
+ * A loop that never runs still counts as 1, so a trip count stays >= 1. */
+static uint64_t loop_trips(uint64_t outer, long long n, int extra)
+{
+	uint64_t t;
+
+	if (n < 0 || outer == AN_TRIPS_UNBOUNDED)
+		return AN_TRIPS_UNBOUNDED;
+	t = (uint64_t)n + (uint64_t)extra;
+	if (t == 0)
+		t = 1;
+	if (outer > (AN_TRIPS_UNBOUNDED - 1) / t)
+		return AN_TRIPS_UNBOUNDED;
+	return outer * t;
+}
+
 static void walk_kids(struct an__walk *w, const struct an__kids *k, size_t from)
 {
 	size_t i;
@@ -357,9 +468,15 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 	size_t i;
 	CXCursor ref;
 
+	CXCursor prev = w->prev;
+
+	/* the statement before this one, set only by its enclosing block */
+	w->prev = clang_getNullCursor();
 	if (w->rc < 0)
 		return;
 	an__kids_get(&k, c);
+	if (kind == CXCursor_CStyleCastExpr || kind == CXCursor_UnexposedExpr)
+		note_cast(w, c);
 	switch (kind) {
 	case CXCursor_CallExpr:
 		if (an__loop_bound_marker(c) != -1)
@@ -397,6 +514,7 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 				pending = mk;
 				continue;
 			}
+			w->prev = i > 0 ? k.v[i - 1] : clang_getNullCursor();
 			walk(w, k.v[i], 0, pending);
 			pending = -1;
 		}
@@ -408,10 +526,21 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		break;
 	case CXCursor_ForStmt:
 	case CXCursor_WhileStmt:
-	case CXCursor_DoStmt:
-		an__loop_check(w, c, &k, bound);
-		walk_kids(w, &k, 0);
+	case CXCursor_DoStmt: {
+		long long n = an__loop_check(w, c, &k, bound, prev);
+		uint64_t outer = w->trips;
+		size_t body = kind == CXCursor_DoStmt ? 0 : k.n - 1;
+
+		/* The body runs n times; the condition (and, conservatively, the
+		 * rest of the header) n + 1 times; the do body's condition n. */
+		for (i = 0; i < k.n; i++) {
+			w->trips =
+			        loop_trips(outer, n, i == body || kind == CXCursor_DoStmt ? 0 : 1);
+			walk(w, k.v[i], 0, -1);
+		}
+		w->trips = outer;
 		break;
+	}
 	case CXCursor_GotoStmt: {
 		CXCursor lbl = clang_getCursorReferenced(c);
 		unsigned gl, gc, ll, lc, off;
@@ -451,6 +580,7 @@ static void handle_function(struct an__walk *w, CXCursor c)
 		return;
 	an__kids_get(&k, c);
 	w->cur_usr = usr;
+	w->trips = 1;
 	for (i = 0; i < k.n; i++)
 		if (clang_getCursorKind(k.v[i]) == CXCursor_CompoundStmt)
 			walk(w, k.v[i], 0, -1);

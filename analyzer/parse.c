@@ -53,6 +53,52 @@ static int rejected_option(CXDiagnostic d, char *buf, size_t n)
 	return ok;
 }
 
+/* Is d a warning that clang would have made an error without the demotion
+ * of an_compdb_demoted (a gcc-clean TU)? */
+static int is_demoted(CXDiagnostic d)
+{
+	CXString o = clang_getDiagnosticOption(d, NULL);
+	const char *s = clang_getCString(o);
+	int i, yes = 0;
+
+	if (s && strncmp(s, "-W", 2) == 0 && clang_getDiagnosticSeverity(d) == CXDiagnostic_Warning)
+		for (i = 0; an_compdb_demoted[i] && !yes; i++)
+			yes = strcmp(s + 2, an_compdb_demoted[i]) == 0;
+	clang_disposeString(o);
+	return yes;
+}
+
+/* One note for the TU when errors of clang were demoted: how many, and the
+ * first one with its location. */
+static void demoted_note(CXTranslationUnit tu, char *buf, size_t n)
+{
+	unsigned nd = clang_getNumDiagnostics(tu), k, count = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < nd; k++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, k);
+		if (is_demoted(d)) {
+			if (!count++) {
+				CXString s = clang_formatDiagnostic(
+				        d, CXDiagnostic_DisplaySourceLocation |
+				                   CXDiagnostic_DisplayColumn |
+				                   CXDiagnostic_DisplayOption);
+				snprintf(buf, n, "%s", clang_getCString(s));
+				clang_disposeString(s);
+			}
+		}
+		clang_disposeDiagnostic(d);
+	}
+	if (count) {
+		char first[1024];
+		snprintf(first, sizeof(first), "%s", buf);
+		snprintf(buf, n,
+		         "%u error%s of clang that gcc only warns about demoted to warning%s for "
+		         "the analysis; first: %s",
+		         count, count == 1 ? "" : "s", count == 1 ? "" : "s", first);
+	}
+}
+
 /* Parses t. Compiler-specific flags the cleaning in compdb.c does not know
  * are rejected by clang's driver with a named option; such an option cannot
  * change what the code means to us, so it is dropped and the parse retried
@@ -141,6 +187,7 @@ int an_parse_tu(struct an_summary **out, CXIndex idx, const struct an_tu *t,
 
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
+	w.prev = clang_getNullCursor();
 	if (access(t->file, R_OK) != 0) {
 		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", t->file, strerror(errno));
 		goto out;
@@ -151,6 +198,14 @@ int an_parse_tu(struct an_summary **out, CXIndex idx, const struct an_tu *t,
 	rc = an_summary_new(&w.s, t->file);
 	if (rc < 0)
 		goto out;
+	{
+		char note[1400];
+		demoted_note(tu, note, sizeof(note));
+		if (note[0])
+			rc = an_summary_set_note(w.s, note);
+		if (rc < 0)
+			goto out;
+	}
 	w.tu = tu;
 	w.dir = t->dir;
 	/* pragmas first: the walk binds them to loops */

@@ -90,7 +90,9 @@ static int check_calls(struct ctx *c, int fn)
 	for (j = f->first; j < f->first + f->nout && rc == 0; j++) {
 		const struct an_edge *e = &g->edges[j];
 		const struct an_fn *callee = &g->fns[e->callee];
-		if (e->kind != AN_EDGE_DIRECT)
+		/* a pointer's target with a body is checked as a reachable
+		 * function; one without a body is judged here, like a direct call */
+		if (e->kind != AN_EDGE_DIRECT && (callee->flags & AN_FN_DEFINED))
 			continue;
 		if (an_config_is_allocator(c->cfg, callee->name))
 			rc = add(c, AN_RULE_HEAP_ALLOC, fn, e->file, e->line, e->col,
@@ -109,7 +111,14 @@ static int check_calls(struct ctx *c, int fn)
 		const struct an_site *st = &g->sites[j];
 		if (st->caller != fn || st->resolved)
 			continue;
-		if (c->cfg->resolve_type)
+		if (c->cfg->resolve_type && st->unsure) {
+			const char *b = strrchr(st->unsure->file, '/');
+			rc = add(c, AN_RULE_INDIRECT_CALL, fn, st->file, st->line, st->col,
+			         "call through function pointer '%s' may reach a value that is no "
+			         "function of the program, converted to '%s' at %s:%u",
+			         st->name, st->type, b ? b + 1 : st->unsure->file,
+			         st->unsure->line);
+		} else if (c->cfg->resolve_type)
 			rc = add(c, AN_RULE_INDIRECT_CALL, fn, st->file, st->line, st->col,
 			         "call through function pointer '%s' matches no address-taken "
 			         "function of type '%s'",

@@ -58,6 +58,13 @@ void an_summary_free(struct an_summary *s)
 	}
 	for (i = 0; i < s->ndeps; i++)
 		free(s->deps[i].path);
+	for (i = 0; i < s->ncasts; i++) {
+		free(s->casts[i].usr);
+		free(s->casts[i].type);
+		free(s->casts[i].file);
+	}
+	free(s->casts);
+	free(s->note);
 	free(s->funcs);
 	free(s->calls);
 	free(s->viols);
@@ -154,4 +161,30 @@ int an_summary_add_dep(struct an_summary *s, const struct an_sdep *dep)
 	*d = *dep;
 	d->path = dup_opt(dep->path, &bad);
 	return bad ? LC_ENOMEM : 0;
+}
+
+int an_summary_add_cast(struct an_summary *s, const struct an_scast *c)
+{
+	struct an_scast *d;
+	int bad = 0;
+
+	if (an_util_grow((void **)&s->casts, &s->capcasts, s->ncasts + 1, sizeof(*s->casts)) < 0)
+		return LC_ENOMEM;
+	d = &s->casts[s->ncasts++];
+	*d = *c;
+	d->usr = dup_opt(c->usr, &bad);
+	d->type = dup_opt(c->type, &bad);
+	d->file = dup_opt(c->file, &bad);
+	return bad ? LC_ENOMEM : 0;
+}
+
+int an_summary_set_note(struct an_summary *s, const char *note)
+{
+	char *d = note ? strdup(note) : NULL;
+
+	if (note && !d)
+		return LC_ENOMEM;
+	free(s->note);
+	s->note = d;
+	return 0;
 }

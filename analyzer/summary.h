@@ -43,7 +43,13 @@ struct an_scall {
 	unsigned line, col;
 	enum an_call_kind kind;
 	char *fptr_type; /* indirect only: canonical pointee function type */
+	uint64_t trips;  /* times the call can run per call of its caller: the
+	                    product of the enclosing loops' trip counts (1 in no
+	                    loop), or AN_TRIPS_UNBOUNDED */
 };
+
+/* A call inside a loop whose trip count is not known. */
+#define AN_TRIPS_UNBOUNDED UINT64_MAX
 
 struct an_sviol {
 	enum an_rule rule;
@@ -65,6 +71,20 @@ struct an_ssupp {
 	char *error;
 };
 
+/* A conversion that a type-based resolution of indirect calls must see:
+ * function `usr` converted to a pointer to function type `type` (a cast, or
+ * an implicit conversion between function pointer types); usr NULL: a value
+ * that is no known function (an integer) converted to `type`, so calls
+ * through that type may reach anything; type NULL: function `usr`
+ * converted to a non-function pointer (void *, an integer), so it may
+ * reach any call through a pointer. */
+struct an_scast {
+	char *usr;
+	char *type;
+	char *file;
+	unsigned line, col;
+};
+
 struct an_sdep {
 	char *path;
 	int64_t size;
@@ -84,6 +104,9 @@ struct an_summary {
 	size_t nsupps, capsupps;
 	struct an_sdep *deps;
 	size_t ndeps, capdeps;
+	struct an_scast *casts;
+	size_t ncasts, capcasts;
+	char *note; /* one note about the TU (demoted clang errors), or NULL */
 	int from_cache;
 };
 
@@ -97,5 +120,8 @@ int an_summary_add_call(struct an_summary *s, const struct an_scall *c);
 int an_summary_add_viol(struct an_summary *s, const struct an_sviol *v);
 int an_summary_add_supp(struct an_summary *s, const struct an_ssupp *p);
 int an_summary_add_dep(struct an_summary *s, const struct an_sdep *d);
+int an_summary_add_cast(struct an_summary *s, const struct an_scast *c);
+/* Sets the TU's note (copied). */
+int an_summary_set_note(struct an_summary *s, const char *note);
 
 #endif /* AN_SUMMARY_H */

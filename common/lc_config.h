@@ -14,12 +14,14 @@
  * error naming its position and the nearest known key ("unknown key
  * 'budget'; did you mean 'budgets'?"): a typo must never turn a gate off.
  * The schema is documented in rules/README.md (the latch-check part) and
- * docs/budgets.md (budgets, stack notes, reserved keys).
+ * docs/budgets.md (budgets, stack notes).
  *
  * The tools take their views from this struct: analyzer/config.c (roots,
- * rules, lists, exclude, suppressions), tracer/report/budget.c (budgets),
- * the stack command (indirect_targets, recursion_bounds, later frames and
- * interrupts). Nothing else walks the YAML.
+ * rules, lists, exclude, suppressions), tracer/report/budget.c (budgets;
+ * trc_budgets_config() gives the stack command indirect_targets and
+ * recursion_bounds). The keys inside frames: and interrupts: are the stack
+ * analysis's own (tracer/binary/stackrules.c); the loader only checks that
+ * each is a mapping.
  */
 #ifndef LC_CONFIG_H
 #define LC_CONFIG_H
@@ -119,21 +121,6 @@ struct lc_budget {
 	struct lc_origin at; /* of the limit's value */
 };
 
-/* frames: { FUNC: { bytes: SIZE, calls: [FUNC...] } } (reserved, issue 14) */
-struct lc_frame {
-	struct lc_pat func;
-	uint64_t bytes;
-	int has_bytes;
-	struct lc_pats calls;
-};
-
-/* interrupts: { HANDLER: { priority: N, max_nesting: N } } (reserved, issue 14) */
-struct lc_interrupt {
-	struct lc_pat handler;
-	uint64_t priority;    /* NVIC style: a lower number pre-empts a higher one */
-	uint64_t max_nesting; /* 0: not given */
-};
-
 enum lc_resolve { LC_RESOLVE_UNSET, LC_RESOLVE_NONE, LC_RESOLVE_TYPE };
 
 struct lc_config {
@@ -155,10 +142,6 @@ struct lc_config {
 	size_t nsupps, capsupps;
 	struct lc_budget *budgets;
 	size_t nbudgets, capbudgets;
-	struct lc_frame *frames;
-	size_t nframes, capframes;
-	struct lc_interrupt *irqs;
-	size_t nirqs, capirqs;
 };
 
 /*
@@ -201,8 +184,10 @@ const struct lc_pat *lc_pats_exact(const struct lc_pats *l, const char *name);
 const struct lc_pat *lc_pats_find(const struct lc_pats *l, const char *name);
 
 /* Does a file glob written in a file of directory base_dir match path (an
- * absolute path)? The glob is tried on the path relative to base_dir and,
- * when it starts with '/', on the absolute path; '*' also matches '/'. */
+ * absolute path)? A glob that starts with '/' is matched on the absolute
+ * path; one without '/' on the file's name, in any folder; any other on the
+ * path relative to base_dir (none when path is not under it). '*' also
+ * matches '/', a leading "./" is ignored. */
 int lc_config_glob_file(const char *glob, const char *base_dir, const char *path);
 
 /* "file:line:col" of an origin into buf; returns buf. */

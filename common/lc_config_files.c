@@ -71,8 +71,14 @@ int lc_config_glob_file(const char *glob, const char *base_dir, const char *path
 		return fnmatch(glob, path, 0) == 0;
 	while (glob[0] == '.' && glob[1] == '/')
 		glob += 2;
+	if (strchr(glob, '/') == NULL) {
+		const char *base = strrchr(path, '/');
+
+		if (fnmatch(glob, base ? base + 1 : path, 0) == 0)
+			return 1;
+	}
 	rel = lc_path_under(path, base_dir);
-	return fnmatch(glob, rel, 0) == 0;
+	return rel != path && fnmatch(glob, rel, 0) == 0;
 }
 
 void lc_config_fini(struct lc_config *cfg)

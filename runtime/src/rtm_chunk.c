@@ -175,6 +175,8 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 		uint32_t state;
 
 		seq = __atomic_add_fetch(claims, 1, __ATOMIC_RELAXED);
+		if ((seq & RTM_CLAIMS_CLOSED) != 0)
+			return -1; /* stopped: the file may be cut past the chunks in use */
 		if (st->mode != RTM_MODE_RING && seq > st->chunk_count)
 			return -1;
 		c = st->chunks + (size_t)((seq - 1) % st->chunk_count) * st->chunk_size;

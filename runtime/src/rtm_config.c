@@ -111,7 +111,12 @@ RTM_NOTRACE int rtm_config_read(struct rtm_config *out, const char *path,
 	v = get("LATCH_RUSAGE");
 	out->rusage = !(v != NULL && strcmp(v, "0") == 0);
 	v = get("LATCH_PREFAULT");
-	out->prefault = !(v != NULL && strcmp(v, "0") == 0);
+	if (v != NULL && strcmp(v, "0") == 0)
+		out->prefault = RTM_PF_NONE;
+	else if (v != NULL && strcmp(v, "all") == 0)
+		out->prefault = RTM_PF_ALL;
+	else
+		out->prefault = RTM_PF_AHEAD;
 	v = get("LATCH_HEAPGUARD");
 	out->heapguard = v != NULL && strcmp(v, "1") == 0;
 	v = get("LATCH_FORK");

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,14 +34,28 @@ RTM_NOTRACE static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* One (ticks, ns) pair: the best of RTM_CAL_SAMPLES (mono, ticks, mono)
+ * readings, the one with the smallest bracket, so that a pre-emption or an
+ * interrupt inside one reading does not move the slope. */
+#define RTM_CAL_SAMPLES 16u
+
 RTM_NOTRACE static void calibrate_pair(enum rtm_clock c, uint64_t *ticks, uint64_t *ns)
 {
-	uint64_t a = rtm_mono_ns();
-	uint64_t t = rtm_ticks_of(c);
-	uint64_t b = rtm_mono_ns();
+	uint64_t best = UINT64_MAX;
+	unsigned i;
 
-	*ticks = t;
-	*ns = a + (b - a) / 2u;
+	LATCH_LOOP_BOUND(RTM_CAL_SAMPLES);
+	for (i = 0; i < RTM_CAL_SAMPLES; i++) {
+		uint64_t a = rtm_mono_ns();
+		uint64_t t = rtm_ticks_of(c);
+		uint64_t b = rtm_mono_ns();
+
+		if (b - a < best) {
+			best = b - a;
+			*ticks = t;
+			*ns = a + (b - a) / 2u;
+		}
+	}
 }
 
 RTM_NOTRACE static void put_calibration(struct rtm_state *st, uint64_t t1, uint64_t n1)
@@ -107,31 +122,78 @@ RTM_NOTRACE uint64_t rtm_hook_cost(enum rtm_clock c)
 	return best;
 }
 
-/* Makes every page of the mapping present and writable now, so that no
- * record write ever takes a page fault (a fault costs microseconds: more than
- * the whole budget of a traced control step). MADV_POPULATE_WRITE (Linux
- * 5.14) also runs the filesystem's page_mkwrite; older kernels get a write
- * of zero to each page, which the fresh file holds anyway. */
-RTM_NOTRACE static void prefault(uint8_t *map, size_t size)
+/* The fixed part of the header, built in a page of memory and written with
+ * write(2) before anything else: from then on, whatever kills the program,
+ * the file says what it is, which version, and (STARTING) that start-up did
+ * not complete. write(2) reports a full filesystem as an error; a store into
+ * a mapped page that has no block behind it would be a SIGBUS. */
+RTM_NOTRACE static void header_fill(uint8_t *h, const struct rtm_state *st, uint64_t module_off,
+                                    uint64_t thread_off, uint64_t summary_off, uint64_t chunk_off,
+                                    uint64_t size)
 {
-	size_t off;
+	ssize_t n;
 
-#ifdef MADV_POPULATE_WRITE
-	if (madvise(map, size, MADV_POPULATE_WRITE) == 0)
-		return;
-#endif
-	LATCH_LOOP_BOUND(1u << 24); /* pages of at most 64 GiB */
-	for (off = 0; off < size; off += 4096u)
-		*(volatile uint8_t *)(map + off) = 0;
+	memset(h, 0, RTM_HDR_SIZE);
+	memcpy(h + RTM_H_MAGIC, RTM_MAGIC, 8);
+	rtm_put32(h + RTM_H_VERSION, RTM_VERSION);
+	rtm_put32(h + RTM_H_ENDIAN, RTM_ENDIAN_MARK);
+	rtm_put32(h + RTM_H_HEADER_SIZE, RTM_HDR_SIZE);
+	rtm_put32(h + RTM_H_FLAGS, RTM_F_STARTING);
+	rtm_put32(h + RTM_H_CLOCK, (uint32_t)st->clock);
+	rtm_put32(h + RTM_H_MODE, (uint32_t)st->mode);
+	rtm_put64(h + RTM_H_NS_MULT, 1ull << 32); /* until calibrated */
+	rtm_put64(h + RTM_H_TICK_HZ, 1000000000u);
+	rtm_put64(h + RTM_H_START_REALTIME, realtime_ns());
+	rtm_put32(h + RTM_H_PID, (uint32_t)getpid());
+	rtm_put32(h + RTM_H_PPID, (uint32_t)getppid());
+	rtm_put32(h + RTM_H_CHUNK_SIZE, st->chunk_size);
+	rtm_put32(h + RTM_H_CHUNK_COUNT, st->chunk_count);
+	rtm_put64(h + RTM_H_MODULE_OFF, module_off);
+	rtm_put32(h + RTM_H_MODULE_CAP, RTM_MODULE_CAP);
+	rtm_put32(h + RTM_H_MODULE_ESIZE, RTM_MOD_ESIZE);
+	rtm_put64(h + RTM_H_THREAD_OFF, thread_off);
+	rtm_put32(h + RTM_H_THREAD_CAP, RTM_THREAD_CAP);
+	rtm_put32(h + RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
+	rtm_put64(h + RTM_H_SUMMARY_OFF, summary_off);
+	rtm_put32(h + RTM_H_SUMMARY_CAP, st->summary_cap);
+	rtm_put32(h + RTM_H_SUMMARY_ESIZE, st->summary_esize);
+	rtm_put32(h + RTM_H_HIST_BUCKETS, summary_off ? RTM_SUM_BUCKETS : 0);
+	rtm_put32(h + RTM_H_HIST_SUB_BITS, RTM_HIST_SUB_BITS);
+	rtm_put64(h + RTM_H_CHUNK_OFF, chunk_off);
+	rtm_put64(h + RTM_H_FILE_SIZE, size);
+	n = readlink("/proc/self/exe", (char *)h + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX - 1);
+	if (n < 0)
+		h[RTM_H_EXE_PATH] = '\0';
+}
+
+/* Writes the whole header page; 0 or -errno. */
+RTM_NOTRACE static int header_write(int fd, const uint8_t *h)
+{
+	size_t done = 0;
+	int rc = 0;
+
+	LATCH_LOOP_BOUND(RTM_HDR_SIZE); /* each turn writes at least one byte */
+	while (done < RTM_HDR_SIZE) {
+		ssize_t n = pwrite(fd, h + done, RTM_HDR_SIZE - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	return rc;
 }
 
 RTM_NOTRACE int rtm_session_open(struct rtm_state *st, const struct rtm_config *cfg, uint32_t gen)
 {
-	uint64_t module_off, thread_off, summary_off = 0, chunk_off = 0, size;
+	uint64_t module_off, thread_off, summary_off = 0, chunk_off = 0, size, first;
 	uint32_t chunk_count = 0, esize = 0;
 	uint8_t *map = MAP_FAILED;
-	int fd = -1, rc = 0;
-	ssize_t n;
+	uint8_t hdr[RTM_HDR_SIZE];
+	int fd = -1, rc = 0, created = 0;
 	uint64_t t0, n0;
 
 	memset(st, 0, sizeof(*st));
@@ -149,67 +211,58 @@ RTM_NOTRACE int rtm_session_open(struct rtm_state *st, const struct rtm_config *
 		chunk_off = size;
 		size += (uint64_t)chunk_count * cfg->chunk_size;
 	}
+	st->mode = cfg->mode;
+	st->clock = cfg->clock;
+	st->chunk_size = cfg->chunk_size;
+	st->chunk_count = chunk_count;
+	st->chunk_recs = (cfg->chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
+	st->summary_cap = summary_off ? cfg->summary_cap : 0;
+	st->summary_esize = esize;
+	st->heapguard = cfg->heapguard;
+	st->fork_follow = cfg->fork_follow;
+	header_fill(hdr, st, module_off, thread_off, summary_off, chunk_off, size);
+
 	fd = open(cfg->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = -errno;
 		goto out;
 	}
-	if (ftruncate(fd, (off_t)size) < 0) {
-		rc = -errno;
+	created = 1;
+	rc = header_write(fd, hdr);
+	if (rc < 0)
 		goto out;
-	}
+	/* The writer's lock: `latch-trace repair` refuses a file still held. */
+	// latch: allow(blocking-call) -- start-up only; LOCK_NB never waits
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+	/* Every block the run may write, reserved now: a full filesystem is an
+	 * error here, never a SIGBUS in the middle of a control step. */
+	rc = -posix_fallocate(fd, 0, (off_t)size);
+	if (rc < 0)
+		goto out;
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
 		rc = -errno;
 		goto out;
 	}
-	if (cfg->prefault)
-		prefault(map, size);
 	st->map = map;
 	st->map_size = size;
 	st->fd = fd;
 	st->pid = getpid();
-	st->mode = cfg->mode;
-	st->clock = cfg->clock;
 	st->modules = map + module_off;
 	st->threads = map + thread_off;
 	st->chunks = chunk_off ? map + chunk_off : NULL;
-	st->chunk_size = cfg->chunk_size;
-	st->chunk_count = chunk_count;
-	st->chunk_recs = (cfg->chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
 	st->summary = summary_off ? map + summary_off : NULL;
-	st->summary_cap = summary_off ? cfg->summary_cap : 0;
-	st->summary_esize = esize;
-	st->heapguard = cfg->heapguard;
-	st->fork_follow = cfg->fork_follow;
-
-	memcpy(map + RTM_H_MAGIC, RTM_MAGIC, 8);
-	rtm_put32(map + RTM_H_VERSION, RTM_VERSION);
-	rtm_put32(map + RTM_H_ENDIAN, RTM_ENDIAN_MARK);
-	rtm_put32(map + RTM_H_HEADER_SIZE, RTM_HDR_SIZE);
-	rtm_put32(map + RTM_H_CLOCK, (uint32_t)st->clock);
-	rtm_put32(map + RTM_H_MODE, (uint32_t)st->mode);
-	rtm_put64(map + RTM_H_START_REALTIME, realtime_ns());
-	rtm_put32(map + RTM_H_PID, (uint32_t)getpid());
-	rtm_put32(map + RTM_H_PPID, (uint32_t)getppid());
-	rtm_put32(map + RTM_H_CHUNK_SIZE, st->chunk_size);
-	rtm_put32(map + RTM_H_CHUNK_COUNT, chunk_count);
-	rtm_put64(map + RTM_H_MODULE_OFF, module_off);
-	rtm_put32(map + RTM_H_MODULE_CAP, RTM_MODULE_CAP);
-	rtm_put32(map + RTM_H_MODULE_ESIZE, RTM_MOD_ESIZE);
-	rtm_put64(map + RTM_H_THREAD_OFF, thread_off);
-	rtm_put32(map + RTM_H_THREAD_CAP, RTM_THREAD_CAP);
-	rtm_put32(map + RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
-	rtm_put64(map + RTM_H_SUMMARY_OFF, summary_off);
-	rtm_put32(map + RTM_H_SUMMARY_CAP, st->summary_cap);
-	rtm_put32(map + RTM_H_SUMMARY_ESIZE, esize);
-	rtm_put32(map + RTM_H_HIST_BUCKETS, summary_off ? RTM_SUM_BUCKETS : 0);
-	rtm_put32(map + RTM_H_HIST_SUB_BITS, RTM_HIST_SUB_BITS);
-	rtm_put64(map + RTM_H_CHUNK_OFF, chunk_off);
-	rtm_put64(map + RTM_H_FILE_SIZE, size);
-	n = readlink("/proc/self/exe", (char *)map + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX - 1);
-	if (n < 0)
-		map[RTM_H_EXE_PATH] = '\0';
+	/* What the run reaches first: the tables and the first window of
+	 * chunks (all of them with LATCH_PREFAULT=all). */
+	st->pf_ahead = st->chunk_size ? RTM_PF_AHEAD_BYTES / st->chunk_size : 0;
+	if (st->pf_ahead < RTM_PF_AHEAD_MIN)
+		st->pf_ahead = RTM_PF_AHEAD_MIN;
+	if (st->pf_ahead > chunk_count)
+		st->pf_ahead = chunk_count;
+	st->pf_done = cfg->prefault == RTM_PF_ALL ? chunk_count : st->pf_ahead;
+	first = chunk_off ? chunk_off + (uint64_t)st->pf_done * st->chunk_size : size;
+	if (cfg->prefault != RTM_PF_NONE)
+		rtm_prefault_range(st, 0, first);
 
 	/* Calibration: a 10 ms window now, refined over the run at stop/flush. */
 	calibrate_pair(st->clock, &t0, &n0);
@@ -236,9 +289,29 @@ out:
 		munmap(map, size);
 		st->map = NULL;
 	}
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* Nothing is left behind that could pass for a trace. */
+		if (created)
+			unlink(cfg->path);
 		close(fd);
+	}
+	st->fd = st->map != NULL ? st->fd : -1;
 	return rc;
+}
+
+RTM_NOTRACE void rtm_session_started(struct rtm_state *st)
+{
+	if (st->map != NULL)
+		__atomic_fetch_and(RTM_A32(st->map + RTM_H_FLAGS), ~RTM_F_STARTING,
+		                   __ATOMIC_RELEASE);
+}
+
+RTM_NOTRACE uint32_t rtm_chunks_used(const struct rtm_state *st)
+{
+	uint64_t c = __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS), __ATOMIC_ACQUIRE) &
+	             ~RTM_CLAIMS_CLOSED;
+
+	return c < st->chunk_count ? (uint32_t)c : st->chunk_count;
 }
 
 RTM_NOTRACE void rtm_session_finish(struct rtm_state *st)
@@ -253,12 +326,35 @@ RTM_NOTRACE void rtm_session_finish(struct rtm_state *st)
 	rtm_put64(st->map + RTM_H_STOP_TICKS, t1);
 	if (st->summary != NULL)
 		__atomic_fetch_add(RTM_A32(st->map + RTM_H_SUMMARY_FLUSHES), 1, __ATOMIC_RELAXED);
+	rtm_prefault_stop(st);
+	if (st->chunks != NULL && st->fd >= 0) {
+		/* Closed claims: a thread that claims from now on finds the file
+		 * full (and counts its loss), so nothing is written past the cut. */
+		uint64_t c = __atomic_fetch_or(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS),
+		                               RTM_CLAIMS_CLOSED, __ATOMIC_ACQ_REL);
+		uint32_t used = (c & ~RTM_CLAIMS_CLOSED) < st->chunk_count
+		                        ? (uint32_t)(c & ~RTM_CLAIMS_CLOSED)
+		                        : st->chunk_count;
+		uint64_t size = (uint64_t)(st->chunks - st->map) + (uint64_t)used * st->chunk_size;
+
+		if (used < st->chunk_count) {
+			rtm_put32(st->map + RTM_H_CHUNKS_KEPT, used);
+			rtm_put64(st->map + RTM_H_FILE_SIZE, size);
+			__atomic_fetch_or(RTM_A32(st->map + RTM_H_FLAGS), RTM_F_TRIMMED,
+			                  __ATOMIC_RELEASE);
+			if (ftruncate(st->fd, (off_t)size) < 0) {
+				/* The file keeps its size; the header says how much counts. */
+				rtm_put64(st->map + RTM_H_FILE_SIZE, st->map_size);
+			}
+		}
+	}
 	__atomic_fetch_or(RTM_A32(st->map + RTM_H_FLAGS), RTM_F_FINISHED, __ATOMIC_RELEASE);
 }
 
 RTM_NOTRACE void rtm_session_close(struct rtm_state *st)
 {
 	st->gen = 0;
+	rtm_prefault_stop(st);
 	if (st->map != NULL)
 		munmap(st->map, st->map_size);
 	if (st->fd >= 0)

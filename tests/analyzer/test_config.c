@@ -162,6 +162,19 @@ static void test_config_exclude_and_suppressions(void **state)
 	assert_string_equal(an_config_excluded(&c, "/opt/sdk/hal.c"), "/opt/sdk/*");
 	snprintf(path, sizeof(path), "%s/main.c", f->dir);
 	assert_null(an_config_excluded(&c, path));
+	{
+		const char *cli[] = {"*.S"};
+		char **g = NULL, want[256];
+		size_t n = 0;
+
+		assert_int_equal(an_config_exclude_globs(&c, cli, 1, &g, &n, &err), 0);
+		assert_int_equal(n, 3);
+		assert_string_equal(g[0], "*.S");
+		snprintf(want, sizeof(want), "%s/boot/*.s", f->dir); /* relative to the YAML */
+		assert_string_equal(g[1], want);
+		assert_string_equal(g[2], "/opt/sdk/*");
+		an_config_globs_free(g, n);
+	}
 	s = an_config_suppression(&c, AN_RULE_BLOCKING_CALL, path, 7, "main");
 	assert_non_null(s);
 	assert_string_equal(s->reason, "r");

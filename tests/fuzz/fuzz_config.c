@@ -30,10 +30,6 @@ static size_t walk(const struct lc_config *c)
 		sum += strlen(c->supps[i].reason) + c->supps[i].rules;
 	for (i = 0; i < c->nbudgets; i++)
 		sum += strlen(c->budgets[i].subject) + strlen(c->budgets[i].at.file);
-	for (i = 0; i < c->nframes; i++)
-		sum += c->frames[i].calls.n;
-	for (i = 0; i < c->nirqs; i++)
-		sum += (size_t)c->irqs[i].priority;
 	for (i = 0; i < c->nrbounds; i++)
 		sum += (size_t)c->rbounds[i].depth;
 	return sum;

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,10 +184,48 @@ int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned
 	return 0;
 }
 
+int trc_cg_add_binary_site(struct trc_cg *cg, size_t caller, uint64_t addr, const char *what)
+{
+	struct trc_cg_site *s;
+
+	/* No duplicate check: the decoder visits each address once. */
+	if (grow((void **)&cg->sites, &cg->capsites, cg->nsites + 1, sizeof(*cg->sites)) < 0)
+		return LC_ENOMEM;
+	s = &cg->sites[cg->nsites++];
+	memset(s, 0, sizeof(*s));
+	s->caller = caller;
+	s->binary = 1;
+	s->addr = addr;
+	snprintf(s->what, sizeof(s->what), "%s", what);
+	return 0;
+}
+
+void trc_cg_drop_binary(struct trc_cg *cg, size_t caller)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < cg->nedges; i++) {
+		if (cg->edges[i].caller == caller && cg->edges[i].kind == TRC_CG_BINARY) {
+			free(cg->edges[i].file);
+			continue;
+		}
+		cg->edges[w++] = cg->edges[i];
+	}
+	cg->nedges = w;
+	for (w = 0, i = 0; i < cg->nsites; i++) {
+		if (cg->sites[i].caller == caller && cg->sites[i].binary) {
+			free(cg->sites[i].file);
+			continue;
+		}
+		cg->sites[w++] = cg->sites[i];
+	}
+	cg->nsites = w;
+}
+
 const char *trc_cg_kind_name(enum trc_cg_kind k)
 {
-	static const char *const names[] = {"direct", "indirect", "declared", "resolved",
-	                                    "compiler"};
+	static const char *const names[] = {"direct",   "indirect", "declared",
+	                                    "resolved", "compiler", "binary"};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -259,6 +298,7 @@ static int load_funcs(struct trc_cg *cg, json_t *arr, const char *name, struct l
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
 		f = &cg->funcs[idx];
 		f->defined |= defined;
+		f->src_calls |= defined;
 		f->root |= root;
 		if (f->file == NULL && file != NULL) {
 			f->file = strdup(file);

@@ -109,8 +109,10 @@ static int read_symtab(struct trc_elf *e, Elf_Scn *scn, const GElf_Shdr *sh, str
 		o = &e->symbols[k++];
 		o->name = name;
 		o->addr = s.st_value;
-		if (e->machine == EM_ARM && type == STT_FUNC)
+		if (e->machine == EM_ARM && type == STT_FUNC) {
+			o->thumb = (unsigned char)(o->addr & 1);
 			o->addr &= ~(uint64_t)1;
+		}
 		o->size = s.st_size;
 		o->type = (unsigned char)type;
 		o->bind = (unsigned char)GELF_ST_BIND(s.st_info);

@@ -53,7 +53,9 @@
 
 _Static_assert((TRC_REPLAY_MAX_DEPTH & (TRC_REPLAY_MAX_DEPTH - 1u)) == 0, "TRC_REPLAY_MAX_DEPTH");
 
-/* One open call. The replay keeps every field but user/user2 up to date. */
+/* One open call. The replay keeps every field but the user* ones up to
+ * date; those belong to the consumer, which sets them on TRC_REPLAY_ENTERED
+ * (the replay leaves them uninitialised). */
 struct trc_replay_frame {
 	uint64_t addr;        /* function address from the trace */
 	uint64_t start;       /* ticks at entry */
@@ -66,6 +68,7 @@ struct trc_replay_frame {
 	uint32_t user;        /* the consumer's (a function index, a stack node) */
 	uint32_t user2;       /* the consumer's */
 	uint64_t user64;      /* the consumer's (a time) */
+	uint64_t user64b;     /* the consumer's */
 };
 
 /* The call an exit closed (valid until the next trc_replay_step()). */
@@ -216,9 +219,6 @@ trc_replay_step(struct trc_replay *r, const struct lc_trace_slot *s)
 		fr->desc = 0;
 		fr->entry_stack = s->stack;
 		fr->deep = s->stack;
-		fr->user = 0;
-		fr->user2 = 0;
-		fr->user64 = 0;
 		if (r->depth > r->counts.max_depth)
 			r->counts.max_depth = r->depth;
 		return TRC_REPLAY_ENTERED;
