@@ -31,6 +31,8 @@
 
 #include "err.h"
 
+struct lc_yaml;
+
 /* Where a value was written. file is borrowed from the config (it lives as
  * long as the struct lc_config); line and col start at 1. */
 struct lc_origin {
@@ -124,10 +126,11 @@ struct lc_budget {
 enum lc_resolve { LC_RESOLVE_UNSET, LC_RESOLVE_NONE, LC_RESOLVE_TYPE };
 
 struct lc_config {
-	char *path;   /* the file given to the loader (as given) */
-	char *pack;   /* the first shipped pack or extended file applied, or NULL */
-	char **files; /* every file read, in load order (layer i = files[i]) */
-	char **dirs;  /* directory of files[i], for relative globs */
+	char *path;            /* the file given to the loader (as given) */
+	char *pack;            /* the first shipped pack or extended file applied, or NULL */
+	char **files;          /* every file read, in load order (layer i = files[i]) */
+	char **dirs;           /* directory of files[i], for relative globs */
+	struct lc_yaml **docs; /* the document of files[i], kept: lc_config_doc */
 	size_t nfiles, capfiles;
 
 	struct lc_rule_sev sev[LC_RULE__COUNT];
@@ -173,6 +176,13 @@ void lc_config_fini(struct lc_config *cfg);
  * source tree's rules/ (a build that is not installed). Fills dirs (at most
  * cap - 1 entries, NULL-ended); buf (of buflen bytes) holds the strings. */
 void lc_config_rules_dirs(const char **dirs, size_t cap, char *buf, size_t buflen);
+
+/* The YAML document of the file of `layer` (0 .. nfiles-1, packs first),
+ * borrowed: it lives as long as cfg. For a tool that reads the inner keys
+ * of a section itself (the stack analysis: frames:, interrupts:), so that
+ * it reads them from the same load, extends included, every node with its
+ * position. NULL out of range. */
+const struct lc_yaml *lc_config_doc(const struct lc_config *cfg, size_t layer);
 
 /* Does name match a pattern of the list? (fnmatch without flags) */
 int lc_pats_match(const struct lc_pats *l, const char *name);

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "lc_yaml.h"
+
 static const char *const no_dirs[] = {NULL};
 
 static void load_ok(struct lc_config *c, const char *text)
@@ -272,6 +274,13 @@ static void test_config_extends_packs_and_files_in_order(void **state)
 	assert_string_equal(c.allocators.v[2].at.file, proj);
 	assert_int_equal(c.sev[LC_RULE_RECURSION].sev, LC_SEV_OFF); /* the project wins */
 	assert_string_equal(c.dirs[2], f->dir);
+	/* each file's document stays, for the inner keys the stack reads */
+	assert_string_equal(lc_yaml_name(lc_config_doc(&c, 2)), proj);
+	assert_int_equal(lc_yaml_line(lc_config_doc(&c, 0),
+	                              lc_yaml_get(lc_config_doc(&c, 0),
+	                                          lc_yaml_root(lc_config_doc(&c, 0)), "rules")),
+	                 2);
+	assert_null(lc_config_doc(&c, 3));
 	assert_non_null(strstr(c.pack, "interlock.yaml"));
 	lc_config_fini(&c);
 }
