@@ -387,8 +387,8 @@ static int read_chunks(struct lc_trace *t)
 	uint32_t cap;
 	size_t k;
 
-	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0)
-		return 0;
+	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0 || h->chunk_claims == 0)
+		return 0; /* no chunk was ever claimed (start-up never completed, or no event) */
 	if (h->chunk_size < 4096 || h->chunk_size > (64u << 20) ||
 	    (h->chunk_size & (h->chunk_size - 1)) != 0) {
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_SIZE,
