@@ -117,6 +117,47 @@ static void copy_str(char *dst, size_t cap, const uint8_t *src, size_t n)
 	dst[len] = '\0';
 }
 
+/* The target block (runtime/cortexm): 32-bit addresses, the core clock,
+ * where the buffer lived, and the hard fault that ended the run, if any. */
+static void read_target(struct lc_trace *t)
+{
+	struct lc_trace_header *h = &t->hdr;
+	int cm_clock = h->clock == LC_TRACE_CLOCK_CM_DWT || h->clock == LC_TRACE_CLOCK_CM_TIMER;
+
+	h->tgt_arch = rd32(t, RTM_H_TGT_ARCH);
+	if (h->tgt_arch == 0) {
+		if (cm_clock)
+			problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK,
+			        "clock %u is a target clock but the trace has no target block",
+			        (unsigned)h->clock);
+		return;
+	}
+	if (h->tgt_arch != RTM_TGT_ARCH_ARMV7M) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TGT_ARCH, "unknown target architecture %u",
+		        h->tgt_arch);
+		return;
+	}
+	h->addr_bits = rd32(t, RTM_H_TGT_ADDR_BITS);
+	if (h->addr_bits != 32)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TGT_ADDR_BITS,
+		        "target address size %u bits is not 32", h->addr_bits);
+	if (!cm_clock)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "target trace names host clock %u",
+		        (unsigned)h->clock);
+	h->cpu_hz = rd32(t, RTM_H_TGT_CPU_HZ);
+	if (h->tick_hz == 0)
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TICK_HZ, "target clock frequency is zero");
+	h->tgt_flags = rd32(t, RTM_H_TGT_FLAGS);
+	h->fault_pc = rd32(t, RTM_H_TGT_FAULT_PC);
+	h->fault_lr = rd32(t, RTM_H_TGT_FAULT_LR);
+	h->fault_cfsr = rd32(t, RTM_H_TGT_CFSR);
+	h->fault_hfsr = rd32(t, RTM_H_TGT_HFSR);
+	h->buf_addr = rd32(t, RTM_H_TGT_BUF_ADDR);
+	h->buf_size = rd32(t, RTM_H_TGT_BUF_SIZE);
+	h->tgt_flushes = rd32(t, RTM_H_TGT_FLUSHES);
+	h->hook_cost_cycles = rd32(t, RTM_H_TGT_HOOK_CYCLES);
+}
+
 static int read_header(struct lc_trace *t, struct lc_err *err)
 {
 	struct lc_trace_header *h = &t->hdr;
@@ -141,7 +182,8 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 		        rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
 	h->flags = rd32(t, RTM_H_FLAGS);
 	h->clock = (enum lc_trace_clock)rd32(t, RTM_H_CLOCK);
-	if (h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW)
+	if ((h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW) &&
+	    h->clock != LC_TRACE_CLOCK_CM_DWT && h->clock != LC_TRACE_CLOCK_CM_TIMER)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u",
 		        (unsigned)h->clock);
 	h->mode = (enum lc_trace_mode)rd32(t, RTM_H_MODE);
@@ -177,6 +219,7 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	}
 	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
 	h->hook_cost_ns = lc_trace_ticks_to_ns(t, h->hook_cost_ticks);
+	read_target(t);
 	return 0;
 }
 
@@ -318,6 +361,13 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 			}
 			i += 1u + slots;
 		} else {
+			if (t->hdr.addr_bits == 32 && kind != RTM_K_MARK &&
+			    (word & RTM_ADDR_MASK) > UINT32_MAX) {
+				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
+				        "address 0x%llx does not fit the target's 32 bits",
+				        (unsigned long long)(word & RTM_ADDR_MASK));
+				break;
+			}
 			i++;
 		}
 		th->records++;
@@ -834,6 +884,10 @@ const char *lc_trace_clock_name(enum lc_trace_clock c)
 		return "cntvct";
 	case LC_TRACE_CLOCK_MONOTONIC_RAW:
 		return "monotonic-raw";
+	case LC_TRACE_CLOCK_CM_DWT:
+		return "dwt-cyccnt";
+	case LC_TRACE_CLOCK_CM_TIMER:
+		return "board-timer";
 	}
 	return "?";
 }

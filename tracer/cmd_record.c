@@ -22,21 +22,27 @@
 #include "cmd.h"
 #include "trace.h"
 #include "report/units.h"
+#include "trace/qemu.h"
 
 #define DEFAULT_TRACE "latch.trace"
 
 static void print_help(FILE *f)
 {
-	fprintf(f, "usage: latch-trace record [options] -- PROG [ARGS...]\n\n"
-	           "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
-	           "with tracing on, then prints where the trace went, how many events it\n"
-	           "holds and how many were lost.\n\n"
-	           "options:\n"
-	           "  -o FILE         the trace file (default " DEFAULT_TRACE ")\n"
-	           "  --buf-mb N      size of the trace buffer in MiB (LATCH_BUF_MB)\n"
-	           "  --chunk-kb N    chunk size in KiB (LATCH_CHUNK_KB)\n"
-	           "  --mode MODE     stop (keep the first events), ring (keep the last) or\n"
-	           "                  summary (per-function tables only) (LATCH_MODE)\n");
+	fprintf(f,
+	        "usage: latch-trace record [options] -- PROG [ARGS...]\n\n"
+	        "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
+	        "with tracing on, then prints where the trace went, how many events it\n"
+	        "holds and how many were lost.\n\n"
+	        "options:\n"
+	        "  -o FILE         the trace file (default " DEFAULT_TRACE ")\n"
+	        "  --buf-mb N      size of the trace buffer in MiB (LATCH_BUF_MB)\n"
+	        "  --chunk-kb N    chunk size in KiB (LATCH_CHUNK_KB)\n"
+	        "  --mode MODE     stop (keep the first events), ring (keep the last) or\n"
+	        "                  summary (per-function tables only) (LATCH_MODE)\n"
+	        "  --qemu MACHINE  run PROG, a Cortex-M image, under qemu-system-arm -M MACHINE\n"
+	        "                  with deterministic time (docs/target.md); exits with the\n"
+	        "                  firmware's status\n"
+	        "  --timeout S     wall-clock limit of a --qemu run (default 300)\n");
 }
 
 static int run(char **argv, int *status)
@@ -66,7 +72,8 @@ static int run(char **argv, int *status)
 
 int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 {
-	const char *path = DEFAULT_TRACE;
+	const char *path = DEFAULT_TRACE, *machine = NULL;
+	unsigned timeout = 0;
 	struct lc_trace *t = NULL;
 	struct lc_err err = {0};
 	uint64_t records = 0;
@@ -101,6 +108,13 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 			setenv("LATCH_CHUNK_KB", v, 1);
 		else if (strcmp(argv[a], "--mode") == 0)
 			setenv("LATCH_MODE", v, 1);
+		else if (strcmp(argv[a], "--qemu") == 0)
+			machine = v;
+		else if (strcmp(argv[a], "--timeout") == 0 && (timeout = (unsigned)atoi(v)) == 0) {
+			trc_fail("--timeout takes a number of seconds above 0, not '%s'", v);
+			return 2;
+		} else if (strcmp(argv[a], "--timeout") == 0)
+			;
 		else {
 			trc_fail("unknown option '%s' (see latch-trace record --help)", argv[a]);
 			return 2;
@@ -110,6 +124,15 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("record needs a program to run: latch-trace record [-o FILE] -- PROG "
 		         "ARGS...");
 		return 2;
+	}
+	if (machine != NULL) {
+		struct trc_qemu_run q = {machine, argv[a], argv + a + 1, path, timeout, NULL};
+
+		if (trc_qemu_record(&q, &status, &err) < 0) {
+			trc_fail("%s", err.msg);
+			return 2;
+		}
+		goto read;
 	}
 	/* A stale trace from an earlier run must not pass for this one. */
 	if (unlink(path) != 0 && errno != ENOENT) {
@@ -126,6 +149,7 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		         argv[a], path);
 		return 2;
 	}
+read:
 	if (lc_trace_open(&t, path, &err) < 0) {
 		trc_fail("%s: %s", path, err.msg);
 		goto out;
@@ -143,12 +167,19 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 	printf("lost events: %" PRIu64 "%s\n", lc_trace_header(t)->lost_total,
 	       lc_trace_header(t)->lost_total ? " (buffer full: raise --buf-mb or use --mode ring)"
 	                                      : "");
+	trc_qemu_describe(stdout, t);
 	nproblems = lc_trace_problem_count(t);
 	for (i = 0; i < nproblems; i++) {
 		const struct lc_trace_problem *p = lc_trace_problem(t, i);
 
 		fprintf(stderr, "latch-trace: warning: %s: offset %" PRIu64 ": %s\n", path,
 		        p->offset, p->msg);
+	}
+	if (machine != NULL) {
+		if (status != 0)
+			printf("note: '%s' exited with status %d\n", argv[a], status);
+		rc = status; /* the firmware's own status */
+		goto out;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		printf("note: '%s' exited with status %d\n", argv[a], WEXITSTATUS(status));
