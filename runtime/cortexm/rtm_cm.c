@@ -513,7 +513,7 @@ int latch_rt_is_on(void)
 
 uint64_t latch_rt_lost(void)
 {
-	return rtm.on ? r64(RTM_H_LOST_TOTAL) : 0;
+	return r32(RTM_H_VERSION) == RTM_VERSION ? r64(RTM_H_LOST_TOTAL) : 0;
 }
 
 int latch_rt_semihost(uint32_t op, const void *arg)

@@ -34,6 +34,9 @@ void *_sbrk(ptrdiff_t incr);
 int _fstat(int fd, struct stat *st);
 int _isatty(int fd);
 
+/* An image may define it to do (traced) work in the SysTick interrupt. */
+__attribute__((weak)) void board_systick_hook(void);
+
 static volatile uint32_t board_pending;
 static char *board_heap;
 static int board_fds[3] = {-1, -1, -1};
@@ -41,6 +44,8 @@ static int board_fds[3] = {-1, -1, -1};
 void SysTick_Handler(void)
 {
 	board_pending++;
+	if (board_systick_hook != NULL)
+		board_systick_hook();
 }
 
 void board_timer_start(void)
