@@ -7,17 +7,20 @@
 #
 # latch_cm_firmware(<name> OUTPUT <elf> LDSCRIPT <ld>
 #                   [TRACED <src>...] [PLAIN <src>...] [INCLUDES <dir>...]
-#                   [DEFINES <d>...] [LDFLAGS <flag>...] [NO_RUNTIME])
-#   TRACED  sources compiled with -finstrument-functions
-#   PLAIN   sources compiled without it (start-up, board, simulated world)
-# Adds the custom target <name> (ALL) that produces <elf>.
+#                   [DEFINES <d>...] [LDFLAGS <flag>...] [TRACED_FLAGS <flag>...]
+#                   [NO_RUNTIME] [NOT_ALL])
+#   TRACED        sources compiled with -finstrument-functions (and TRACED_FLAGS)
+#   PLAIN         sources compiled without it (start-up, board, simulated world)
+#   NOT_ALL       not built by default (benchmark images)
+# Adds the custom target <name> (ALL unless NOT_ALL) that produces <elf>.
 find_program(LATCH_ARM_GCC arm-none-eabi-gcc)
 set(LATCH_CM_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(LATCH_CM_CFLAGS -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -std=c11 -O2 -g
   -Wall -Wextra -Werror -ffunction-sections -fdata-sections)
 
 function(latch_cm_firmware name)
-  cmake_parse_arguments(F "NO_RUNTIME" "OUTPUT;LDSCRIPT" "TRACED;PLAIN;INCLUDES;DEFINES;LDFLAGS" ${ARGN})
+  cmake_parse_arguments(F "NO_RUNTIME;NOT_ALL" "OUTPUT;LDSCRIPT"
+    "TRACED;PLAIN;INCLUDES;DEFINES;LDFLAGS;TRACED_FLAGS" ${ARGN})
   set(_inc -I${LATCH_CM_DIR}/include -I${LATCH_CM_DIR}/../include -I${LATCH_CM_DIR}/../src)
   foreach(_d IN LISTS F_INCLUDES)
     list(APPEND _inc -I${_d})
@@ -47,7 +50,7 @@ function(latch_cm_firmware name)
       set(_obj ${_objdir}/${_base}.o)
       set(_extra "")
       if(_kind STREQUAL "TRACED")
-        set(_extra -finstrument-functions)
+        set(_extra -finstrument-functions ${F_TRACED_FLAGS})
       elseif(_kind STREQUAL "RT")
         set(_extra -fno-instrument-functions)
       endif()
@@ -68,5 +71,9 @@ function(latch_cm_firmware name)
     DEPENDS ${_objs} ${F_LDSCRIPT}
     COMMENT "Linking Cortex-M image ${F_OUTPUT}"
     VERBATIM)
-  add_custom_target(${name} ALL DEPENDS ${F_OUTPUT})
+  if(F_NOT_ALL)
+    add_custom_target(${name} DEPENDS ${F_OUTPUT})
+  else()
+    add_custom_target(${name} ALL DEPENDS ${F_OUTPUT})
+  endif()
 endfunction()

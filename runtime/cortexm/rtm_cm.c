@@ -7,12 +7,13 @@
  * chunks. There is one stream: interrupt handlers that are traced write into
  * it too, nested inside whatever they interrupted, as on the CPU.
  *
- * Interrupt safety: each hook masks interrupts (PRIMASK) for the whole record,
- * about twenty instructions. That is cheaper than claiming the slot with
- * LDREX/STREX (docs/target.md has both counts), and it also makes the
- * clock's software extension and the chunk's count update atomic, which a
- * LDREX claim alone would not. A record is complete before the chunk's
- * count covers it, so a RAM dump taken at any instant is a valid trace.
+ * Interrupt safety: each hook masks interrupts (PRIMASK) for the whole
+ * record, about thirty instructions, which also makes the clock's software
+ * extension atomic. A record is complete before the chunk's count covers it,
+ * so a RAM dump or a hard fault at any instant leaves a valid trace.
+ * Claiming the slot with LDREX/STREX instead (RTM_CM_CLAIM_LDREX) measured
+ * four instructions a call cheaper but loses that property; docs/target.md
+ * has both measurements and the reason.
  *
  * No libc: the runtime calls nothing but its own functions and semihosting.
  */
@@ -192,6 +193,7 @@ static RTM_NOINST __attribute__((noinline)) uint32_t *slow(void)
 	return rtm.count;
 }
 
+#ifndef RTM_CM_CLAIM_LDREX
 static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t kind)
 {
 	uint32_t pm = irq_save(), *c = rtm.count, n = *c, *p, raw, hi, sp, depth;
@@ -221,6 +223,49 @@ static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t
 out:
 	irq_restore(pm);
 }
+#else
+/* The alternative measured by bench/target (RTM_CM_CLAIM_LDREX): the slot
+ * and the clock's extension claimed together with LDREX/STREX (an exception
+ * in between clears the monitor, so the claim is retried with a fresh time),
+ * and the record written after the claim. Four instructions a call cheaper,
+ * but not the default: the count covers the slot before it is written, so a
+ * hard fault or a RAM dump inside an interrupted hook may see one slot that
+ * holds garbage. (Writing first and committing with STREX is not an option:
+ * an interrupt between LDREX and the writes takes the same slot, and the
+ * resumed writes would overwrite its committed record; target_isr caught it.) */
+static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t kind)
+{
+	uint32_t *c, n, *p, raw, hi, sp, depth, fail, pm;
+
+	do {
+		c = rtm.count;
+		__asm__ volatile("ldrex %0, [%1]" : "=r"(n) : "r"(c) : "memory");
+		if (__builtin_expect(n >= rtm.cap, 0)) {
+			__asm__ volatile("clrex" ::: "memory");
+			pm = irq_save();
+			c = slow();
+			irq_restore(pm);
+			if (c == NULL)
+				return;
+			continue;
+		}
+		raw = *rtm.clk ^ rtm.clk_xor;
+		hi = rtm.hi;
+		if (raw < rtm.last)
+			hi++;
+		rtm.last = raw;
+		rtm.hi = hi;
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(c), "r"(n + 1u) : "memory");
+	} while (fail != 0);
+	p = c + RTM_SLOT0_WORDS + 4u * n;
+	__asm__ volatile("mov %0, sp" : "=r"(sp));
+	__asm__("usat %0, #14, %1, asr #4" : "=r"(depth) : "r"(rtm.top - sp));
+	p[0] = raw;
+	p[1] = hi;
+	p[2] = addr;
+	p[3] = kind << (RTM_KIND_SHIFT - 32u) | depth << (RTM_STACK_SHIFT - 32u);
+}
+#endif
 
 RTM_NOINST void __cyg_profile_func_enter(void *fn, void *site);
 RTM_NOINST void __cyg_profile_func_exit(void *fn, void *site);

@@ -179,14 +179,15 @@ def t_tvac_twice(c):
     check("trip 1: overpressure" in o1, "tvac summary missing")
 
 
-def t_isr(c):
-    c.need(c.a.fixture)
-    names, _ = symbols(c.a.fixture)
-    path, tr, out, _ = c.record(c.a.fixture, "isr", ["isr", "200"])
+def t_isr(c, elf=None, name="isr"):
+    elf = elf or c.a.fixture
+    c.need(elf)
+    names, _ = symbols(elf)
+    path, tr, out, _ = c.record(elf, name, ["isr", "2000"])
     paths, open_ = replay(tr, names)
     n_isr = printed(out, "interrupts")
     got = sum(v for k, v in paths.items() if k[-1] == "isr_work")
-    check(got == n_isr >= 200, f"isr_work entered {got} times, the firmware counted {n_isr}")
+    check(got == n_isr >= 2000, f"isr_work entered {got} times, the firmware counted {n_isr}")
     preempting = sum(v for k, v in paths.items() if k[-1] == "isr_work" and len(k) > 1)
     check(preempting > 0, f"no isr_work inside a traced call: {paths}")
     check(not open_, f"calls left open: {open_}")
@@ -314,7 +315,7 @@ def t_ramdump(c):
 
 CASES = {"tree": t_tree, "twice": t_twice, "tvac_twice": t_tvac_twice, "isr": t_isr,
          "stop": lambda c: fill(c, "stop"), "ring": lambda c: fill(c, "ring"), "fault": t_fault,
-         "corrupt": t_corrupt, "ramdump": t_ramdump}
+         "corrupt": t_corrupt, "isr_ldrex": lambda c: t_isr(c, c.a.ldrex, "isr-ldrex"), "ramdump": t_ramdump}
 
 
 def main():
@@ -322,6 +323,7 @@ def main():
     ap.add_argument("--trace", required=True)
     ap.add_argument("--fixture", default="")
     ap.add_argument("--small", default="")
+    ap.add_argument("--ldrex", default="")
     ap.add_argument("--tvac", default="")
     ap.add_argument("--rules", required=True)
     ap.add_argument("--work", required=True)
