@@ -255,7 +255,10 @@ static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t
 			hi++;
 		rtm.last = raw;
 		rtm.hi = hi;
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(c), "r"(n + 1u) : "memory");
+		__asm__ volatile("strex %0, %2, [%1]"
+		                 : "=&r"(fail)
+		                 : "r"(c), "r"(n + 1u)
+		                 : "memory");
 	} while (fail != 0);
 	p = c + RTM_SLOT0_WORDS + 4u * n;
 	__asm__ volatile("mov %0, sp" : "=r"(sp));

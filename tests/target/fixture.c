@@ -81,8 +81,8 @@ void bench_leaf(void)
 
 int main(int argc, char **argv)
 {
-	struct latch_rt_cm_config rt = {BOARD_CPU_HZ, BOARD_TIMER0_VALUE, 1u, BOARD_CPU_HZ,
-	                                0u, 0u, NULL, 1u};
+	struct latch_rt_cm_config rt = {
+	        BOARD_CPU_HZ, BOARD_TIMER0_VALUE, 1u, BOARD_CPU_HZ, 0u, 0u, NULL, 1u};
 	const char *what = argc > 1 ? argv[1] : "tree";
 	uint32_t n = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : 10u, i, events = 0;
 
