@@ -273,6 +273,28 @@ def t_corrupt(c):
     run("no-block", bytes(bad), 2, "is a target clock but the trace has no target block")
 
 
+def t_errors(c):
+    """Bad input to record --qemu: a clear message and exit 2, never a pass."""
+    c.need(c.a.fixture)
+    work = os.path.join(c.work, "errors")  # alone there: other cases run at the same time
+    os.makedirs(work, exist_ok=True)
+    out = os.path.join(work, "err.latch")
+
+    def run(args, text):
+        p = subprocess.run([c.a.trace, "record", "--qemu"] + args, capture_output=True, text=True,
+                           timeout=120)
+        check(p.returncode == 2, f"{args}: exit {p.returncode}, expected 2\n{p.stdout}{p.stderr}")
+        check(text in p.stderr, f"{args}: '{text}' not in\n{p.stderr}")
+
+    run(["mps2-an386", "-o", out, "--", os.path.join(c.work, "no-such.elf")], "cannot open")
+    run(["mps2-an386", "-o", out, "--", c.a.fixture, "tree", "a b"], "holds a space")
+    run(["no-such-board", "-o", out, "--", c.a.fixture], "wrote no trace under qemu -M no-such-board")
+    run(["mps2-an386", "--timeout", "x", "-o", out, "--", c.a.fixture], "--timeout takes a number")
+    check(not os.path.exists(out), "a failed run left a trace behind")
+    leftovers = [f for f in os.listdir(work) if f.startswith(".latch-qemu.")]
+    check(not leftovers, f"temporary directories left: {leftovers}")
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -315,7 +337,7 @@ def t_ramdump(c):
 
 CASES = {"tree": t_tree, "twice": t_twice, "tvac_twice": t_tvac_twice, "isr": t_isr,
          "stop": lambda c: fill(c, "stop"), "ring": lambda c: fill(c, "ring"), "fault": t_fault,
-         "corrupt": t_corrupt, "isr_ldrex": lambda c: t_isr(c, c.a.ldrex, "isr-ldrex"), "ramdump": t_ramdump}
+         "corrupt": t_corrupt, "errors": t_errors, "isr_ldrex": lambda c: t_isr(c, c.a.ldrex, "isr-ldrex"), "ramdump": t_ramdump}
 
 
 def main():
