@@ -12,6 +12,7 @@
 #include "trace.h"
 
 #include "rtm_format.h"
+#include "trace_target.h"
 #include "rtm_hist.h"
 
 #include <errno.h>
@@ -161,45 +162,14 @@ static void copy_str(char *dst, size_t cap, const uint8_t *src, size_t n)
 	dst[len] = '\0';
 }
 
-/* The target block (runtime/cortexm): 32-bit addresses, the core clock,
- * where the buffer lived, and the hard fault that ended the run, if any. */
+/* The target block (runtime/cortexm): decoded and checked by trace_target.c. */
 static void read_target(struct lc_trace *t)
 {
-	struct lc_trace_header *h = &t->hdr;
-	int cm_clock = h->clock == LC_TRACE_CLOCK_CM_DWT || h->clock == LC_TRACE_CLOCK_CM_TIMER;
+	struct lc__tprob p[LC__TPROB_MAX];
+	size_t i, n = lc__trace_target(&t->hdr, t->buf, p);
 
-	h->tgt_arch = rd32(t, RTM_H_TGT_ARCH);
-	if (h->tgt_arch == 0) {
-		if (cm_clock)
-			problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK,
-			        "clock %u is a target clock but the trace has no target block",
-			        (unsigned)h->clock);
-		return;
-	}
-	if (h->tgt_arch != RTM_TGT_ARCH_ARMV7M) {
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TGT_ARCH, "unknown target architecture %u",
-		        h->tgt_arch);
-		return;
-	}
-	h->addr_bits = rd32(t, RTM_H_TGT_ADDR_BITS);
-	if (h->addr_bits != 32)
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TGT_ADDR_BITS,
-		        "target address size %u bits is not 32", h->addr_bits);
-	if (!cm_clock)
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "target trace names host clock %u",
-		        (unsigned)h->clock);
-	h->cpu_hz = rd32(t, RTM_H_TGT_CPU_HZ);
-	if (h->tick_hz == 0)
-		problem(t, LC_TRACE_P_CORRUPT, RTM_H_TICK_HZ, "target clock frequency is zero");
-	h->tgt_flags = rd32(t, RTM_H_TGT_FLAGS);
-	h->fault_pc = rd32(t, RTM_H_TGT_FAULT_PC);
-	h->fault_lr = rd32(t, RTM_H_TGT_FAULT_LR);
-	h->fault_cfsr = rd32(t, RTM_H_TGT_CFSR);
-	h->fault_hfsr = rd32(t, RTM_H_TGT_HFSR);
-	h->buf_addr = rd32(t, RTM_H_TGT_BUF_ADDR);
-	h->buf_size = rd32(t, RTM_H_TGT_BUF_SIZE);
-	h->tgt_flushes = rd32(t, RTM_H_TGT_FLUSHES);
-	h->hook_cost_cycles = rd32(t, RTM_H_TGT_HOOK_CYCLES);
+	for (i = 0; i < n; i++)
+		problem(t, LC_TRACE_P_CORRUPT, p[i].off, "%s", p[i].msg);
 }
 
 static int read_header(struct lc_trace *t, struct lc_err *err)

@@ -406,7 +406,7 @@ int latch_rt_cm_start(const struct latch_rt_cm_config *cfg)
 	w64(RTM_H_TICK_HZ, hz);
 	/* ns per tick in Q32.32: 1e9 * 2^32 / hz, rounded. */
 	w64(RTM_H_NS_MULT, ((UINT64_C(1000000000) << 32) + hz / 2u) / hz);
-	w64(RTM_H_PID, 1u);
+	w32(RTM_H_PID, 1u);
 	w32(RTM_H_CHUNK_SIZE, rtm.chunk_size);
 	w64(RTM_H_MODULE_OFF, RTM_CM_MOD_OFF);
 	w32(RTM_H_MODULE_CAP, 1u);
