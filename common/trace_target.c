@@ -35,6 +35,9 @@ size_t lc__trace_target(struct lc_trace_header *h, const uint8_t *hdr, struct lc
 	int cm_clock = h->clock == LC_TRACE_CLOCK_CM_DWT || h->clock == LC_TRACE_CLOCK_CM_TIMER;
 	size_t n = 0;
 
+	h->tgt_arch = h->addr_bits = h->cpu_hz = h->tgt_flags = 0;
+	h->fault_pc = h->fault_lr = h->fault_cfsr = h->fault_hfsr = 0;
+	h->buf_addr = h->buf_size = h->tgt_flushes = h->hook_cost_cycles = 0;
 	h->tgt_arch = rd32(hdr, RTM_H_TGT_ARCH);
 	if (h->tgt_arch == 0) {
 		if (cm_clock)
@@ -45,6 +48,7 @@ size_t lc__trace_target(struct lc_trace_header *h, const uint8_t *hdr, struct lc
 	}
 	if (h->tgt_arch != RTM_TGT_ARCH_ARMV7M) {
 		add(p, &n, RTM_H_TGT_ARCH, "unknown target architecture %u", h->tgt_arch);
+		h->tgt_arch = 0; /* nothing of the block is trusted */
 		return n;
 	}
 	h->addr_bits = rd32(hdr, RTM_H_TGT_ADDR_BITS);

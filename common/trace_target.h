@@ -20,7 +20,8 @@ struct lc__tprob {
 };
 
 /* Decodes the target block of the 4096-byte header hdr into h (whose clock
- * and tick_hz are already set) and lists what is wrong with it in p.
+ * and tick_hz are already set; every target field is reset first, and an
+ * unknown architecture leaves them all 0) and lists what is wrong in p.
  * Returns the number of problems (at most LC__TPROB_MAX). */
 size_t lc__trace_target(struct lc_trace_header *h, const uint8_t *hdr, struct lc__tprob *p);
 
