@@ -3,7 +3,7 @@
 # arm-none-eabi-gcc called through custom commands: the host toolchain of
 # the project is left alone (runtime/CMakeLists.txt stays host-independent).
 # A firmware project with its own cross toolchain file uses
-# runtime/cortexm/CMakeLists.txt instead.
+# runtime/cortexm/CMakeLists.txt (target latch_rt_cm) instead.
 #
 # latch_cm_firmware(<name> OUTPUT <elf> LDSCRIPT <ld>
 #                   [TRACED <src>...] [PLAIN <src>...] [INCLUDES <dir>...]
