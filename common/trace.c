@@ -12,6 +12,7 @@
 #include "trace_impl.h"
 
 #include "rtm_format.h"
+#include "trace_target.h"
 #include "rtm_hist.h"
 
 #include <errno.h>
@@ -63,6 +64,16 @@ static void copy_str(char *dst, size_t cap, const uint8_t *src, size_t n)
 	dst[len] = '\0';
 }
 
+/* The target block (runtime/cortexm): decoded and checked by trace_target.c. */
+static void read_target(struct lc_trace *t)
+{
+	struct lc__tprob p[LC__TPROB_MAX];
+	size_t i, n = lc__trace_target(&t->hdr, t->buf, p);
+
+	for (i = 0; i < n; i++)
+		problem(t, LC_TRACE_P_CORRUPT, p[i].off, "%s", p[i].msg);
+}
+
 static int read_header(struct lc_trace *t, struct lc_err *err)
 {
 	struct lc_trace_header *h = &t->hdr;
@@ -87,7 +98,8 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 		        lc__rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
 	h->flags = lc__rd32(t, RTM_H_FLAGS);
 	h->clock = (enum lc_trace_clock)lc__rd32(t, RTM_H_CLOCK);
-	if (h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW)
+	if ((h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW) &&
+	    h->clock != LC_TRACE_CLOCK_CM_DWT && h->clock != LC_TRACE_CLOCK_CM_TIMER)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u",
 		        (unsigned)h->clock);
 	h->mode = (enum lc_trace_mode)lc__rd32(t, RTM_H_MODE);
@@ -125,6 +137,7 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	}
 	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
 	h->hook_cost_ns = lc_trace_ticks_to_ns(t, h->hook_cost_ticks);
+	read_target(t);
 	h->hook_residue_ns = lc_trace_ticks_to_ns(t, h->hook_residue_ticks);
 	if (h->flags & LC_TRACE_F_STARTING)
 		problem(t, LC_TRACE_P_INCOMPLETE, RTM_H_FLAGS,
@@ -271,6 +284,13 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 			}
 			i += 1u + slots;
 		} else {
+			if (t->hdr.addr_bits == 32 && kind != RTM_K_MARK &&
+			    (word & RTM_ADDR_MASK) > UINT32_MAX) {
+				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
+				        "address 0x%llx does not fit the target's 32 bits",
+				        (unsigned long long)(word & RTM_ADDR_MASK));
+				break;
+			}
 			i++;
 		}
 		th->records++;
