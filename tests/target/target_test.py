@@ -289,7 +289,7 @@ def t_errors(c):
     run(["mps2-an386", "-o", out, "--", os.path.join(c.work, "no-such.elf")], "cannot open")
     run(["mps2-an386", "-o", out, "--", c.a.fixture, "tree", "a b"], "holds a space")
     run(["no-such-board", "-o", out, "--", c.a.fixture], "wrote no trace under qemu -M no-such-board")
-    run(["mps2-an386", "--timeout", "x", "-o", out, "--", c.a.fixture], "--timeout takes a number")
+    run(["mps2-an386", "--timeout", "x", "-o", out, "--", c.a.fixture], "--timeout takes a non-negative number")
     check(not os.path.exists(out), "a failed run left a trace behind")
     leftovers = [f for f in os.listdir(work) if f.startswith(".latch-qemu.")]
     check(not leftovers, f"temporary directories left: {leftovers}")
