@@ -11,10 +11,19 @@
 
 #include <stdio.h>
 
+struct trc_html_embed; /* report/out.h */
+struct trc_profile;    /* trace/profile.h */
+
 /* Global options, parsed by main.c before the subcommand name. */
 struct trc_opts {
 	const char *progname; /* "latch-trace", for messages */
 	int color;            /* 1 when stdout is a TTY and colour is wanted */
+	/* Set only when `latch-trace html` runs a command to build its page:
+	 * the command writes an HTML section there instead of its output, and
+	 * report and hist take the trace already loaded (its problems already
+	 * printed) instead of reading it again. */
+	struct trc_html_embed *embed;
+	const struct trc_profile *profile;
 };
 
 struct trc_cmd {
@@ -29,6 +38,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
+int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts);
 
 /* Prints "latch-trace: error: <msg>" to stderr. */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

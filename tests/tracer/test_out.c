@@ -175,7 +175,7 @@ static void test_out_take_arg_parses_format_and_output(void **state)
 {
 	char *argv[] = { "report", "--format", "json", "-o", "x.json", "--format=md", "-oy", "--format", "xml",
 			 "--top" };
-	struct trc_out_opts o = { TRC_FMT_TEXT, NULL };
+	struct trc_out_opts o = { TRC_FMT_TEXT, NULL, NULL };
 	struct lc_err err = { 0 };
 	int i = 1;
 
@@ -194,7 +194,7 @@ static void test_out_take_arg_parses_format_and_output(void **state)
 	assert_string_equal(o.path, "y");
 	i = 7;
 	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), LC_EUSAGE);
-	assert_string_equal(err.msg, "unknown format 'xml' (expected text, json, csv, md or junit)");
+	assert_string_equal(err.msg, "unknown format 'xml' (expected text, json, csv, md, junit or html)");
 	i = 9;
 	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 0);
 	assert_string_equal(trc_fmt_name(TRC_FMT_JUNIT), "junit");

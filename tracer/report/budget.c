@@ -36,6 +36,7 @@ static const char *const kind_names[] = {
         [TRC_BUDGET_MEM_SECTION] = "section",
         [TRC_BUDGET_MEM_SYMBOL] = "symbol",
         [TRC_BUDGET_STACK_ROOT] = "stack",
+        [TRC_BUDGET_DEADLINE] = "deadline",
 };
 
 const char *trc_budget_kind_name(enum trc_budget_kind kind)

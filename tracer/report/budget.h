@@ -39,7 +39,9 @@ enum trc_budget_kind {
 	TRC_BUDGET_MEM_REGION,      /* memory.<region>, unit "bytes" */
 	TRC_BUDGET_MEM_SECTION,     /* memory.sections.X, unit "bytes" */
 	TRC_BUDGET_MEM_SYMBOL,      /* memory.symbols.X (sum over matches), "bytes" */
-	TRC_BUDGET_STACK_ROOT       /* stack.X, unit "bytes" */
+	TRC_BUDGET_STACK_ROOT,      /* stack.X, unit "bytes" */
+	TRC_BUDGET_DEADLINE         /* hist --period F --expect T (not from the YAML):
+				       late activations or overruns, unit "misses" */
 };
 
 /* One limit as written in the file. All strings are owned by the set. */

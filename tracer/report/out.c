@@ -18,68 +18,11 @@
 #include <string.h>
 
 #include "report/budget.h"
+#include "report/doc_priv.h"
 #include "cmd.h"
 #include "report/units.h"
 
-enum cell_type { CELL_NULL = 0, CELL_STR, CELL_U64, CELL_I64, CELL_F64, CELL_BOOL };
-
-struct cell {
-	enum cell_type type;
-	union {
-		uint64_t u;
-		int64_t i;
-		double f;
-		int b;
-	} v;
-	char *text; /* the string, or the human text of a number (NULL: plain) */
-	enum trc_style style;
-};
-
-struct col {
-	char *key;
-	char *header;
-	enum trc_align align;
-	int machine_only;
-};
-
-struct trc_table {
-	char *key;
-	char *title;
-	struct col *cols;
-	size_t ncols;
-	struct cell *cells; /* nrows * ncols, row-major */
-	int machine_only;
-	size_t nrows, caprows;
-};
-
-struct meta {
-	char *key;
-	char *label;
-	struct cell c;
-};
-
-enum item_kind { ITEM_TABLE, ITEM_BLOCK };
-
-struct item {
-	enum item_kind kind;
-	struct trc_table *table;
-	char *title; /* block */
-	char *text;  /* block */
-};
-
-struct trc_doc {
-	char *command;
-	struct meta *meta;
-	size_t nmeta;
-	struct item *items;
-	size_t nitems;
-	char **notes;
-	size_t nnotes;
-	const struct trc_table *primary;
-	const struct trc_budget_results *budgets;
-};
-
-static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit"};
+static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "html"};
 
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 {
@@ -96,7 +39,8 @@ int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 		}
 	}
 	return lc_err_set(err, LC_EUSAGE,
-	                  "unknown format '%s' (expected text, json, csv, md or junit)", name);
+	                  "unknown format '%s' (expected text, json, csv, md, junit or html)",
+	                  name);
 }
 
 const char *trc_fmt_name(enum trc_fmt fmt)
@@ -239,6 +183,7 @@ void trc_doc_free(struct trc_doc *d)
 		table_free(d->items[i].table);
 		free(d->items[i].title);
 		free(d->items[i].text);
+		free(d->items[i].key);
 	}
 	for (i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
@@ -353,6 +298,26 @@ int trc_doc_block(struct trc_doc *d, const char *title, const char *text)
 	return 0;
 }
 
+int trc_doc_figure(struct trc_doc *d, const char *key, const char *title, const char *svg)
+{
+	struct item *it = item_add(d);
+
+	if (it == NULL)
+		return LC_ENOMEM;
+	it->kind = ITEM_FIGURE;
+	it->key = strdup(key);
+	it->title = dup_or_null(title);
+	it->text = strdup(svg);
+	if (it->key == NULL || it->text == NULL || (title != NULL && it->title == NULL)) {
+		free(it->key);
+		free(it->title);
+		free(it->text);
+		return LC_ENOMEM;
+	}
+	d->nitems++;
+	return 0;
+}
+
 int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key, const char *title)
 {
 	struct item *it = item_add(d);
@@ -408,6 +373,7 @@ int trc_table_col(struct trc_table *t, const char *key, const char *header, enum
 	c->header = strdup(header);
 	c->align = align;
 	c->machine_only = 0;
+	c->figure = 0;
 	if (c->key == NULL || c->header == NULL) {
 		free(c->key);
 		free(c->header);
@@ -420,6 +386,12 @@ void trc_table_col_machine_only(struct trc_table *t, int col)
 {
 	if (col >= 0 && (size_t)col < t->ncols)
 		t->cols[col].machine_only = 1;
+}
+
+void trc_table_col_figure(struct trc_table *t, int col)
+{
+	if (col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].machine_only = t->cols[col].figure = 1;
 }
 
 int trc_table_row(struct trc_table *t)
@@ -540,7 +512,7 @@ static const char *cell_raw(const struct cell *c, char *buf, size_t n)
 }
 
 /* The human text of a cell (text, Markdown). */
-static const char *cell_human(const struct cell *c, char *buf, size_t n)
+const char *trc__cell_human(const struct cell *c, char *buf, size_t n)
 {
 	if (c->type == CELL_NULL)
 		return c->text ? c->text : "-";
@@ -627,7 +599,7 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			size_t cw = trc_units_width(
-			        cell_human(&t->cells[r * t->ncols + c], buf, sizeof(buf)));
+			        trc__cell_human(&t->cells[r * t->ncols + c], buf, sizeof(buf)));
 
 			if (cw > w[c])
 				w[c] = cw;
@@ -652,7 +624,7 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 			if (t->cols[c].machine_only)
 				continue;
 			fputs("  ", f);
-			put_cell(f, cell_human(ce, buf, sizeof(buf)), w[c], t->cols[c].align,
+			put_cell(f, trc__cell_human(ce, buf, sizeof(buf)), w[c], t->cols[c].align,
 			         ce->style, color, c == last);
 		}
 		fputc('\n', f);
@@ -729,12 +701,12 @@ static void write_text(const struct trc_doc *d, FILE *f, int color)
 			continue; /* machine formats only */
 		fprintf(f, "%s:", d->meta[i].label);
 		pad(f, wl - trc_units_width(d->meta[i].label) + 1);
-		fprintf(f, "%s\n", cell_human(&d->meta[i].c, buf, sizeof(buf)));
+		fprintf(f, "%s\n", trc__cell_human(&d->meta[i].c, buf, sizeof(buf)));
 	}
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 
-		if (it->kind == ITEM_TABLE && it->table->machine_only)
+		if ((it->kind == ITEM_TABLE && it->table->machine_only) || it->kind == ITEM_FIGURE)
 			continue;
 		if (i > 0 || d->nmeta > 0)
 			fputc('\n', f);
@@ -824,8 +796,9 @@ static int write_json(const struct trc_doc *d, FILE *f)
 			json_t *row = json_object();
 
 			for (c = 0; c < t->ncols; c++)
-				json_object_set_new(row, t->cols[c].key,
-				                    cell_json(&t->cells[r * t->ncols + c]));
+				if (!t->cols[c].figure)
+					json_object_set_new(row, t->cols[c].key,
+					                    cell_json(&t->cells[r * t->ncols + c]));
 			json_array_append_new(rows, row);
 		}
 		json_object_set_new(tables, t->key, rows);
@@ -876,6 +849,8 @@ static void write_csv(const struct trc_doc *d, FILE *f)
 	if (t == NULL)
 		return;
 	for (c = 0; c < t->ncols; c++) {
+		if (t->cols[c].figure)
+			continue;
 		if (c)
 			fputc(',', f);
 		csv_field(f, t->cols[c].key);
@@ -883,6 +858,8 @@ static void write_csv(const struct trc_doc *d, FILE *f)
 	fputs("\r\n", f);
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
+			if (t->cols[c].figure)
+				continue;
 			if (c)
 				fputc(',', f);
 			csv_field(f, cell_raw(&t->cells[r * t->ncols + c], buf, sizeof(buf)));
@@ -919,13 +896,13 @@ static void write_md(const struct trc_doc *d, FILE *f)
 		fputs("- **", f);
 		md_text(f, d->meta[i].label);
 		fputs(":** ", f);
-		md_text(f, cell_human(&d->meta[i].c, buf, sizeof(buf)));
+		md_text(f, trc__cell_human(&d->meta[i].c, buf, sizeof(buf)));
 		fputc('\n', f);
 	}
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 
-		if (it->kind == ITEM_TABLE && it->table->machine_only)
+		if ((it->kind == ITEM_TABLE && it->table->machine_only) || it->kind == ITEM_FIGURE)
 			continue;
 		fputc('\n', f);
 		if (it->kind == ITEM_BLOCK) {
@@ -964,8 +941,9 @@ static void write_md(const struct trc_doc *d, FILE *f)
 				if (it->table->cols[c].machine_only)
 					continue;
 				fputc(' ', f);
-				md_text(f, cell_human(&it->table->cells[r * it->table->ncols + c],
-				                      buf, sizeof(buf)));
+				md_text(f,
+				        trc__cell_human(&it->table->cells[r * it->table->ncols + c],
+				                        buf, sizeof(buf)));
 				fputs(" |", f);
 			}
 			fputc('\n', f);
@@ -1099,6 +1077,9 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 	case TRC_FMT_JUNIT:
 		rc = write_junit(d, f);
 		break;
+	case TRC_FMT_HTML:
+		rc = trc__write_html(d, f);
+		break;
 	}
 	if (rc == 0 && ferror(f))
 		rc = LC_EIO;
@@ -1116,6 +1097,10 @@ int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int colo
 	FILE *f = stdout;
 	int rc;
 
+	if (o->embed != NULL)
+		return trc__write_html_embed(d, o->embed) < 0
+		               ? lc_err_set(err, LC_ENOMEM, "out of memory writing the html page")
+		               : 0;
 	if (o->path != NULL && strcmp(o->path, "-") != 0) {
 		f = fopen(o->path, "w");
 		if (f == NULL)

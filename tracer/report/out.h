@@ -24,6 +24,10 @@
  *           code fences, budgets as a table; for a CI job summary.
  *  - junit: one <testsuite> with one <testcase> per budget result; a FAIL is
  *           a <failure>, an ERROR an <error>. Tables are not written.
+ *  - html:  one self-contained page (write_html.c): the verdicts first, meta,
+ *           tables sortable and filterable by an inline script, figures
+ *           (trc_doc_figure, inline SVG) in place of the text drawings,
+ *           blocks as preformatted text, notes. No external file or URL.
  *
  * Ownership: every string passed in is copied; the doc owns its tables.
  * A table's returned pointer is borrowed and lives as long as the doc.
@@ -38,12 +42,33 @@
 
 struct trc_budget_results; /* budget.h */
 
-enum trc_fmt { TRC_FMT_TEXT = 0, TRC_FMT_JSON, TRC_FMT_CSV, TRC_FMT_MD, TRC_FMT_JUNIT };
+enum trc_fmt {
+	TRC_FMT_TEXT = 0,
+	TRC_FMT_JSON,
+	TRC_FMT_CSV,
+	TRC_FMT_MD,
+	TRC_FMT_JUNIT,
+	TRC_FMT_HTML
+};
+
+/*
+ * A combined HTML page being assembled (cmd_html.c): a command whose output
+ * options carry one writes its document as a section into `body` and its
+ * budget verdicts as table rows into `verdicts`, instead of a whole page.
+ */
+struct trc_html_embed {
+	FILE *body;
+	FILE *verdicts;
+	const char *id;           /* the next section's anchor: #sec-ID */
+	const char *title;        /* and its heading (NULL: from the command) */
+	size_t pass, fail, error; /* verdicts written so far */
+};
 
 /* Where and how a command writes its report: --format and -o. */
 struct trc_out_opts {
-	enum trc_fmt fmt; /* TRC_FMT_TEXT unless --format says otherwise */
-	const char *path; /* -o FILE; NULL means stdout. Borrowed from argv. */
+	enum trc_fmt fmt;             /* TRC_FMT_TEXT unless --format says otherwise */
+	const char *path;             /* -o FILE; NULL means stdout. Borrowed from argv. */
+	struct trc_html_embed *embed; /* set by the combined page only (borrowed) */
 };
 
 /* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
@@ -82,7 +107,7 @@ enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, cha
 
 /* Help text for the output options, to embed in a command's print_help(). */
 #define TRC_OUT_HELP                                                                               \
-	"  --format FMT   text (default), json, csv, md (Markdown) or junit\n"                     \
+	"  --format FMT   text (default), json, csv, md (Markdown), junit or html\n"               \
 	"  -o FILE        write the report to FILE instead of stdout\n"
 
 enum trc_align { TRC_ALIGN_LEFT = 0, TRC_ALIGN_RIGHT };
@@ -122,6 +147,11 @@ int trc_doc_note(struct trc_doc *d, const char *fmt, ...) __attribute__((format(
  * Returns 0 or LC_ENOMEM. */
 int trc_doc_block(struct trc_doc *d, const char *title, const char *text);
 
+/* A figure: SVG markup from svg.h (trusted: its names are escaped there),
+ * shown by the HTML writer only; `title` heads it (escaped by the writer)
+ * and `key` names its anchor (#fig-KEY). Returns 0 or LC_ENOMEM. */
+int trc_doc_figure(struct trc_doc *d, const char *key, const char *title, const char *svg);
+
 /*
  * Adds a table. `key` names it in JSON ("functions"), `title` heads it in
  * text/Markdown (may be NULL). *out is borrowed from the doc.
@@ -148,6 +178,11 @@ int trc_table_col(struct trc_table *t, const char *key, const char *header, enum
 /* Hides column col from text and Markdown (machine formats keep it): for
  * raw data such as addresses that would only widen the human table. */
 void trc_table_col_machine_only(struct trc_table *t, int col);
+
+/* Makes column col a column of small figures: its string cells hold SVG
+ * markup from svg.h (trusted, written as is), shown by the HTML writer only;
+ * every other format leaves the column out. */
+void trc_table_col_figure(struct trc_table *t, int col);
 
 /* Starts a new row; its cells are null ("-") until set. Returns the row
  * index or LC_ENOMEM. */
