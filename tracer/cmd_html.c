@@ -82,12 +82,13 @@ static int push(const char **list, size_t *n, const char *v, const char *opt)
 /* The options whose value is stored as is, by name. */
 static const char **slot(struct html_args *a, const char *opt)
 {
-	static const char *const names[] = {
-	        "--trace",  "--exe", "--elf",  "--base",    "--budgets", "--callgraph", "--period",
-	        "--expect", "--tolerance", "--trip", "--regions", "--map", "--top", "--title"};
-	const char **slots[] = {&a->trace,  &a->exe,       &a->elf,  &a->base,    &a->budgets,
+	static const char *const names[] = {"--trace",     "--exe",       "--elf",     "--base",
+	                                    "--budgets",   "--callgraph", "--period",  "--expect",
+	                                    "--tolerance", "--trip",      "--regions", "--map",
+	                                    "--top",       "--title"};
+	const char **slots[] = {&a->trace,     &a->exe,    &a->elf,    &a->base,      &a->budgets,
 	                        &a->callgraph, &a->period, &a->expect, &a->tolerance, &a->trip,
-	                        &a->regions, &a->map,      &a->top,  &a->title};
+	                        &a->regions,   &a->map,    &a->top,    &a->title};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -121,7 +122,8 @@ static int parse_args(struct html_args *a, int argc, char **argv)
 			else if (strcmp(arg, "--root") == 0)
 				rc = push(a->roots, &a->nroots, val, "--root");
 			else {
-				trc_fail("html: unknown option '%s' (see latch-trace html --help)", arg);
+				trc_fail("html: unknown option '%s' (see latch-trace html --help)",
+				         arg);
 				return 2;
 			}
 			if (rc != 0)
@@ -130,7 +132,8 @@ static int parse_args(struct html_args *a, int argc, char **argv)
 		case TRC_ARG_OPERAND:
 			break;
 		}
-		trc_fail("html: unexpected argument '%s' (the trace is --trace T, the image --elf E)",
+		trc_fail("html: unexpected argument '%s' (the trace is --trace T, the image --elf "
+		         "E)",
 		         arg);
 		return 2;
 	}
@@ -162,8 +165,8 @@ static int parse_args(struct html_args *a, int argc, char **argv)
 /* The state of the page being built. */
 struct page {
 	struct trc_html_embed e;
-	char *body, *verdicts, *problems;
-	size_t nbody, nverdicts, nproblems;
+	char *body, *verdicts, *passed, *problems;
+	size_t nbody, nverdicts, npassed, nproblems;
 	FILE *prob; /* the sections that could not be made, one line each */
 	int status;
 	char nav[2048];
@@ -184,12 +187,14 @@ static void run(struct page *p, const struct trc_opts *base, const char *id, con
 	p->e.title = title;
 	st = fn(argc, argv, &o);
 	if (st == 2)
-		fprintf(p->prob, "%s could not be made (latch-trace %s exited 2; its message is on "
-		                 "stderr)\n", title, argv[0]);
+		fprintf(p->prob,
+		        "%s could not be made (latch-trace %s exited 2; its message is on "
+		        "stderr)\n",
+		        title, argv[0]);
 	if (st > p->status)
 		p->status = st;
-	if (strstr(p->nav, id) == NULL && strlen(p->nav) + strlen(id) + strlen(title) + 40 <
-	                                          sizeof(p->nav)) {
+	if (strstr(p->nav, id) == NULL &&
+	    strlen(p->nav) + strlen(id) + strlen(title) + 40 < sizeof(p->nav)) {
 		size_t n = strlen(p->nav);
 
 		snprintf(p->nav + n, sizeof(p->nav) - n, "%s=%s\n", id, title);
@@ -270,8 +275,8 @@ static int coverage(struct page *p, const struct trc_profile *prof, const struct
 		rc |= trc_table_str(t, 0, cg.funcs[r->root].name);
 		rc |= trc_table_u64(t, 1, r->reachable, NULL);
 		rc |= trc_table_u64(t, 2, r->executed, NULL);
-		rc |= trc_table_f64(t, 3, r->reachable ? (double)r->executed / (double)r->reachable : 1,
-		                    pct);
+		rc |= trc_table_f64(
+		        t, 3, r->reachable ? (double)r->executed / (double)r->reachable : 1, pct);
 		if (r->nmissing > 0)
 			trc_table_style(t, 3, TRC_STYLE_WARN);
 		rc |= trc_table_str(t, 4, r->nmissing ? list : "-");
@@ -346,8 +351,9 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 	top = a.top != NULL ? a.top : "15";
 	p.e.body = open_memstream(&p.body, &p.nbody);
 	p.e.verdicts = open_memstream(&p.verdicts, &p.nverdicts);
+	p.e.passed = open_memstream(&p.passed, &p.npassed);
 	p.prob = open_memstream(&p.problems, &p.nproblems);
-	if (p.e.body == NULL || p.e.verdicts == NULL || p.prob == NULL) {
+	if (p.e.body == NULL || p.e.verdicts == NULL || p.e.passed == NULL || p.prob == NULL) {
 		trc_fail("out of memory");
 		p.status = 2;
 		goto out;
@@ -358,8 +364,10 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 			fprintf(p.prob, "the trace %s could not be read: %s\n", a.trace, err.msg);
 			p.status = 2;
 		} else if (trc_profile_print_problems(prof) > 0) {
-			fprintf(p.prob, "the trace %s has problems (listed on stderr): its sections "
-			                "cover the readable part only\n", a.trace);
+			fprintf(p.prob,
+			        "the trace %s has problems (listed on stderr): its sections "
+			        "cover the readable part only\n",
+			        a.trace);
 			p.status = 2;
 		}
 	}
@@ -386,7 +394,8 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 	}
 	base.profile = NULL;
 	if (a.elf != NULL) {
-		struct argv m = {{0}, 0}, cu = {{0}, 0}, sy = {{0}, 0}, df = {{0}, 0}, st = {{0}, 0};
+		struct argv m = {{0}, 0}, cu = {{0}, 0}, sy = {{0}, 0}, df = {{0}, 0},
+		            st = {{0}, 0};
 
 		av(&m, "memmap");
 		av(&m, a.elf);
@@ -424,13 +433,16 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 		av2(&st, "--budgets", a.budgets);
 		run(&p, &base, "stack", "Worst-case stack per root", trc_cmd_stack, st.v);
 	}
-	if (fclose(p.e.body) | fclose(p.e.verdicts) | fclose(p.prob)) {
-		p.e.body = p.e.verdicts = p.prob = NULL;
+	/* The passed verdicts after the broken ones. */
+	if (fflush(p.e.passed) == 0 && p.passed != NULL)
+		fputs(p.passed, p.e.verdicts);
+	if (fclose(p.e.body) | fclose(p.e.verdicts) | fclose(p.e.passed) | fclose(p.prob)) {
+		p.e.body = p.e.verdicts = p.e.passed = p.prob = NULL;
 		trc_fail("out of memory");
 		p.status = 2;
 		goto out;
 	}
-	p.e.body = p.e.verdicts = p.prob = NULL;
+	p.e.body = p.e.verdicts = p.e.passed = p.prob = NULL;
 	f = fopen(path, "w");
 	if (f == NULL) {
 		trc_fail("cannot open '%s': %m", path);
@@ -456,10 +468,13 @@ out:
 		fclose(p.e.body);
 	if (p.e.verdicts != NULL)
 		fclose(p.e.verdicts);
+	if (p.e.passed != NULL)
+		fclose(p.e.passed);
 	if (p.prob != NULL)
 		fclose(p.prob);
 	free(p.body);
 	free(p.verdicts);
+	free(p.passed);
 	free(p.problems);
 	trc_profile_free(prof);
 	return p.status;

@@ -169,7 +169,8 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 
 			if (bars[i] == 0 || is_late != late)
 				continue;
-			hh = (base - top) * log10(1.0 + (double)bars[i]) / log10(1.0 + (double)cmax);
+			hh = (base - top) * log10(1.0 + (double)bars[i]) /
+			     log10(1.0 + (double)cmax);
 			if (hh < 1.5)
 				hh = 1.5;
 			if (!any)
@@ -186,11 +187,9 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 		char u[TRC_UNITS_BUF];
 
 		ticks(f, &a, base, 1);
-		fprintf(f, "<text x=\"4\" y=\"%.0f\" class=\"tl st\">calls</text>",
-		        top - 18);
-		fprintf(f, "<text x=\"4\" y=\"%.0f\" class=\"tl st\">%" PRIu64
-		           "</text>",
-		        top - 6, cmax);
+		fprintf(f, "<text x=\"4\" y=\"%.0f\" class=\"tl st\">calls</text>", top - 18);
+		fprintf(f, "<text x=\"4\" y=\"%.0f\" class=\"tl st\">%" PRIu64 "</text>", top - 6,
+		        cmax);
 		for (i = 0; i < 4; i++) {
 			double x;
 
@@ -200,8 +199,8 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 			fprintf(f,
 			        "<path class=\"q\" d=\"M%.1f %.0fV%.0f\"/><text x=\"%.1f\" "
 			        "y=\"%.0f\" class=\"ql\">%s</text>",
-			        x, top - (double)(i % 2) * 9, base, x, top - 3 - (double)(i % 2) * 9,
-			        qname[i]);
+			        x, top - (double)(i % 2) * 9, base, x,
+			        top - 3 - (double)(i % 2) * 9, qname[i]);
 		}
 		fprintf(f,
 		        "<path class=\"mx\" d=\"M%.1f %.0fV%.0f\"/><text x=\"%.1f\" y=\"%.0f\" "
@@ -363,15 +362,13 @@ int trc_svg_timeline(char **out, uint64_t duration_ns, const struct trc_svg_col 
 			fprintf(f, "M%.1f %.0fh%.1fv10h-%.1fz", x0 + cw * (double)i, miss_y - 10,
 			        cw < 2 ? 2 : cw, cw < 2 ? 2 : cw);
 	fputs("\"/>", f);
-	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"tl en\">misses</text>",
-	        x0 - 4, miss_y - 1);
-	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"tl en\">events</text>",
-	        x0 - 4, ev_y + 2);
+	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"tl en\">misses</text>", x0 - 4, miss_y - 1);
+	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"tl en\">events</text>", x0 - 4, ev_y + 2);
 	for (i = 0; i < nev; i++) {
 		double x = x0 + (x1 - x0) * (double)ev[i].t_ns / dur;
 
-		fprintf(f, "<g class=\"%s\"><path d=\"M%.1f %.0fV%.0f\"/><title>", ev[i].kind ? "mk" : "trip", x,
-		        top, ev_y + 4);
+		fprintf(f, "<g class=\"%s\"><path d=\"M%.1f %.0fV%.0f\"/><title>",
+		        ev[i].kind ? "mk" : "trip", x, top, ev_y + 4);
 		trc_svg_esc(f, ev[i].label);
 		fprintf(f, " at +%s</title>", trc_units_ns(u, sizeof(u), (double)ev[i].t_ns));
 		if (nev <= 24) {
@@ -390,7 +387,8 @@ int trc_svg_timeline(char **out, uint64_t duration_ns, const struct trc_svg_col 
 		fprintf(f,
 		        "<path class=\"tk\" d=\"M%.1f %.0fv4\"/><text x=\"%.1f\" y=\"%.0f\" "
 		        "class=\"tl\">+%s</text>",
-		        x, ev_y + 6, x, ev_y + 20, trc_units_ns(u, sizeof(u), dur * (double)k / 8.0));
+		        x, ev_y + 6, x, ev_y + 20,
+		        trc_units_ns(u, sizeof(u), dur * (double)k / 8.0));
 	}
 	fputs("</svg>", f);
 	return finish(out, f, &buf);
@@ -409,6 +407,9 @@ int trc_svg_fill(char **out, uint64_t used, uint64_t size)
 	fprintf(f,
 	        "<svg class=\"fill\" viewBox=\"0 0 200 12\"><rect class=\"fb\" width=\"200\" "
 	        "height=\"12\"/><rect class=\"%s\" width=\"%.1f\" height=\"12\"/></svg>",
-	        frac > 1.0 ? "ff bad" : frac > 0.85 ? "ff warn" : "ff", 200.0 * fmin(frac, 1.0));
+	        frac > 1.0    ? "ff bad"
+	        : frac > 0.85 ? "ff warn"
+	                      : "ff",
+	        200.0 * fmin(frac, 1.0));
 	return finish(out, f, &buf);
 }

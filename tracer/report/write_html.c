@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "report/budget.h"
-#include "report/doc_priv.h"
+#include "report/doc_impl.h"
 #include "report/svg.h"
 
 /* Tables with more rows than this get a filter box. */
@@ -74,12 +74,14 @@ static const char page_css[] =
         "svg .ax,svg .tk{stroke:#555;fill:none}svg .grid{stroke:#ccd;stroke-dasharray:3 3}"
         "svg .tl{font-size:10px;fill:var(--mut);text-anchor:middle}svg .tl.st{text-anchor:start}"
         "svg .tl.en{text-anchor:end}"
-        "svg .q{stroke:#7a4fd0;stroke-dasharray:4 3}svg .ql{font-size:10px;fill:#7a4fd0;stroke:none}"
+        "svg .q{stroke:#7a4fd0;stroke-dasharray:4 3}svg "
+        ".ql{font-size:10px;fill:#7a4fd0;stroke:none}"
         "svg .mx{stroke:#222}svg text.mx{fill:#222;stroke:none;text-anchor:end}"
         "svg .ex{stroke:var(--good);stroke-dasharray:6 3}svg text.ex{fill:var(--good);stroke:none}"
         "svg .bud{stroke:var(--bad);stroke-width:2}svg text.bud{fill:var(--bad);stroke:none;"
         "text-anchor:end;font-weight:600}"
-        "svg .trip path{stroke:var(--bad);stroke-width:1.5;opacity:.55}svg .trip text{fill:var(--bad);"
+        "svg .trip path{stroke:var(--bad);stroke-width:1.5;opacity:.55}svg .trip "
+        "text{fill:var(--bad);"
         "font-size:10px}svg .mk path{stroke:#9a6700;stroke-dasharray:2 2}svg .mk text"
         "{fill:#9a6700;font-size:10px}"
         "svg.sp{width:120px;height:20px;vertical-align:middle;display:block}"
@@ -118,7 +120,8 @@ static const char page_js[] =
         "Array.prototype.forEach.call(document.querySelectorAll('input.flt'),function(inp){"
         "var tb=document.getElementById(inp.getAttribute('data-for'));if(!tb)return;"
         "inp.addEventListener('input',function(){var q=inp.value.trim().toLowerCase(),re=null;"
-        "if(q.indexOf('*')>=0||q.indexOf('?')>=0)re=new RegExp('^'+q.replace(/[.+^${}()|[\\]\\\\]/g,"
+        "if(q.indexOf('*')>=0||q.indexOf('?')>=0)re=new "
+        "RegExp('^'+q.replace(/[.+^${}()|[\\]\\\\]/g,"
         "'\\\\$&').replace(/\\*/g,'.*').replace(/\\?/g,'.')+'$');"
         "Array.prototype.forEach.call(tb.tBodies[0].rows,function(r){var t=r.cells[0]."
         "textContent.toLowerCase();r.style.display=q===''||(re?re.test(t):t.indexOf(q)>=0)?"
@@ -203,14 +206,17 @@ void trc_html_verdict(FILE *f, const char *rows, size_t pass, size_t fail, size_
 	fputs("</section>\n", f);
 }
 
-/* One row of the verdict table per budget result. */
-static void verdict_rows(FILE *f, const char *command, const struct trc_budget_results *r)
+/* One row of the verdict table per budget result: broken ones into bad,
+ * passed ones into good, so the page lists what broke first. */
+static void verdict_rows(FILE *bad, FILE *good, const char *command,
+                         const struct trc_budget_results *r)
 {
 	size_t i;
 
 	for (i = 0; i < trc_budget_results_count(r); i++) {
 		const struct trc_budget_result *b = trc_budget_results_at(r, i);
 		const char *v = trc_verdict_name(b->verdict);
+		FILE *f = b->verdict == TRC_VERDICT_PASS ? good : bad;
 
 		fprintf(f, "<tr><td><span class=\"v %s\">%s</span><td>", v, v);
 		trc_html_esc(f, b->subject);
@@ -227,7 +233,8 @@ static void verdict_rows(FILE *f, const char *command, const struct trc_budget_r
 			fprintf(f, ":%u", b->src_line);
 		}
 		if (b->budget_file != NULL) {
-			fputs(b->src_file != NULL ? "<br><span class=\"dim\">budget " : "budget ", f);
+			fputs(b->src_file != NULL ? "<br><span class=\"dim\">budget " : "budget ",
+			      f);
 			trc_html_esc(f, b->budget_file);
 			fprintf(f, ":%u%s", b->budget_line, b->src_file != NULL ? "</span>" : "");
 		}
@@ -237,8 +244,8 @@ static void verdict_rows(FILE *f, const char *command, const struct trc_budget_r
 
 static int is_name_col(const char *key)
 {
-	static const char *const keys[] = {"function", "symbol", "name", "root", "section",
-	                                   "cu",       "file",   "region"};
+	static const char *const keys[] = {"function", "symbol", "name", "root",
+	                                   "section",  "cu",     "file", "region"};
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -262,7 +269,8 @@ static void html_table(FILE *f, const struct trc_doc *d, const struct trc_table 
 		fputs("</h3>\n", f);
 	}
 	if (t->nrows > FILTER_ROWS && first < t->ncols && is_name_col(t->cols[first].key)) {
-		fprintf(f, "<input class=\"flt\" type=\"search\" data-for=\"t-%s-%zu\" placeholder=\"",
+		fprintf(f,
+		        "<input class=\"flt\" type=\"search\" data-for=\"t-%s-%zu\" placeholder=\"",
 		        d->command, n);
 		fputs("filter by ", f);
 		trc_html_esc(f, t->cols[first].header);
@@ -337,8 +345,9 @@ static void section_body(FILE *f, const struct trc_doc *d)
 			if (!in_figs)
 				fputs("<div class=\"figs\">\n", f);
 			in_figs = 1;
-			fputs(strcmp(it->key, "run-timeline") == 0 ? "<figure class=\"wide\" id=\"fig-"
-			                                       : "<figure id=\"fig-",
+			fputs(strcmp(it->key, "run-timeline") == 0
+			              ? "<figure class=\"wide\" id=\"fig-"
+			              : "<figure id=\"fig-",
 			      f);
 			trc_html_esc(f, it->key);
 			fputs("\">", f);
@@ -391,7 +400,7 @@ int trc__write_html_embed(const struct trc_doc *d, struct trc_html_embed *e)
 		e->pass += pass;
 		e->fail += fail;
 		e->error += error;
-		verdict_rows(e->verdicts, d->command, d->budgets);
+		verdict_rows(e->verdicts, e->passed, d->command, d->budgets);
 	}
 	fputs("<section id=\"sec-", e->body);
 	trc_html_esc(e->body, e->id != NULL ? e->id : d->command);
@@ -400,23 +409,36 @@ int trc__write_html_embed(const struct trc_doc *d, struct trc_html_embed *e)
 	fputs("</h2>\n", e->body);
 	section_body(e->body, d);
 	fputs("</section>\n", e->body);
-	return ferror(e->body) || ferror(e->verdicts) ? LC_ENOMEM : 0;
+	return ferror(e->body) || ferror(e->verdicts) || ferror(e->passed) ? LC_ENOMEM : 0;
 }
 
 int trc__write_html(const struct trc_doc *d, FILE *f)
 {
-	char *rows = NULL, title[128];
-	size_t len = 0, pass = 0, fail = 0, error = 0;
-	FILE *v = NULL;
+	char *rows = NULL, *good = NULL, title[128];
+	size_t len = 0, glen = 0, pass = 0, fail = 0, error = 0;
+	FILE *v = NULL, *g = NULL;
 
 	if (d->budgets != NULL) {
 		v = open_memstream(&rows, &len);
-		if (v == NULL)
-			return LC_ENOMEM;
-		trc_budget_results_tally(d->budgets, &pass, &fail, &error);
-		verdict_rows(v, d->command, d->budgets);
-		if (fclose(v) != 0) {
+		g = open_memstream(&good, &glen);
+		if (v == NULL || g == NULL) {
+			if (v != NULL)
+				fclose(v);
+			if (g != NULL)
+				fclose(g);
 			free(rows);
+			free(good);
+			return LC_ENOMEM;
+		}
+		trc_budget_results_tally(d->budgets, &pass, &fail, &error);
+		verdict_rows(v, g, d->command, d->budgets);
+		/* The passed rows after the broken ones; a memstream's buffer is
+		 * current only after a flush. */
+		if (fflush(g) == 0 && good != NULL)
+			fputs(good, v);
+		if ((fclose(g) | fclose(v)) != 0) {
+			free(rows);
+			free(good);
 			return LC_ENOMEM;
 		}
 	}
@@ -432,5 +454,6 @@ int trc__write_html(const struct trc_doc *d, FILE *f)
 	fputs("</section>\n", f);
 	trc_html_page_end(f);
 	free(rows);
+	free(good);
 	return 0;
 }

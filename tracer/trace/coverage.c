@@ -131,8 +131,8 @@ int trc_cov_compute(struct trc_cov **out, const struct trc_cg *cg, const struct 
 		if (nroots > 0) {
 			r = trc_cg_find(cg, roots[i]);
 			if (r == (size_t)-1) {
-				rc = lc_err_set(err, LC_ENOTFOUND, "root '%s' is not in the call graph",
-				                roots[i]);
+				rc = lc_err_set(err, LC_ENOTFOUND,
+				                "root '%s' is not in the call graph", roots[i]);
 				goto fail;
 			}
 		} else if (!cg->funcs[i].root) {

@@ -90,9 +90,10 @@ int trc_period_measure(struct trc_period *p, const struct trc_profile *a, uint64
 			continue;
 		lc_trace_iter_init(&it, a->t, i);
 		while (lc_trace_iter_next(&it, &r)) {
-			uint64_t t_ns = r.ticks > h->start_ticks
-			                        ? lc_trace_ticks_to_ns(a->t, r.ticks - h->start_ticks)
-			                        : 0;
+			uint64_t t_ns =
+			        r.ticks > h->start_ticks
+			                ? lc_trace_ticks_to_ns(a->t, r.ticks - h->start_ticks)
+			                : 0;
 
 			if (r.gap) {
 				have = 0; /* an interval across lost events is not a period */
@@ -113,7 +114,8 @@ int trc_period_measure(struct trc_period *p, const struct trc_profile *a, uint64
 				continue;
 			if (r.kind == LC_TRACE_EXIT) {
 				if (depth > 0 && --depth == 0 && expect_ns > 0 &&
-				    (double)lc_trace_ticks_to_ns(a->t, r.ticks - start) > expect_ns) {
+				    (double)lc_trace_ticks_to_ns(a->t, r.ticks - start) >
+				            expect_ns) {
 					p->overruns++;
 					p->col_over[col_of(p, t_ns)]++;
 				}
