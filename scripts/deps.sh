@@ -13,7 +13,8 @@ build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-de
 	libdw-dev libelf-dev libunwind-dev libcmocka-dev libyaml-dev libjansson-dev
 	binutils python3)
 arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
-test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format "${arm_pkgs[@]}")
+test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format chromium cmark-gfm
+  "${arm_pkgs[@]}")
 bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
 
 case "$level" in

@@ -185,6 +185,8 @@ static void run(struct page *p, const struct trc_opts *base, const char *id, con
 	o.color = 0;
 	p->e.id = id;
 	p->e.title = title;
+	/* The image's facts once, in its first memmap section. */
+	p->e.no_meta = strcmp(id, "cus") == 0 || strcmp(id, "symbols") == 0;
 	st = fn(argc, argv, &o);
 	if (st == 2)
 		fprintf(p->prob,

@@ -52,6 +52,7 @@ struct report_opts {
 	long thread; /* -1: all */
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
+	int wide; /* --wide: every column, however wide */
 	struct trc_out_opts out;
 };
 
@@ -68,6 +69,8 @@ static void print_help(FILE *f)
 	           "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
 	           "                  argument after the trace works the same way\n"
 	           "  --thread N      only the thread with tid or slot index N\n"
+	           "  --wide          every column in text, however wide (default: fit the\n"
+	           "                  terminal, at least 100 columns, leaving columns out)\n"
 	           "  --exe PATH      the traced executable, when it moved (build-id must "
 	           "match)\n" TRC_OUT_HELP
 	           "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
@@ -93,6 +96,10 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			print_help(stdout);
 			return 1;
+		}
+		if (strcmp(a, "--wide") == 0) {
+			o->wide = 1;
+			continue;
 		}
 		if (a[0] == '-' && a[1] != '\0' && v == NULL) {
 			trc_fail("option '%s' needs a value (see latch-trace report --help)", a);
@@ -331,6 +338,13 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
 	if (c_addr < 0)
 		return LC_ENOMEM;
+	/* Text fits 100 columns unless --wide: these go first, in this order. */
+	trc_table_col_drop(t, c_q[1], 6);
+	trc_table_col_drop(t, c_q[3], 5);
+	trc_table_col_drop(t, c_total, 4);
+	trc_table_col_drop(t, c_selfmax, 3);
+	trc_table_col_drop(t, c_self, 2);
+	trc_table_col_clip(t, c_where);
 	trc_table_col_machine_only(t, c_hook);
 	trc_table_col_machine_only(t, c_mod);
 	trc_table_col_machine_only(t, c_addr);
@@ -387,6 +401,9 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	w_path = trc_table_col(w, "path", "call path", TRC_ALIGN_LEFT);
 	if (w_path < 0)
 		return LC_ENOMEM;
+	trc_table_col_drop(w, w_thread, 2);
+	trc_table_col_drop(w, w_depth, 1);
+	trc_table_col_clip(w, w_path);
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 		const struct lc_trace_header *h = lc_trace_header(a->t);
@@ -539,6 +556,8 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("out of memory");
 		goto out;
 	}
+	if (!o.wide && o.out.fmt == TRC_FMT_TEXT)
+		trc_doc_set_width(d, trc_out_width(&o.out), "--wide shows all");
 	if (a->preempted > 0)
 		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread "
 		                "was pre-empted "

@@ -122,6 +122,7 @@ void trc_doc_free(struct trc_doc *d)
 	free(d->items);
 	free(d->notes);
 	free(d->command);
+	free(d->width_hint);
 	free(d);
 }
 
@@ -310,6 +311,8 @@ int trc_table_col(struct trc_table *t, const char *key, const char *header, enum
 	c->align = align;
 	c->machine_only = 0;
 	c->figure = 0;
+	c->drop = 0;
+	c->clip = 0;
 	if (c->key == NULL || c->header == NULL) {
 		free(c->key);
 		free(c->header);
@@ -322,6 +325,30 @@ void trc_table_col_machine_only(struct trc_table *t, int col)
 {
 	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
 		t->cols[col].machine_only = 1;
+}
+
+void trc_table_col_drop(struct trc_table *t, int col, int drop)
+{
+	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].drop = drop;
+}
+
+void trc_table_col_clip(struct trc_table *t, int col)
+{
+	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].clip = 1;
+}
+
+int trc_doc_set_width(struct trc_doc *d, unsigned cols, const char *hint)
+{
+	char *h = dup_or_null(hint);
+
+	if (hint != NULL && h == NULL)
+		return sticky(d, LC_ENOMEM);
+	free(d->width_hint);
+	d->width_hint = h;
+	d->width = cols;
+	return 0;
 }
 
 void trc_table_col_figure(struct trc_table *t, int col)

@@ -72,6 +72,7 @@ struct trc_html_embed {
 	FILE *passed;
 	const char *id;           /* the next section's anchor: #sec-ID */
 	const char *title;        /* and its heading (NULL: from the command) */
+	int no_meta;              /* leave out the header facts (shown already) */
 	size_t pass, fail, error; /* verdicts written so far */
 };
 
@@ -166,6 +167,16 @@ void trc_table_col_machine_only(struct trc_table *t, int col);
  * markup from svg.h (trusted, written as is), shown by the HTML writer only;
  * every other format leaves the column out. */
 void trc_table_col_figure(struct trc_table *t, int col);
+
+/* Text only: when a table is wider than the document's width, columns with
+ * drop > 0 are left out, the highest first, and then the cells of a clip
+ * column are shortened to their end ("…c:114"). Set before any row. */
+void trc_table_col_drop(struct trc_table *t, int col, int drop);
+void trc_table_col_clip(struct trc_table *t, int col);
+
+/* The width text tables must fit in (0: none, the default) and what to say
+ * under a table that had columns left out (e.g. "--wide shows all"). */
+int trc_doc_set_width(struct trc_doc *d, unsigned cols, const char *hint);
 
 /* Starts a new row; its cells are null ("-") until set. Returns the row
  * index or LC_ENOMEM. */

@@ -38,6 +38,8 @@ struct col {
 	enum trc_align align;
 	int machine_only;
 	int figure; /* cells hold SVG markup: HTML only (machine_only is set too) */
+	int drop;   /* > 0: text may leave it out to fit the width, highest first */
+	int clip;   /* text may shorten its cells to fit, keeping their end */
 };
 
 struct trc_table {
@@ -78,6 +80,8 @@ struct trc_doc {
 	size_t nnotes;
 	const struct trc_table *primary;
 	const struct trc_budget_results *budgets;
+	unsigned width;   /* text: columns to fit tables into (0: no limit) */
+	char *width_hint; /* text: how to see the columns left out */
 };
 
 /* A cell's text for the machine formats (CSV): "" for null; buf (n >= 40

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -82,4 +84,14 @@ int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, stru
 		o->path = val;
 	}
 	return 1;
+}
+
+unsigned trc_out_width(const struct trc_out_opts *o)
+{
+	struct winsize ws;
+
+	if ((o->path == NULL || strcmp(o->path, "-") == 0) && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 100)
+		return ws.ws_col;
+	return 100;
 }

@@ -35,6 +35,10 @@ enum trc_arg {
 enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, char **argv, int *i,
                           const char **val);
 
+/* The width a text report fits in: the terminal's when stdout is one wider
+ * than 100 columns and no -o FILE is given, else 100. */
+unsigned trc_out_width(const struct trc_out_opts *o);
+
 /* Help text for the output options, to embed in a command's print_help(). */
 #define TRC_OUT_HELP                                                                               \
 	"  --format FMT   text (default), json, csv, md (Markdown), junit or html\n"               \

@@ -393,23 +393,3 @@ int trc_svg_timeline(char **out, uint64_t duration_ns, const struct trc_svg_col 
 	fputs("</svg>", f);
 	return finish(out, f, &buf);
 }
-
-int trc_svg_fill(char **out, uint64_t used, uint64_t size)
-{
-	double frac = size > 0 ? (double)used / (double)size : 1.0;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	*out = NULL;
-	if (f == NULL)
-		return LC_ENOMEM;
-	fprintf(f,
-	        "<svg class=\"fill\" viewBox=\"0 0 200 12\"><rect class=\"fb\" width=\"200\" "
-	        "height=\"12\"/><rect class=\"%s\" width=\"%.1f\" height=\"12\"/></svg>",
-	        frac > 1.0    ? "ff bad"
-	        : frac > 0.85 ? "ff warn"
-	                      : "ff",
-	        200.0 * fmin(frac, 1.0));
-	return finish(out, f, &buf);
-}

@@ -66,8 +66,4 @@ int trc_svg_timeline(char **out, uint64_t duration_ns, const struct trc_svg_col 
                      uint64_t expect_ns, const struct trc_svg_event *ev, size_t nev,
                      const char *caption);
 
-/* A horizontal bar of used against size (a memory region): used part
- * coloured by how full it is. Returns 0 or LC_ENOMEM. */
-int trc_svg_fill(char **out, uint64_t used, uint64_t size);
-
 #endif /* TRC_SVG_H */

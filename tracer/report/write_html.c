@@ -85,8 +85,9 @@ static const char page_css[] =
         "font-size:10px}svg .mk path{stroke:#9a6700;stroke-dasharray:2 2}svg .mk text"
         "{fill:#9a6700;font-size:10px}"
         "svg.sp{width:120px;height:20px;vertical-align:middle;display:block}"
-        "svg.fill{width:200px;height:12px;vertical-align:middle}svg .fb{fill:#e4e8ec}"
-        "svg .ff{fill:#4a7fb5}svg .ff.warn{fill:#d4a72c}svg .ff.bad{fill:var(--bad)}"
+        ".pct{display:inline-block;width:120px;height:10px;background:#e4e8ec;margin-left:8px;"
+        "vertical-align:middle}.pct i{display:block;height:100%;background:#4a7fb5}"
+        ".pct.warn i{background:#d4a72c}.pct.bad i{background:var(--bad)}"
         "pre{background:var(--alt);padding:8px;border-radius:4px;overflow:auto;font-size:12px}"
         "p.note{color:var(--mut);font-size:13px;margin:4px 0}"
         "@media print{nav{display:none}table.t th{position:static}}";
@@ -254,7 +255,7 @@ static int is_name_col(const char *key)
 	return 0;
 }
 
-static void html_table(FILE *f, const struct trc_doc *d, const struct trc_table *t, size_t n)
+static void html_table(FILE *f, const char *sec, const struct trc_table *t, size_t n)
 {
 	char buf[64];
 	size_t r, c, first = 0;
@@ -271,13 +272,12 @@ static void html_table(FILE *f, const struct trc_doc *d, const struct trc_table 
 	if (t->nrows > FILTER_ROWS && first < t->ncols && is_name_col(t->cols[first].key)) {
 		fprintf(f,
 		        "<input class=\"flt\" type=\"search\" data-for=\"t-%s-%zu\" placeholder=\"",
-		        d->command, n);
+		        sec, n);
 		fputs("filter by ", f);
 		trc_html_esc(f, t->cols[first].header);
 		fputs(" (substring or glob)\">\n", f);
 	}
-	fprintf(f, "<table class=\"t%s\" id=\"t-%s-%zu\"><thead><tr>", fns ? " fns" : "",
-	        d->command, n);
+	fprintf(f, "<table class=\"t%s\" id=\"t-%s-%zu\"><thead><tr>", fns ? " fns" : "", sec, n);
 	for (c = 0; c < t->ncols; c++) {
 		if (t->cols[c].machine_only && !t->cols[c].figure)
 			continue;
@@ -306,6 +306,18 @@ static void html_table(FILE *f, const struct trc_doc *d, const struct trc_table 
 			else
 				fputs("<td>", f);
 			trc_html_esc(f, trc__cell_human(ce, buf, sizeof(buf)));
+			if (ce->type == CELL_F64 && strlen(t->cols[c].key) > 4 &&
+			    strcmp(t->cols[c].key + strlen(t->cols[c].key) - 4, "_pct") == 0)
+				/* A percentage (a region's use) gets a bar. */
+				fprintf(f,
+				        "<span class=\"pct%s\"><i "
+				        "style=\"width:%.1f%%\"></i></span>",
+				        ce->v.f > 100  ? " bad"
+				        : ce->v.f > 85 ? " warn"
+				                       : "",
+				        ce->v.f < 0     ? 0.0
+				        : ce->v.f > 100 ? 100.0
+				                        : ce->v.f);
 		}
 		fputc('\n', f);
 	}
@@ -313,13 +325,13 @@ static void html_table(FILE *f, const struct trc_doc *d, const struct trc_table 
 }
 
 /* The body of a section: meta, items, notes. */
-static void section_body(FILE *f, const struct trc_doc *d)
+static void section_body(FILE *f, const struct trc_doc *d, const char *sec, int meta)
 {
 	char buf[64];
 	size_t i;
 	int in_figs = 0;
 
-	if (d->nmeta > 0) {
+	if (meta && d->nmeta > 0) {
 		fputs("<dl class=\"meta\">", f);
 		for (i = 0; i < d->nmeta; i++) {
 			if (d->meta[i].label == NULL)
@@ -340,7 +352,7 @@ static void section_body(FILE *f, const struct trc_doc *d)
 		}
 		if (it->kind == ITEM_TABLE) {
 			if (!it->table->machine_only)
-				html_table(f, d, it->table, i);
+				html_table(f, sec, it->table, i);
 		} else if (it->kind == ITEM_FIGURE) {
 			if (!in_figs)
 				fputs("<div class=\"figs\">\n", f);
@@ -407,7 +419,7 @@ int trc__write_html_embed(const struct trc_doc *d, struct trc_html_embed *e)
 	fputs("\"><h2>", e->body);
 	trc_html_esc(e->body, e->title != NULL ? e->title : section_title(d->command));
 	fputs("</h2>\n", e->body);
-	section_body(e->body, d);
+	section_body(e->body, d, e->id != NULL ? e->id : d->command, !e->no_meta);
 	fputs("</section>\n", e->body);
 	return ferror(e->body) || ferror(e->verdicts) || ferror(e->passed) ? LC_ENOMEM : 0;
 }
@@ -450,7 +462,7 @@ int trc__write_html(const struct trc_doc *d, FILE *f)
 	fprintf(f, "<section id=\"sec-%s\"><h2>", d->command);
 	trc_html_esc(f, section_title(d->command));
 	fputs("</h2>\n", f);
-	section_body(f, d);
+	section_body(f, d, d->command, 1);
 	fputs("</section>\n", f);
 	trc_html_page_end(f);
 	free(rows);

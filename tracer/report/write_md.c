@@ -33,7 +33,8 @@ int trc__write_md(const struct trc_doc *d, FILE *f)
 		if (d->meta[i].label == NULL)
 			continue;
 		fputs("- **", f);
-		md_text(f, d->meta[i].label);
+		/* Leading spaces (an indented sub-fact) would stop the bold. */
+		md_text(f, d->meta[i].label + strspn(d->meta[i].label, " "));
 		fputs(":** ", f);
 		md_text(f, trc__cell_human(&d->meta[i].c, buf, sizeof(buf)));
 		fputc('\n', f);
