@@ -237,9 +237,9 @@ static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, c
 {
 	struct trc_hist_row *rows = NULL;
 	size_t nrows = 0;
-	char *text = NULL;
+	char *text = NULL, *svg = NULL;
 	uint32_t b;
-	int rc;
+	int rc = 0;
 
 	if (o->html) {
 		struct trc_svg_hist_opts ho;
@@ -254,16 +254,18 @@ static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, c
 		ho.late_ns = mark_above;
 		ho.expect_ns = (uint64_t)o->expect_ns * (mark_above > 0);
 		ho.caption = title;
-		rc = trc_svg_hist(&text, h, &ho);
-		if (rc == 0 && text != NULL)
-			rc = trc_doc_figure(d, name, title, text);
-	} else {
-		rc = make_rows(&rows, &nrows, h, o->rows, win_lo, win_hi);
-		if (rc == 0)
-			rc = trc_hist_draw(&text, rows, nrows, o->width, 1, mark_above, color);
-		if (rc == 0)
-			rc = trc_doc_block(d, title, text);
+		rc = trc_svg_hist(&svg, h, &ho);
 	}
+	/* The text drawing, then its figure: the HTML writer shows a block
+	 * followed by a figure of the same title as the figure only. */
+	rc = rc == 0 ? make_rows(&rows, &nrows, h, o->rows, win_lo, win_hi) : rc;
+	if (rc == 0)
+		rc = trc_hist_draw(&text, rows, nrows, o->width, 1, mark_above, color);
+	if (rc == 0)
+		rc = trc_doc_block(d, title, text);
+	if (rc == 0 && svg != NULL)
+		rc = trc_doc_figure(d, name, title, svg);
+	free(svg);
 	for (b = 0; rc == 0 && b < h->nb; b++) {
 		char lo[TRC_UNITS_BUF];
 
@@ -489,7 +491,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	}
 	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
 	o.out.embed = opts->embed;
-	o.html = o.out.fmt == TRC_FMT_HTML || o.out.embed != NULL;
+	o.html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
 	if (opts->profile != NULL) {
 		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
 	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {

@@ -231,7 +231,7 @@ static int coverage(struct page *p, const struct trc_profile *prof, const struct
 	struct trc_cov *cov = NULL;
 	struct trc_doc *d = NULL;
 	struct trc_table *t = NULL;
-	struct trc_out_opts out = {TRC_FMT_HTML, NULL, &p->e};
+	struct trc_out_opts out = {.fmt = TRC_FMT_HTML, .embed = &p->e};
 	struct lc_err err = {0, ""};
 	char *list = NULL;
 	size_t i, k, len = 0;

@@ -549,14 +549,14 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	}
 	problems = opts->profile != NULL ? lc_trace_problem_count(a->t)
 	                                 : trc_profile_print_problems(a);
-	html = o.out.fmt == TRC_FMT_HTML || o.out.embed != NULL;
+	html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
 	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n, bs, html) < 0 ||
 	    (html && add_figures(d, a, v, n, bs) < 0)) {
 		trc_fail("out of memory");
 		goto out;
 	}
-	if (!o.wide && o.out.fmt == TRC_FMT_TEXT)
+	if (!o.wide && trc_out_has(&o.out, TRC_FMT_TEXT))
 		trc_doc_set_width(d, trc_out_width(&o.out), "--wide shows all");
 	if (a->preempted > 0)
 		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread "

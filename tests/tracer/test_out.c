@@ -175,7 +175,7 @@ static void test_out_take_arg_parses_format_and_output(void **state)
 {
 	char *argv[] = { "report", "--format", "json", "-o", "x.json", "--format=md", "-oy", "--format", "xml",
 			 "--top" };
-	struct trc_out_opts o = { TRC_FMT_TEXT, NULL, NULL };
+	struct trc_out_opts o = { .fmt = TRC_FMT_TEXT };
 	struct lc_err err = { 0 };
 	int i = 1;
 

@@ -545,8 +545,27 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 	return 0;
 }
 
+static int emit_one(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                    struct lc_err *err);
+
 int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color,
                  struct lc_err *err)
+{
+	struct trc_out_opts one;
+	size_t i;
+	int rc = emit_one(d, o, color, err);
+
+	for (i = 0; rc == 0 && i < o->nmore; i++) {
+		memset(&one, 0, sizeof(one));
+		one.fmt = o->more[i].fmt;
+		one.path = o->more[i].path;
+		rc = emit_one(d, &one, 0, err);
+	}
+	return rc;
+}
+
+static int emit_one(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                    struct lc_err *err)
 {
 	FILE *f = stdout;
 	int rc;

@@ -76,12 +76,25 @@ struct trc_html_embed {
 	size_t pass, fail, error; /* verdicts written so far */
 };
 
-/* Where and how a command writes its report: --format and -o. */
+#define TRC_OUT_MORE 7 /* outputs beyond the first: -o A.json -o B.md ... */
+
+/* Where and how a command writes its report: --format and -o. With several
+ * -o, each file's format comes from its name (opt.h), and one document is
+ * written to all of them: the input is read once. */
 struct trc_out_opts {
 	enum trc_fmt fmt;             /* TRC_FMT_TEXT unless --format says otherwise */
 	const char *path;             /* -o FILE; NULL means stdout. Borrowed from argv. */
 	struct trc_html_embed *embed; /* set by the combined page only (borrowed) */
+	int fmt_given;                /* --format was given */
+	size_t nmore;                 /* the second and later -o */
+	struct {
+		enum trc_fmt fmt;
+		const char *path;
+	} more[TRC_OUT_MORE];
 };
+
+/* 1 when any output of o is written in format f. */
+int trc_out_has(const struct trc_out_opts *o, enum trc_fmt f);
 
 /* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
  * LC_EUSAGE with a message listing the valid names. */

@@ -52,6 +52,31 @@ enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, cha
 	return TRC_ARG_OPTION;
 }
 
+/* The format a file name ends in, for several -o. */
+static int fmt_of_name(enum trc_fmt *out, const char *path, struct lc_err *err)
+{
+	static const struct {
+		const char *ext;
+		enum trc_fmt fmt;
+	} exts[] = {{".txt", TRC_FMT_TEXT}, {".json", TRC_FMT_JSON}, {".csv", TRC_FMT_CSV},
+	            {".md", TRC_FMT_MD},    {".xml", TRC_FMT_JUNIT}, {".junit", TRC_FMT_JUNIT},
+	            {".html", TRC_FMT_HTML}};
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t e = strlen(exts[i].ext);
+
+		if (n > e && strcmp(path + n - e, exts[i].ext) == 0) {
+			*out = exts[i].fmt;
+			return 0;
+		}
+	}
+	return lc_err_set(err, LC_EUSAGE,
+	                  "several -o: cannot tell the format of '%s' from its name (.txt, "
+	                  ".json, .csv, .md, .xml, .html)",
+	                  path);
+}
+
 int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err)
 {
 	const char *a = argv[*i];
@@ -80,10 +105,36 @@ int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, stru
 
 		if (rc < 0)
 			return rc;
-	} else {
+		o->fmt_given = 1;
+	} else if (o->path == NULL) {
 		o->path = val;
+	} else {
+		if (o->nmore == TRC_OUT_MORE)
+			return lc_err_set(err, LC_EUSAGE, "at most %d outputs (-o)",
+			                  TRC_OUT_MORE + 1);
+		if (fmt_of_name(&o->more[o->nmore].fmt, val, err) < 0)
+			return LC_EUSAGE;
+		o->more[o->nmore++].path = val;
 	}
+	if (o->nmore > 0 && o->fmt_given)
+		return lc_err_set(err, LC_EUSAGE,
+		                  "several -o take their formats from their names: leave out "
+		                  "--format");
+	if (o->nmore > 0 && !is_fmt && o->nmore == 1 && fmt_of_name(&o->fmt, o->path, err) < 0)
+		return LC_EUSAGE;
 	return 1;
+}
+
+int trc_out_has(const struct trc_out_opts *o, enum trc_fmt f)
+{
+	size_t i;
+
+	if (o->fmt == f)
+		return 1;
+	for (i = 0; i < o->nmore; i++)
+		if (o->more[i].fmt == f)
+			return 1;
+	return 0;
 }
 
 unsigned trc_out_width(const struct trc_out_opts *o)

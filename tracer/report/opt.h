@@ -15,6 +15,10 @@
  * *i past the option's value and returns 1; returns 0 when argv[*i] is not
  * an output option; returns LC_EUSAGE (message in err) for a missing value or
  * an unknown format. For subcommands that walk argv themselves.
+ *
+ * -o may be given up to 1 + TRC_OUT_MORE times: then every file's format
+ * is the one its name ends in (.txt, .json, .csv, .md, .xml for JUnit,
+ * .html), --format is not allowed, and a name ending otherwise is an error.
  */
 int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err);
 

@@ -228,9 +228,17 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 	return finish(out, f, &buf);
 }
 
+/* A sparkline bar's top: log scale, 1 unit for a single call, sh for none. */
+static int spark_y(uint64_t c, uint64_t cmax, int sh)
+{
+	if (c == 0)
+		return sh;
+	return sh - 1 - (int)((sh - 1) * log10(1.0 + (double)c) / log10(1.0 + (double)cmax));
+}
+
 int trc_svg_spark(char **out, const struct trc_hist *h, uint64_t budget_ns)
 {
-	enum { NS = 30, BW = 4, SH = 20 };
+	enum { NS = 30, SH = 10 }; /* one unit per bar; CSS stretches it */
 	uint64_t bars[NS], cmax = 0, lo, hi;
 	double l0, l1;
 	char *buf = NULL;
@@ -263,20 +271,24 @@ int trc_svg_spark(char **out, const struct trc_hist *h, uint64_t budget_ns)
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
 		return LC_ENOMEM;
-	fprintf(f, "<svg class=\"sp\" viewBox=\"0 0 %d %d\"><path class=\"bar\" d=\"M0 %d", NS * BW,
-	        SH, SH);
-	for (i = 0; i < NS; i++) {
-		int y = bars[i] == 0 ? SH
-		                     : SH - 1 -
-		                               (int)((SH - 2) * log10(1.0 + (double)bars[i]) /
-		                                     log10(1.0 + (double)cmax));
+	fprintf(f,
+	        "<svg class=\"sp\" viewBox=\"0 0 %d %d\" preserveAspectRatio=\"none\"><path d=\"M0 "
+	        "%d",
+	        NS, SH, SH);
+	/* A step outline; bars of equal height share one horizontal run. */
+	for (i = 0; i < NS;) {
+		size_t run = 1;
+		int y = spark_y(bars[i], cmax, SH);
 
-		fprintf(f, "V%dh%d", y, BW);
+		while (i + run < NS && spark_y(bars[i + run], cmax, SH) == y)
+			run++;
+		fprintf(f, "V%dh%zu", y, run);
+		i += run;
 	}
 	fprintf(f, "V%dz\"/>", SH);
 	if (budget_ns >= lo && budget_ns <= hi)
-		fprintf(f, "<path class=\"bud\" d=\"M%.0f 0V%d\"/>",
-		        (log10((double)budget_ns) - l0) / (l1 - l0) * NS * BW, SH);
+		fprintf(f, "<path class=\"bud\" d=\"M%.1f 0V%d\"/>",
+		        (log10((double)budget_ns) - l0) / (l1 - l0) * NS, SH);
 	fputs("</svg>", f);
 	return finish(out, f, &buf);
 }

@@ -25,6 +25,9 @@
 
 /* Tables with more rows than this get a filter box. */
 #define FILTER_ROWS 8
+/* Rows shown before "show all": the others are in the page (the filter and
+ * the sort see them) but not laid out, so 10,000 rows open in a blink. */
+#define SHOW_ROWS 300
 
 static const char page_css[] =
         ":root{--fg:#1b1f24;--mut:#5b6470;--bg:#fff;--alt:#f5f7fa;--line:#d8dde3;"
@@ -52,6 +55,8 @@ static const char page_css[] =
         "table.t .r{text-align:right}table.t td.wrap{white-space:normal}"
         ".good{color:var(--good)}.bad{color:var(--bad);font-weight:600}.warn{color:var(--warn)}"
         ".dim{color:var(--mut)}a.fn{color:var(--acc);cursor:pointer}"
+        "table.t.cap tbody tr:nth-child(n+301){display:none}button.all{margin:2px 0 10px;"
+        "font:inherit;padding:2px 10px;cursor:pointer}"
         "input.flt{margin:4px 0;padding:4px 8px;width:320px;border:1px solid var(--line);"
         "border-radius:4px;font:inherit}"
         ".banner{display:flex;align-items:center;gap:16px;padding:12px 16px;border-radius:6px;"
@@ -84,7 +89,8 @@ static const char page_css[] =
         "text{fill:var(--bad);"
         "font-size:10px}svg .mk path{stroke:#9a6700;stroke-dasharray:2 2}svg .mk text"
         "{fill:#9a6700;font-size:10px}"
-        "svg.sp{width:120px;height:20px;vertical-align:middle;display:block}"
+        "svg.sp{width:120px;height:20px;vertical-align:middle;display:block}svg.sp path"
+        "{fill:#4a7fb5}svg.sp path.bud{fill:none;stroke:var(--bad);stroke-width:.6}"
         ".pct{display:inline-block;width:120px;height:10px;background:#e4e8ec;margin-left:8px;"
         "vertical-align:middle}.pct i{display:block;height:100%;background:#4a7fb5}"
         ".pct.warn i{background:#d4a72c}.pct.bad i{background:var(--bad)}"
@@ -126,7 +132,10 @@ static const char page_js[] =
         "'\\\\$&').replace(/\\*/g,'.*').replace(/\\?/g,'.')+'$');"
         "Array.prototype.forEach.call(tb.tBodies[0].rows,function(r){var t=r.cells[0]."
         "textContent.toLowerCase();r.style.display=q===''||(re?re.test(t):t.indexOf(q)>=0)?"
-        "'':'none'})})});"
+        "'':'none'});tb.classList.toggle('cap',q===''&&!tb.hasAttribute('data-all'))})});"
+        "Array.prototype.forEach.call(document.querySelectorAll('button.all'),function(b){"
+        "b.addEventListener('click',function(){var tb=document.getElementById(b.getAttribute("
+        "'data-for'));tb.setAttribute('data-all','');tb.classList.remove('cap');b.remove()})});"
         "Array.prototype.forEach.call(document.querySelectorAll('table.t.fns'),function(tb){"
         "Array.prototype.forEach.call(tb.tBodies[0].rows,function(r){var c=r.cells[0];"
         "if(c&&document.getElementById('fig-'+c.textContent)){c.classList.add('fn');"
@@ -258,7 +267,7 @@ static int is_name_col(const char *key)
 static void html_table(FILE *f, const char *sec, const struct trc_table *t, size_t n)
 {
 	char buf[64];
-	size_t r, c, first = 0;
+	size_t r, c, k, first = 0, nright = 0;
 	int fns;
 
 	while (first < t->ncols && t->cols[first].machine_only)
@@ -277,7 +286,19 @@ static void html_table(FILE *f, const char *sec, const struct trc_table *t, size
 		trc_html_esc(f, t->cols[first].header);
 		fputs(" (substring or glob)\">\n", f);
 	}
-	fprintf(f, "<table class=\"t%s\" id=\"t-%s-%zu\"><thead><tr>", fns ? " fns" : "", sec, n);
+	/* Right-aligned columns by one rule per table, not a class per cell:
+	 * a 10,000-row table would otherwise carry a megabyte of class="r". */
+	fputs("<style>", f);
+	for (c = 0, k = 0; c < t->ncols; c++) {
+		if (t->cols[c].machine_only && !t->cols[c].figure)
+			continue;
+		k++;
+		if (t->cols[c].align == TRC_ALIGN_RIGHT)
+			fprintf(f, "%s#t-%s-%zu td:nth-child(%zu)", nright++ ? "," : "", sec, n, k);
+	}
+	fprintf(f, "%s</style>\n", nright ? "{text-align:right}" : "");
+	fprintf(f, "<table class=\"t%s%s\" id=\"t-%s-%zu\"><thead><tr>", fns ? " fns" : "",
+	        t->nrows > SHOW_ROWS ? " cap" : "", sec, n);
 	for (c = 0; c < t->ncols; c++) {
 		if (t->cols[c].machine_only && !t->cols[c].figure)
 			continue;
@@ -290,7 +311,6 @@ static void html_table(FILE *f, const char *sec, const struct trc_table *t, size
 		for (c = 0; c < t->ncols; c++) {
 			const struct cell *ce = &t->cells[r * t->ncols + c];
 			const char *sc = style_class(ce->style);
-			int right = t->cols[c].align == TRC_ALIGN_RIGHT;
 
 			if (t->cols[c].figure) {
 				fputs("<td>", f);
@@ -300,9 +320,8 @@ static void html_table(FILE *f, const char *sec, const struct trc_table *t, size
 			}
 			if (t->cols[c].machine_only)
 				continue;
-			if (sc != NULL || right)
-				fprintf(f, "<td class=\"%s%s%s\">", right ? "r" : "",
-				        right && sc ? " " : "", sc ? sc : "");
+			if (sc != NULL)
+				fprintf(f, "<td class=\"%s\">", sc);
 			else
 				fputs("<td>", f);
 			trc_html_esc(f, trc__cell_human(ce, buf, sizeof(buf)));
@@ -322,6 +341,12 @@ static void html_table(FILE *f, const char *sec, const struct trc_table *t, size
 		fputc('\n', f);
 	}
 	fputs("</tbody></table>\n", f);
+	if (t->nrows > SHOW_ROWS)
+		fprintf(f,
+		        "<button class=\"all\" data-for=\"t-%s-%zu\">show all %zu rows (the first "
+		        "%d "
+		        "of this order are shown; the filter searches all)</button>\n",
+		        sec, n, t->nrows, SHOW_ROWS);
 }
 
 /* The body of a section: meta, items, notes. */
@@ -346,6 +371,10 @@ static void section_body(FILE *f, const struct trc_doc *d, const char *sec, int 
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 
+		if (it->kind == ITEM_BLOCK && i + 1 < d->nitems &&
+		    d->items[i + 1].kind == ITEM_FIGURE && it->title != NULL &&
+		    d->items[i + 1].title != NULL && strcmp(it->title, d->items[i + 1].title) == 0)
+			continue; /* the text form of the figure that follows */
 		if (it->kind != ITEM_FIGURE && in_figs) {
 			fputs("</div>\n", f);
 			in_figs = 0;
