@@ -37,14 +37,28 @@ struct an_edge {
 	enum an_edge_kind kind;
 	const char *file;
 	unsigned line, col;
-	int site; /* for declared/resolved edges: the indirect site */
+	int site;       /* for declared/resolved edges: the indirect site */
+	uint64_t trips; /* an_scall.trips of the call (of the site) */
 };
 
 struct an_site {
 	int caller;
 	const char *name, *file, *type;
 	unsigned line, col;
+	uint64_t trips; /* an_scall.trips of the call */
 	int resolved;
+	/* under type resolution: a value that is no known function reaches
+	 * pointers of this type (the conversion's location), so the targets
+	 * found cannot be all; the site stays a finding */
+	const struct an_gcast *unsure;
+};
+
+/* A conversion of struct an_scast, merged: fn -1 for a value that is no
+ * known function, type NULL for a conversion to a non-function type. */
+struct an_gcast {
+	int fn;
+	const char *type, *file;
+	unsigned line, col;
 };
 
 struct an_gviol {
@@ -63,6 +77,8 @@ struct an_graph {
 	size_t nsites, capsites;
 	struct an_gviol *viols;
 	size_t nviols, capviols;
+	struct an_gcast *casts;
+	size_t ncasts, capcasts;
 	const struct an_ssupp **supps;
 	size_t nsupps, capsupps;
 	struct an_map byusr;

@@ -48,6 +48,8 @@ enum lc_trace_ext_type {
 /* Header flags (lc_trace_header.flags). */
 #define LC_TRACE_F_FINISHED 0x1u /* stopped cleanly; absent after a crash */
 #define LC_TRACE_F_FORKED   0x2u /* a child inherited the mapping */
+#define LC_TRACE_F_STARTING 0x4u /* start-up of tracing never completed */
+#define LC_TRACE_F_TRIMMED  0x8u /* the file was cut to the chunks in use */
 
 /* Thread flags (lc_trace_thread.flags). */
 #define LC_TRACE_TF_MAIN        0x1u /* the process's main thread */
@@ -64,16 +66,21 @@ struct lc_trace_header {
 	uint32_t flags; /* LC_TRACE_F_* */
 	enum lc_trace_clock clock;
 	enum lc_trace_mode mode;
-	uint64_t tick_hz;          /* ticks per second (rounded) */
-	uint64_t ns_mult;          /* ns per tick, Q32.32 */
-	uint64_t tick_ref, ns_ref; /* a tick value and its CLOCK_MONOTONIC_RAW ns */
-	uint64_t hook_cost_ticks;  /* one enter+exit hook pair (subtract per callee) */
-	uint64_t hook_cost_ns;     /* the same, converted */
+	uint64_t tick_hz;            /* ticks per second (rounded) */
+	uint64_t ns_mult;            /* ns per tick, Q32.32 */
+	uint64_t tick_ref, ns_ref;   /* a tick value and its CLOCK_MONOTONIC_RAW ns */
+	uint64_t hook_cost_ticks;    /* one enter+exit hook pair (subtract per callee) */
+	uint64_t hook_cost_ns;       /* the same, converted */
+	uint64_t hook_residue_ticks; /* an empty function's enter-to-exit stamps
+	                                (subtract once per call); 0 in older traces */
+	uint64_t hook_residue_ns;    /* the same, converted */
 	uint64_t start_realtime_ns;
 	uint32_t pid, ppid;
 	uint64_t start_ticks, stop_ticks; /* stop_ticks is 0 after a crash */
 	uint32_t chunk_size, chunk_count;
-	uint64_t chunk_claims;
+	uint64_t chunk_claims;   /* claims made (the stop-time closed bit removed) */
+	uint32_t chunks_used;    /* chunks that may hold records: the reader reads only these */
+	uint32_t chunks_kept;    /* chunks left in the file by a trim (LC_TRACE_F_TRIMMED) */
 	uint64_t lost_total;     /* events lost, all reasons, all threads */
 	uint64_t lost_no_slot;   /* events of threads beyond the thread table */
 	uint32_t heap_events;    /* heap-guard hits counted by the runtime */
@@ -180,6 +187,22 @@ int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err);
  * borrowed and must outlive the returned trace. name is used in messages. */
 int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
                       struct lc_err *err);
+
+/* What lc_trace_trim() did. */
+struct lc_trace_trim_result {
+	uint64_t size_before, size_after; /* bytes */
+	uint32_t chunks_used, chunk_count;
+	int already; /* 1: the file was already cut to its chunks in use */
+};
+
+/* Cuts the trace at path to its header, tables and the chunks in use (the
+ * claimed ones, as the header counts them), and marks it trimmed: what the
+ * runtime does at a clean stop, for a file whose writer crashed. Refuses a
+ * file whose writer still holds it (its lock) unless force is set: cutting
+ * a live trace would kill its writer. Returns 0, LC_EIO (cannot open, lock
+ * held, truncate failed), LC_EFORMAT (not a latch trace). */
+int lc_trace_trim(struct lc_trace_trim_result *out, const char *path, int force,
+                  struct lc_err *err);
 
 /* Releases the trace. lc_trace_close(NULL) does nothing. */
 void lc_trace_close(struct lc_trace *t);

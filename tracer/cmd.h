@@ -38,6 +38,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
+int trc_cmd_repair(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts);
 
 /* Prints "latch-trace: error: <msg>" to stderr. */

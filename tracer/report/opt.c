@@ -108,20 +108,24 @@ int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, stru
 		o->fmt_given = 1;
 	} else if (o->path == NULL) {
 		o->path = val;
+	} else if (fmt_of_name(&o->more[o->nmore < TRC_OUT_MORE ? o->nmore : 0].fmt, val, err) <
+	                   0 ||
+	           fmt_of_name(&o->fmt, o->path, err) < 0) {
+		/* Names without a format's ending: the last -o wins, as with one. */
+		o->path = val;
+		o->nmore = 0;
+		err->code = 0;
+		err->msg[0] = '\0';
 	} else {
 		if (o->nmore == TRC_OUT_MORE)
 			return lc_err_set(err, LC_EUSAGE, "at most %d outputs (-o)",
 			                  TRC_OUT_MORE + 1);
-		if (fmt_of_name(&o->more[o->nmore].fmt, val, err) < 0)
-			return LC_EUSAGE;
 		o->more[o->nmore++].path = val;
 	}
 	if (o->nmore > 0 && o->fmt_given)
 		return lc_err_set(err, LC_EUSAGE,
 		                  "several -o take their formats from their names: leave out "
 		                  "--format");
-	if (o->nmore > 0 && !is_fmt && o->nmore == 1 && fmt_of_name(&o->fmt, o->path, err) < 0)
-		return LC_EUSAGE;
 	return 1;
 }
 
