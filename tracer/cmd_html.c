@@ -39,125 +39,75 @@ struct html_args {
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
+/* The command line: one table, the help generated from it (report/opt.h). */
+static int parse_args(struct html_args *a, int argc, char **argv, int *exit_status)
 {
-	fprintf(f, "usage: latch-trace html -o FILE [--trace T] [--elf E] [options]\n\n"
-	           "One self-contained HTML page (no network, no other file) of a run: every\n"
-	           "budget's verdict, the WCET table with a latency histogram per function, the\n"
-	           "period and timeline of the control step, coverage of the interlock path, the\n"
-	           "memory map and the worst-case stack. The trace is read once.\n\n"
-	           "options:\n"
-	           "  -o FILE          the page to write (default latch.html)\n"
-	           "  --trace T        a latch trace: timing, histograms, period, coverage\n"
-	           "  --exe PATH       the traced executable, when it moved\n"
-	           "  --budgets FILE   the budgets: section of a rules YAML file\n"
-	           "  --period FUNC    the periodic task drawn on the timeline\n"
-	           "  --expect TIME    its expected period (1ms): late activations, overruns\n"
-	           "  --tolerance PCT  lateness allowed before a miss (default 10)\n"
-	           "  --trip FUNC      entries of FUNC that begin a run are interlock trips\n"
-	           "  --callgraph CG   latch-check's call graph: coverage and stack\n"
-	           "  --elf E          the firmware image: memory map and stack\n"
-	           "  --base BASE.elf  what grew since BASE\n"
-	           "  --regions R      memory regions NAME=ORIGIN:LENGTH[,...] (as memmap)\n"
-	           "  --map FILE       the regions from a GNU ld map file\n"
-	           "  --ci DIR|FILE    -fcallgraph-info files for stack (repeatable)\n"
-	           "  --su DIR|FILE    -fstack-usage files for stack (repeatable)\n"
-	           "  --root NAME      a stack and coverage root (repeatable)\n"
-	           "  --top N          rows of the largest CUs, symbols and growth (default 15)\n"
-	           "  --title TEXT     the page's title\n"
-	           "\nexit status: 0 all budgets met, 1 a budget broken or a deadline missed,\n"
-	           "2 usage error or a section could not be made (the page says which).\n");
-}
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_STR, "trace", 0, NULL, &a->trace, NULL, 0, NULL, 0, NULL, "T",
+	         "a latch trace: timing, histograms, period, coverage"},
+	        {TRC_OPT_STR, "exe", 0, NULL, &a->exe, NULL, 0, NULL, 0, NULL, "PATH",
+	         "the traced executable, when it moved"},
+	        {TRC_OPT_STR, "budgets", 0, NULL, &a->budgets, NULL, 0, NULL, 0, NULL, "FILE",
+	         "the budgets: section of a rules YAML file"},
+	        {TRC_OPT_STR, "period", 0, NULL, &a->period, NULL, 0, NULL, 0, NULL, "FUNC",
+	         "the periodic task drawn on the timeline"},
+	        {TRC_OPT_STR, "expect", 0, NULL, &a->expect, NULL, 0, NULL, 0, NULL, "TIME",
+	         "its expected period (1ms): late activations, overruns"},
+	        {TRC_OPT_STR, "tolerance", 0, NULL, &a->tolerance, NULL, 0, NULL, 0, NULL, "PCT",
+	         "lateness allowed before a miss (default 10)"},
+	        {TRC_OPT_STR, "trip", 0, NULL, &a->trip, NULL, 0, NULL, 0, NULL, "FUNC",
+	         "entries of FUNC that begin a run are interlock trips"},
+	        {TRC_OPT_STR, "callgraph", 0, NULL, &a->callgraph, NULL, 0, NULL, 0, NULL, "CG",
+	         "latch-check's call graph: coverage and stack"},
+	        {TRC_OPT_STR, "elf", 0, NULL, &a->elf, NULL, 0, NULL, 0, NULL, "E",
+	         "the firmware image: memory map and stack"},
+	        {TRC_OPT_STR, "base", 0, NULL, &a->base, NULL, 0, NULL, 0, NULL, "BASE.elf",
+	         "what grew since BASE"},
+	        {TRC_OPT_STR, "regions", 0, NULL, &a->regions, NULL, 0, NULL, 0, NULL, "R",
+	         "memory regions NAME=ORIGIN:LENGTH[,...] (as memmap)"},
+	        {TRC_OPT_STR, "map", 0, NULL, &a->map, NULL, 0, NULL, 0, NULL, "FILE",
+	         "the regions from a GNU ld map file"},
+	        {TRC_OPT_LIST, "ci", 0, NULL, a->ci, &a->nci, MAX_LIST, NULL, 0, NULL, "DIR",
+	         "-fcallgraph-info files for stack (repeatable)"},
+	        {TRC_OPT_LIST, "su", 0, NULL, a->su, &a->nsu, MAX_LIST, NULL, 0, NULL, "DIR",
+	         "-fstack-usage files for stack (repeatable)"},
+	        {TRC_OPT_LIST, "root", 0, NULL, a->roots, &a->nroots, MAX_LIST, NULL, 0, NULL,
+	         "NAME", "a stack and coverage root (repeatable)"},
+	        {TRC_OPT_STR, "top", 0, NULL, &a->top, NULL, 0, NULL, 0, NULL, "N",
+	         "rows of the largest CUs, symbols and growth (default 15)"},
+	        {TRC_OPT_STR, "title", 0, NULL, &a->title, NULL, 0, NULL, 0, NULL, "TEXT",
+	         "the page's title"},
+	        {TRC_OPT_OUTPUT, "output", 'o', NULL, &a->out, NULL, 0, NULL, 0, NULL, "FILE",
+	         "the page to write (default latch.html)"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "html", "html -o FILE [--trace T] [--elf E] [options]",
+	        "One self-contained HTML page (no network, no other file) of a run: every\n"
+	        "budget's verdict, the WCET table with a latency histogram per function, the\n"
+	        "period and timeline of the control step, coverage of the interlock path, the\n"
+	        "memory map and the worst-case stack. The trace is read once.",
+	        opts,
+	        "exit status: 0 all budgets met, 1 a budget broken or a deadline missed,\n"
+	        "2 usage error or a section could not be made (the page says which).\n"};
+	const char *why = NULL;
 
-static int push(const char **list, size_t *n, const char *v, const char *opt)
-{
-	if (*n == MAX_LIST) {
-		trc_fail("html: at most %d %s options", MAX_LIST, opt);
-		return 2;
-	}
-	list[(*n)++] = v;
-	return 0;
-}
-
-/* The options whose value is stored as is, by name. */
-static const char **slot(struct html_args *a, const char *opt)
-{
-	static const char *const names[] = {"--trace",     "--exe",       "--elf",     "--base",
-	                                    "--budgets",   "--callgraph", "--period",  "--expect",
-	                                    "--tolerance", "--trip",      "--regions", "--map",
-	                                    "--top",       "--title"};
-	const char **slots[] = {&a->trace,     &a->exe,    &a->elf,    &a->base,      &a->budgets,
-	                        &a->callgraph, &a->period, &a->expect, &a->tolerance, &a->trip,
-	                        &a->regions,   &a->map,    &a->top,    &a->title};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(opt, names[i]) == 0)
-			return slots[i];
-	return NULL;
-}
-
-static int parse_args(struct html_args *a, int argc, char **argv)
-{
-	int i, rc = 0;
-
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = NULL, **s;
-
-		switch (trc_arg_next(&a->out, "html", argc, argv, &i, &val)) {
-		case TRC_ARG_FAIL:
-			return 2;
-		case TRC_ARG_TAKEN:
-			continue;
-		case TRC_ARG_HELP:
-			print_help(stdout);
-			return 1;
-		case TRC_ARG_OPTION:
-			if ((s = slot(a, arg)) != NULL)
-				*s = val;
-			else if (strcmp(arg, "--ci") == 0)
-				rc = push(a->ci, &a->nci, val, "--ci");
-			else if (strcmp(arg, "--su") == 0)
-				rc = push(a->su, &a->nsu, val, "--su");
-			else if (strcmp(arg, "--root") == 0)
-				rc = push(a->roots, &a->nroots, val, "--root");
-			else {
-				trc_fail("html: unknown option '%s' (see latch-trace html --help)",
-				         arg);
-				return 2;
-			}
-			if (rc != 0)
-				return rc;
-			continue;
-		case TRC_ARG_OPERAND:
-			break;
-		}
-		trc_fail("html: unexpected argument '%s' (the trace is --trace T, the image --elf "
-		         "E)",
-		         arg);
-		return 2;
-	}
-	if (a->out.fmt != TRC_FMT_TEXT && a->out.fmt != TRC_FMT_HTML) {
-		trc_fail("html: writes html only (use the other commands for %s)",
-		         trc_fmt_name(a->out.fmt));
-		return 2;
-	}
-	if (a->trace == NULL && a->elf == NULL) {
-		trc_fail("html: nothing to show: give --trace T and/or --elf E (see latch-trace "
-		         "html --help)");
-		return 2;
-	}
-	if ((a->period || a->expect || a->trip) && a->trace == NULL) {
-		trc_fail("html: --period, --expect and --trip need --trace");
-		return 2;
-	}
-	if ((a->expect || a->trip) && a->period == NULL) {
-		trc_fail("html: --expect and --trip need --period FUNC");
-		return 2;
-	}
-	if (a->base != NULL && a->elf == NULL) {
-		trc_fail("html: --base needs --elf");
-		return 2;
+	if (trc_cmd_args(&spec, argc, argv, exit_status) != 0)
+		return 1;
+	if (a->out.nmore > 0)
+		why = "html: writes one page (one -o)";
+	else if (a->trace == NULL && a->elf == NULL)
+		why = "html: nothing to show: give --trace T and/or --elf E (see latch-trace html "
+		      "--help)";
+	else if ((a->period || a->expect || a->trip) && a->trace == NULL)
+		why = "html: --period, --expect and --trip need --trace";
+	else if ((a->expect || a->trip) && a->period == NULL)
+		why = "html: --expect and --trip need --period FUNC";
+	else if (a->base != NULL && a->elf == NULL)
+		why = "html: --base needs --elf";
+	if (why != NULL) {
+		trc_fail("%s", why);
+		*exit_status = LC_EXIT_ERROR;
+		return 1;
 	}
 	return 0;
 }
@@ -346,9 +296,8 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 
 	memset(&a, 0, sizeof(a));
 	memset(&p, 0, sizeof(p));
-	rc = parse_args(&a, argc, argv);
-	if (rc != 0)
-		return rc == 1 ? 0 : 2;
+	if (parse_args(&a, argc, argv, &rc) != 0)
+		return rc;
 	path = a.out.path != NULL ? a.out.path : "latch.html";
 	top = a.top != NULL ? a.top : "15";
 	p.e.body = open_memstream(&p.body, &p.nbody);
@@ -365,7 +314,7 @@ int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts)
 			trc_fail("%s: %s", a.trace, err.msg);
 			fprintf(p.prob, "the trace %s could not be read: %s\n", a.trace, err.msg);
 			p.status = 2;
-		} else if (trc_profile_print_problems(prof) > 0) {
+		} else if (trc_cmd_print_problems(prof) > 0) {
 			fprintf(p.prob,
 			        "the trace %s has problems (listed on stderr): its sections "
 			        "cover the readable part only\n",

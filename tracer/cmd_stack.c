@@ -25,14 +25,11 @@
 #include "trace.h"
 #include "lc_yaml.h"
 
-#include <errno.h>
 #include <fnmatch.h>
 #include <gelf.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_LIST 256
 
@@ -50,90 +47,42 @@ struct st_args {
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
-{
-	fprintf(f, "usage: latch-trace stack ELF [options]\n\n"
-	           "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
-	           "call frame information or GCC's -fstack-usage/-fcallgraph-info files,\n"
-	           "summed along the deepest path of the call graph. Recursion, unresolved\n"
-	           "indirect calls and frames of unknown size are listed, never counted as 0.\n\n"
-	           "options:\n"
-	           "  --callgraph F  latch-check's call graph (latch-check --callgraph json)\n"
-	           "  --su PATH      a .su file, or a directory searched for them (repeatable)\n"
-	           "  --ci PATH      a .ci file (-fcallgraph-info=su,da), or a directory "
-	           "(repeatable)\n"
-	           "  --root NAME    a root (name or glob; repeatable); default: the call graph's "
-	           "roots\n"
-	           "  --budgets F    rules YAML: budgets.stack limits, indirect_targets,\n"
-	           "                 recursion_bounds\n"
-	           "  --trace FILE   cross-check with the stack depths a latch trace measured:\n"
-	           "                 a function deeper than its static bound is an "
-	           "error\n" TRC_OUT_HELP
-	           "\nexit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n");
-}
-
-static int push_arg(const char **v, size_t *n, const char *val, const char *opt)
-{
-	if (*n >= MAX_LIST) {
-		trc_fail("stack: more than %d %s options", MAX_LIST, opt);
-		return 2;
-	}
-	v[(*n)++] = val;
-	return 0;
-}
-
+/* The command line: one table, the help generated from it (report/opt.h).
+ * Returns 0 to go on, 1 after printing the help, 2 after a usage error. */
 static int parse_args(struct st_args *a, int argc, char **argv)
 {
-	int i, rc = 0;
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_STR, "callgraph", 0, NULL, &a->callgraph, NULL, 0, NULL, 0, NULL, "F",
+	         "latch-check's call graph (latch-check --callgraph json)"},
+	        {TRC_OPT_LIST, "su", 0, NULL, a->su, &a->nsu, MAX_LIST, NULL, 0, NULL, "PATH",
+	         "a .su file, or a directory searched for them (repeatable)"},
+	        {TRC_OPT_LIST, "ci", 0, NULL, a->ci, &a->nci, MAX_LIST, NULL, 0, NULL, "PATH",
+	         "a .ci file (-fcallgraph-info=su,da), or a directory (repeatable)"},
+	        {TRC_OPT_LIST, "root", 0, NULL, a->roots, &a->nroots, MAX_LIST, NULL, 0, NULL,
+	         "NAME", "a root (name or glob; repeatable); default: the call graph's roots"},
+	        {TRC_OPT_STR, "budgets", 0, "rules", &a->budgets, NULL, 0, NULL, 0, NULL, "F",
+	         "rules YAML: budgets.stack limits, indirect_targets,\n"
+	         "recursion_bounds (--rules F is the same)"},
+	        {TRC_OPT_STR, "trace", 0, NULL, &a->trace, NULL, 0, NULL, 0, NULL, "FILE",
+	         "cross-check with the stack depths a latch trace measured:\n"
+	         "a function deeper than its static bound is an error"},
+	        TRC_OPT_OUT_SPECS(&a->out),
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "ELF", "an ELF file"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "stack", "stack ELF [options]",
+	        "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
+	        "call frame information or GCC's -fstack-usage/-fcallgraph-info files,\n"
+	        "summed along the deepest path of the call graph. Recursion, unresolved\n"
+	        "indirect calls and frames of unknown size are listed, never counted as 0.",
+	        opts, "exit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n"};
+	int status = LC_EXIT_CLEAN;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = NULL;
-
-		switch (trc_arg_next(&a->out, "stack", argc, argv, &i, &val)) {
-		case TRC_ARG_FAIL:
-			return 2;
-		case TRC_ARG_TAKEN:
-			continue;
-		case TRC_ARG_HELP:
-			print_help(stdout);
-			return 1;
-		case TRC_ARG_OPTION:
-			if (strcmp(arg, "--callgraph") == 0)
-				a->callgraph = val;
-			else if (strcmp(arg, "--budgets") == 0 || strcmp(arg, "--rules") == 0)
-				a->budgets = val;
-			else if (strcmp(arg, "--trace") == 0)
-				a->trace = val;
-			else if (strcmp(arg, "--su") == 0)
-				rc = push_arg(a->su, &a->nsu, val, "--su");
-			else if (strcmp(arg, "--ci") == 0)
-				rc = push_arg(a->ci, &a->nci, val, "--ci");
-			else if (strcmp(arg, "--root") == 0)
-				rc = push_arg(a->roots, &a->nroots, val, "--root");
-			else {
-				trc_fail(
-				        "stack: unknown option '%s' (see latch-trace stack --help)",
-				        arg);
-				return 2;
-			}
-			if (rc != 0)
-				return rc;
-			continue;
-		case TRC_ARG_OPERAND:
-			break;
-		}
-		if (a->elf != NULL) {
-			trc_fail("stack: more than one ELF file ('%s' and '%s')", a->elf, arg);
-			return 2;
-		}
-		a->elf = arg;
-	}
-	if (a->elf == NULL) {
-		trc_fail("stack: no ELF file given (usage: latch-trace stack ELF [options])");
-		return 2;
-	}
-	return 0;
+	if (trc_cmd_args(&spec, argc, argv, &status) == 0)
+		return 0;
+	return status == LC_EXIT_CLEAN ? 1 : 2;
 }
 
 /* ------------------------------------------------------------- report */
@@ -393,11 +342,13 @@ static int check_budgets(struct trc_budget_results *res, const struct trc_budget
 				continue;
 			matched++;
 			if (!sf->complete || !have_graph)
+				/* No figure to compare: "incomplete", never "112 > 256". */
 				rc = trc_budget_results_add(
-				        res, bg, f->name, TRC_VERDICT_FAIL, 1, actual, f->file,
+				        res, bg, f->name, TRC_VERDICT_FAIL, 0, actual, f->file,
 				        f->line,
-				        "worst-case stack of '%s' is unknown (at least %.0f bytes: "
-				        "see the unknowns), budget is %.0f bytes",
+				        "worst-case stack of '%s' is incomplete (the %.0f bytes "
+				        "known "
+				        "leave out the unknowns), budget is %.0f bytes",
 				        f->name, actual, bg->limit);
 			else
 				rc = trc_budget_results_add(res, bg, f->name,
@@ -484,96 +435,36 @@ static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const u
 
 /* ------------------------------------------------------- interrupts */
 
-/* The handlers: the rules' interrupts: handlers, else the vector table. */
-static int irq_handlers(struct trc_irq_set *set, const struct trc_elf *e,
-                        const struct trc_stack_rules *r, struct lc_err *err)
-{
-	size_t i;
-
-	if (r->nirqs == 0)
-		return trc_irq_from_vectors(set, e, err);
-	for (i = 0; i < r->nirqs; i++)
-		if (trc_irq_add(set, r->irqs[i].handler, r->irqs[i].priority) < 0)
-			return lc_err_set(err, LC_ENOMEM, "out of memory");
-	return 0;
-}
-
-/*
- * The main stack's worst case (irq.h): the deepest root that is not a
- * handler, plus the costliest chain of handlers that can preempt each other,
- * each with its exception frame. Adds the "main_stack" table and meta.
- * Returns 0, or an error for a declared handler that is not in the graph.
- */
+/* The main stack's worst case (binary/irq.h) as meta lines and the
+ * "main_stack" table. Returns 0, or the error of a declared handler that is
+ * not in the graph. */
 static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const struct trc_elf *e,
                           const struct trc_stack_rules *r, struct lc_err *err)
 {
-	struct trc_irq_set set;
+	struct trc_irq_main m;
 	struct trc_table *t = NULL;
-	size_t i, k, *chain = NULL, nchain = 0, thread = (size_t)-1, v;
-	uint64_t frame, chain_bytes = 0, total, run;
-	int fpu = r->fpu, complete = 1, rc = 0, c_part, c_prio, c_exc, c_stack, c_total;
-	const char *fpu_from = "declared";
+	size_t k;
+	uint64_t run;
+	int rc, c_part, c_prio, c_exc, c_stack, c_total;
 	char h[64];
 
-	trc_irq_set_init(&set);
-	rc = irq_handlers(&set, e, r, err);
-	if (rc == LC_ENOTFOUND && !r->has_interrupts) {
-		lc_err_clear(err);
-		rc = 0; /* an ARM image without a vector table: no interrupt model */
+	rc = trc_irq_main_new(&m, s, e, r->has_interrupts, r->irqs, r->nirqs, r->fpu,
+	                      r->exception_frame, r->max_nesting, err);
+	if (rc < 0 || !m.present)
 		goto out;
-	}
-	if (rc < 0)
-		goto out;
-	if (fpu < 0) {
-		if ((rc = trc_irq_fpu_of(&fpu, e, err)) < 0)
-			goto out;
-		fpu_from = fpu < 0 ? "unknown: assumed" : ".ARM.attributes";
-		if (fpu < 0)
-			fpu = 1;
-	}
-	frame = r->exception_frame ? r->exception_frame : fpu ? 104 : 32;
-	for (i = 0; i < set.n; i++) {
-		v = trc_cg_find(s->cg, set.v[i].name);
-		if (v == (size_t)-1) {
-			rc = lc_err_set(err, LC_ENOTFOUND,
-			                "interrupt handler '%s' is not in the binary or the call "
-			                "graph",
-			                set.v[i].name);
-			goto out;
-		}
-		set.v[i].cost = frame + s->funcs[v].depth;
-		set.v[i].complete = s->funcs[v].complete;
-	}
-	for (i = 0; i < s->nroots; i++) {
-		for (k = 0; k < set.n; k++)
-			if (strcmp(set.v[k].name, s->cg->funcs[s->roots[i].func].name) == 0)
-				break;
-		if (k == set.n &&
-		    (thread == (size_t)-1 || s->roots[i].bytes > s->roots[thread].bytes))
-			thread = i;
-	}
-	if (thread == (size_t)-1) {
+	if (m.thread == (size_t)-1) {
 		rc = trc_doc_note(d, "main stack: every root is an interrupt handler; give the "
 		                     "thread-mode root (main, Reset_Handler) with --root");
 		goto out;
 	}
-	if ((rc = trc_irq_chain(&chain, &nchain, &chain_bytes, &complete, &set, r->max_nesting)) <
-	    0)
-		goto out;
-	complete = complete && s->roots[thread].complete;
-	total = s->roots[thread].bytes + chain_bytes;
-	snprintf(h, sizeof(h), complete ? "%llu" : ">= %llu", (unsigned long long)total);
-	rc = trc_doc_meta_u64(d, "main_stack", "main stack worst case (bytes)", total, h);
+	snprintf(h, sizeof(h), m.complete ? "%llu" : ">= %llu", (unsigned long long)m.total);
+	rc = trc_doc_meta_u64(d, "main_stack", "main stack worst case (bytes)", m.total, h);
 	if (rc >= 0)
-		rc = trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", frame, NULL);
+		rc = trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", m.frame,
+		                      NULL);
 	if (rc >= 0)
-		rc = trc_doc_meta_str(
-		        d, "fpu", "FPU context stacked",
-		        fpu ? (fpu_from[0] == 'u'   ? "yes (unknown: assumed)"
-		               : fpu_from[0] == 'd' ? "yes (declared)"
-		                                    : "yes (.ARM.attributes)")
-		            : (fpu_from[0] == 'd' ? "no (declared)" : "no (.ARM.attributes)"));
-	if (rc >= 0 && set.from_vectors)
+		rc = trc_doc_meta_str(d, "fpu", "FPU context stacked", m.fpu_text);
+	if (rc >= 0 && m.set.from_vectors)
 		rc = trc_doc_note(d, "main stack: handlers from the vector table, priorities not "
 		                     "declared: each is taken to preempt every other (declare "
 		                     "interrupts: handlers: to tighten)");
@@ -588,11 +479,11 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	c_stack = trc_table_col(t, "stack", "worst case", TRC_ALIGN_RIGHT);
 	c_total = trc_table_col(t, "total", "total", TRC_ALIGN_RIGHT);
 	rc = c_total;
-	run = s->roots[thread].bytes;
+	run = s->roots[m.thread].bytes;
 	if (rc >= 0)
 		rc = trc_table_row(t);
 	if (rc >= 0)
-		rc = trc_table_str(t, c_part, s->cg->funcs[s->roots[thread].func].name);
+		rc = trc_table_str(t, c_part, s->cg->funcs[s->roots[m.thread].func].name);
 	if (rc >= 0)
 		rc = trc_table_str(t, c_prio, "thread");
 	if (rc >= 0)
@@ -601,12 +492,12 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 		rc = trc_table_u64(t, c_stack, run, NULL);
 	if (rc >= 0)
 		rc = trc_table_u64(t, c_total, run, NULL);
-	for (k = 0; k < nchain && rc >= 0; k++) {
-		const struct trc_irq_handler *hd = &set.v[chain[k]];
+	for (k = 0; k < m.nchain && rc >= 0; k++) {
+		const struct trc_irq_handler *hd = &m.set.v[m.chain[k]];
 		char pr[32];
 
 		run += hd->cost;
-		if (set.from_vectors && hd->priority >= 0)
+		if (m.set.from_vectors && hd->priority >= 0)
 			snprintf(pr, sizeof(pr), "any");
 		else
 			snprintf(pr, sizeof(pr), "%d", hd->priority);
@@ -616,9 +507,9 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 		if (rc >= 0)
 			rc = trc_table_str(t, c_prio, pr);
 		if (rc >= 0)
-			rc = trc_table_u64(t, c_exc, frame, NULL);
+			rc = trc_table_u64(t, c_exc, m.frame, NULL);
 		if (rc >= 0)
-			rc = trc_table_u64(t, c_stack, hd->cost - frame, NULL);
+			rc = trc_table_u64(t, c_stack, hd->cost - m.frame, NULL);
 		if (rc >= 0)
 			rc = trc_table_u64(t, c_total, run, NULL);
 		if (rc >= 0 && !hd->complete)
@@ -627,8 +518,7 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	if (rc < 0)
 		lc_err_set(err, LC_ENOMEM, "out of memory");
 out:
-	free(chain);
-	trc_irq_set_fini(&set);
+	trc_irq_main_fini(&m);
 	return rc < 0 ? rc : 0;
 }
 

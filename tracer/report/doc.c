@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "html"};
+static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "sarif", "html"};
 
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 {
@@ -28,9 +28,9 @@ int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 			return 0;
 		}
 	}
-	return lc_err_set(err, LC_EUSAGE,
-	                  "unknown format '%s' (expected text, json, csv, md, junit or html)",
-	                  name);
+	return lc_err_set(
+	        err, LC_EUSAGE,
+	        "unknown format '%s' (expected text, json, csv, md, junit, sarif or html)", name);
 }
 
 const char *trc_fmt_name(enum trc_fmt fmt)
@@ -126,16 +126,27 @@ void trc_doc_free(struct trc_doc *d)
 	free(d);
 }
 
+/* A new zeroed element at the end of *arr (a T ** holding n elements): the
+ * caller counts it in once it is complete. NULL when out of memory. */
+static void *append(void *arr, size_t n, size_t elem)
+{
+	void *p, *q;
+
+	memcpy(&p, arr, sizeof(p));
+	q = realloc(p, (n + 1u) * elem);
+	if (q == NULL)
+		return NULL;
+	memcpy(arr, &q, sizeof(q));
+	return memset((char *)q + n * elem, 0, elem);
+}
+
 static int meta_add(struct trc_doc *d, const char *key, const char *label, const struct cell *c,
                     const char *text)
 {
-	struct meta *m = realloc(d->meta, (d->nmeta + 1) * sizeof(*m));
+	struct meta *m = append(&d->meta, d->nmeta, sizeof(*d->meta));
 
 	if (m == NULL)
 		return LC_ENOMEM;
-	d->meta = m;
-	m = &d->meta[d->nmeta];
-	memset(m, 0, sizeof(*m));
 	m->c = *c;
 	m->key = strdup(key);
 	m->label = dup_or_null(label);
@@ -202,14 +213,7 @@ int trc_doc_note(struct trc_doc *d, const char *fmt, ...)
 
 static struct item *item_add(struct trc_doc *d)
 {
-	struct item *it = realloc(d->items, (d->nitems + 1) * sizeof(*it));
-
-	if (it == NULL)
-		return NULL;
-	d->items = it;
-	it = &d->items[d->nitems];
-	memset(it, 0, sizeof(*it));
-	return it;
+	return append(&d->items, d->nitems, sizeof(*d->items));
 }
 
 int trc_doc_block(struct trc_doc *d, const char *title, const char *text)
@@ -446,11 +450,6 @@ void trc_table_style(struct trc_table *t, int col, enum trc_style style)
 		c->style = style;
 }
 
-size_t trc_table_rows(const struct trc_table *t)
-{
-	return t->nrows;
-}
-
 /* The machine text of a cell (CSV); buf must hold 40 bytes. */
 const char *trc__cell_raw(const struct cell *c, char *buf, size_t n)
 {
@@ -530,6 +529,9 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 		break;
 	case TRC_FMT_JUNIT:
 		rc = trc__write_junit(d, f);
+		break;
+	case TRC_FMT_SARIF:
+		rc = trc__write_sarif(d, f);
 		break;
 	case TRC_FMT_HTML:
 		rc = trc__write_html(d, f);

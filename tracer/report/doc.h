@@ -57,6 +57,7 @@ enum trc_fmt {
 	TRC_FMT_CSV,
 	TRC_FMT_MD,
 	TRC_FMT_JUNIT,
+	TRC_FMT_SARIF, /* the verdicts only: broken budgets and findings */
 	TRC_FMT_HTML
 };
 
@@ -85,7 +86,6 @@ struct trc_out_opts {
 	enum trc_fmt fmt;             /* TRC_FMT_TEXT unless --format says otherwise */
 	const char *path;             /* -o FILE; NULL means stdout. Borrowed from argv. */
 	struct trc_html_embed *embed; /* set by the combined page only (borrowed) */
-	int fmt_given;                /* --format was given */
 	size_t nmore;                 /* the second and later -o */
 	struct {
 		enum trc_fmt fmt;
@@ -96,7 +96,7 @@ struct trc_out_opts {
 /* 1 when any output of o is written in format f. */
 int trc_out_has(const struct trc_out_opts *o, enum trc_fmt f);
 
-/* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
+/* Parses a format name (text, json, csv, md|markdown, junit, sarif, html). Returns 0, or
  * LC_EUSAGE with a message listing the valid names. */
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err);
 
@@ -210,8 +210,6 @@ int trc_table_bool(struct trc_table *t, int col, int raw, const char *human);
 int trc_table_null(struct trc_table *t, int col, const char *human);
 /* Colour of the last row's cell `col` in text output. */
 void trc_table_style(struct trc_table *t, int col, enum trc_style style);
-
-size_t trc_table_rows(const struct trc_table *t);
 
 /*
  * Renders the whole document to f. `color` allows ANSI colour in text

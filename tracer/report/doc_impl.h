@@ -99,6 +99,7 @@ int trc__write_json(const struct trc_doc *d, FILE *f);            /* write_json.
 int trc__write_csv(const struct trc_doc *d, FILE *f);             /* write_csv.c */
 int trc__write_md(const struct trc_doc *d, FILE *f);              /* write_md.c */
 int trc__write_junit(const struct trc_doc *d, FILE *f);           /* write_junit.c */
+int trc__write_sarif(const struct trc_doc *d, FILE *f);           /* write_sarif.c */
 int trc__write_html(const struct trc_doc *d, FILE *f);            /* write_html.c */
 /* A section of a combined page: verdict rows and the section go into the
  * streams of e (write_html.c). */
