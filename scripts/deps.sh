@@ -15,7 +15,8 @@ build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-de
 arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm)
 # cross compilers whose drivers latch-check's toolchain discovery is tested against
 cross_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-avr avr-libc)
-test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format gdb-multiarch "${arm_pkgs[@]}" "${cross_pkgs[@]}")
+test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format gdb-multiarch chromium cmark-gfm
+  "${arm_pkgs[@]}" "${cross_pkgs[@]}")
 bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
 
 case "$level" in

@@ -143,7 +143,7 @@ def main():
         return (text.replace(os.path.abspath(prog), "PROG").replace(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))), "TESTS").replace(known, "TRACE"))
     for fmt, golden in (("text", "report_known.txt"), ("md", "report_known.md")):
-        got = normalise(run([lt, "report", "--format", fmt, known, "--budgets", os.path.join(
+        got = normalise(run([lt, "report", "--wide", "--format", fmt, known, "--budgets", os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "data", "report_budgets.yaml")], 1).stdout)
         gpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", golden)
         if os.environ.get("LATCH_UPDATE_GOLDEN"):
