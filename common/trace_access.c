@@ -45,7 +45,6 @@ void lc__trace_win_touch(const struct lc_trace *t, uint64_t off, uint64_t len)
 	w->bytes += len;
 }
 
-
 const struct lc_trace_header *lc_trace_header(const struct lc_trace *t)
 {
 	return &t->hdr;
@@ -119,7 +118,7 @@ size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
 	*off = t->chunks[c].off + RTM_CHUNK_HDR;
 	*recs = t->buf + *off;
 	lc__trace_win_touch(t, t->chunks[c].off,
-	          RTM_CHUNK_HDR + (uint64_t)t->chunks[c].nslots * RTM_REC_SIZE);
+	                    RTM_CHUNK_HDR + (uint64_t)t->chunks[c].nslots * RTM_REC_SIZE);
 	return t->chunks[c].nslots;
 }
 
