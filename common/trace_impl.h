@@ -81,7 +81,6 @@ static inline uint64_t lc__rd64(const struct lc_trace *t, uint64_t off)
 	return v;
 }
 
-
 /* Notes that [off, off + len) of the file is being read, releasing what was
  * read before once the window is full (trace_access.c). */
 void lc__trace_win_touch(const struct lc_trace *t, uint64_t off, uint64_t len);

@@ -111,4 +111,3 @@ out:
 		close(fd);
 	return rc;
 }
-

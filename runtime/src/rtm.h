@@ -45,7 +45,7 @@ enum rtm_prefault {
 
 /* RTM_PF_AHEAD: the chunks made present at start-up, and those the prefault
  * thread keeps present ahead of the claims (at least RTM_PF_AHEAD_MIN). */
-#define RTM_PF_FIRST_BYTES (16u << 20)
+#define RTM_PF_FIRST_BYTES (256u << 20)
 #define RTM_PF_AHEAD_BYTES (64u << 20)
 #define RTM_PF_AHEAD_MIN   4u
 
