@@ -15,6 +15,9 @@ build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-de
 arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
 test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format "${arm_pkgs[@]}")
 bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
+# One logical group per line below, so that additions merge cleanly.
+build_pkgs+=(help2man)    # packaging/: man pages generated from --help
+test_pkgs+=(dpkg-dev)     # tests/install: cpack -G DEB runs dpkg-shlibdeps
 
 case "$level" in
 build) pkgs=("${build_pkgs[@]}") ;;
