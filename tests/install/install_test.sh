@@ -9,9 +9,11 @@
 #           from the install folder (rpath); traces read by the installed
 #           latch-trace
 #   make    the same install; pkg-config latch_rt + a plain Makefile
-#   intree  add_subdirectory(latch): latch's sources stay out of the
+#   intree  add_subdirectory(latch) (fetch: FetchContent): latch's sources stay out of the
 #           project's compile_commands.json, `cmake --install` writes only
 #           the project's own program under its prefix
+#   byhand  the by-hand compile lines (README, docs/integrate.md "By hand"),
+#           run from a folder laid out like a built latch checkout
 #   deb     cpack -G DEB: file name, computed Depends, contents; installable
 #           (apt-get --simulate), and the unpacked tools run
 # Exit 0 pass, 1 a check failed, 77 a tool the mode needs is absent.
@@ -106,8 +108,9 @@ make)
 	expect_trips "$work/make.out" "make-built pressure"
 	check_trace "$work/make.latch" "$prefix/bin/latch-trace"
 	;;
-intree)
-	run cmake -S "$ex/intree" -B "$work/b" -DLATCH_DIR="$src" -DCMAKE_INSTALL_PREFIX=/opt/pressure
+intree | fetch)
+	run cmake -S "$ex/$mode" -B "$work/b" -DLATCH_DIR="$src" -DFETCHCONTENT_SOURCE_DIR_LATCH="$src" \
+		-DCMAKE_INSTALL_PREFIX=/opt/pressure
 	run cmake --build "$work/b"
 	python3 - "$work/b/compile_commands.json" "$src" "$work" <<'PY' || fail "latch's sources are in the user's compile database"
 import json, os, sys
@@ -126,6 +129,19 @@ PY
 	env LATCH_TRACE="$work/intree.latch" "$work/b/pressure" >"$work/intree.out" || fail "pressure exited $?"
 	expect_trips "$work/intree.out" "in-tree pressure"
 	check_trace "$work/intree.latch" "$build/tracer/latch-trace"
+	;;
+byhand)
+	mkdir -p "$work/top"
+	ln -s "$src/runtime" "$work/top/runtime"
+	ln -s "$build" "$work/top/build"
+	cp "$ex/main.c" "$work/top/main.c"
+	(cd "$work/top" && run sh "$ex/byhand/build.sh")
+	for p in pressure pressure_static; do
+		(cd "$work" && env -u LD_LIBRARY_PATH LATCH_TRACE="$work/$p.latch" "$work/top/$p") >"$work/$p.out" ||
+			fail "by-hand $p exited $?"
+		expect_trips "$work/$p.out" "by-hand $p"
+		check_trace "$work/$p.latch" "$build/tracer/latch-trace"
+	done
 	;;
 deb)
 	need cpack
@@ -185,7 +201,7 @@ deb)
 	fi
 	;;
 *)
-	echo "usage: install_test.sh cmake|make|intree|deb SRC BUILD WORK" >&2
+	echo "usage: install_test.sh cmake|make|intree|fetch|byhand|deb SRC BUILD WORK" >&2
 	exit 2
 	;;
 esac
