@@ -11,6 +11,8 @@
 
 #include <clang-c/Index.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <time.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,13 +21,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "compdb.h"
 #include "config.h"
+#include "driver.h"
 #include "diag.h"
 #include "graph.h"
 #include "out.h"
 #include "parse.h"
+#include "cache.h"
 #include "summary.h"
+#include "util.h"
 
 #ifndef AN_VERSION
 #define AN_VERSION "0.0.0"
@@ -55,6 +61,43 @@ static void rel_msg(char *msg, size_t n, const char *cwd)
 	(void)n;
 }
 
+/* The messages of one run: each goes to o->report; errors are also kept for
+ * the SARIF file a failed run still writes. */
+struct msgs {
+	const struct an_opts *o;
+	char **errors;
+	size_t nerrors, cap;
+};
+
+static void say(struct msgs *m, const char *sev, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void say(struct msgs *m, const char *sev, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (m->o->report)
+		m->o->report(m->o->ctx, sev, buf);
+	if (sev && strcmp(sev, "error") == 0 &&
+	    an_util_grow((void **)&m->errors, &m->cap, m->nerrors + 1, sizeof(*m->errors)) == 0 &&
+	    (m->errors[m->nerrors] = strdup(buf)) != NULL)
+		m->nerrors++;
+}
+
+/* Sends what a FILE-writing printer wrote, line by line, as summary lines. */
+static void say_stream(struct msgs *m, char *text)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (m->o->report)
+			m->o->report(m->o->ctx, NULL, line);
+}
+
 struct pool {
 	const struct an_compdb *db;
 	const struct an_opts *o;
@@ -67,15 +110,6 @@ struct pool {
 	size_t next, done, parsed;
 	int progress;
 };
-
-static void progress_line(struct pool *p, const char *file)
-{
-	const char *base = strrchr(file, '/');
-
-	fprintf(stderr, "\r\033[Klatch-check: [%zu/%zu] %s", p->done, p->db->ntus,
-	        base ? base + 1 : file);
-	fflush(stderr);
-}
 
 static void *worker(void *arg)
 {
@@ -113,8 +147,8 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		p->done++;
 		p->parsed += (size_t)parsed;
-		if (p->progress)
-			progress_line(p, t->file);
+		if (p->progress && p->o->progress_cb)
+			p->o->progress_cb(p->o->ctx, p->done, p->db->ntus, t->file);
 		pthread_mutex_unlock(&p->lock);
 	}
 	clang_disposeIndex(idx);
@@ -149,7 +183,20 @@ static void rules_dirs(const char **dirs, char *exe_rel, size_t n, const struct 
 	dirs[k] = NULL;
 }
 
-static int resolve_files(char ***out, const struct an_opts *o, const char *cwd, struct lc_err *err)
+/* Is FILE the rules file (or a rule pack)? A change to it can change every
+ * finding, so a pre-commit run that names it shows them all. */
+static int is_rules_file(const char *real, const struct an_config *cfg)
+{
+	const char *b = strrchr(real, '/');
+
+	b = b ? b + 1 : real;
+	return strcmp(b, ".latch.yaml") == 0 || strcmp(b, ".latch.yml") == 0 ||
+	       (cfg->path && strcmp(real, cfg->path) == 0) ||
+	       (cfg->pack && strcmp(real, cfg->pack) == 0);
+}
+
+static int resolve_files(char ***out, int *rules_changed, const struct an_opts *o,
+                         const struct an_config *cfg, const char *cwd, struct lc_err *err)
 {
 	char **v = calloc(o->nfiles + 1, sizeof(*v));
 	size_t i;
@@ -166,6 +213,8 @@ static int resolve_files(char ***out, const struct an_opts *o, const char *cwd, 
 			goto out;
 		}
 		(void)cwd;
+		if (is_rules_file(buf, cfg))
+			*rules_changed = 1;
 		{
 			/* a directory stands for every file below it: kept with a
 			 * trailing slash, matched as a prefix by the filter */
@@ -210,13 +259,7 @@ static int keep_under(struct an_compdb *db, const char *dir, struct lc_err *err)
 		if (strncmp(db->tus[i].file, pre, n) == 0) {
 			db->tus[w++] = db->tus[i];
 		} else {
-			struct an_tu *t = &db->tus[i];
-			int k;
-			for (k = 0; k < t->argc; k++)
-				free(t->argv[k]);
-			free(t->argv);
-			free(t->file);
-			free(t->dir);
+			an_compdb_tu_fini(&db->tus[i]);
 		}
 	}
 	db->ntus = w;
@@ -227,26 +270,142 @@ static int keep_under(struct an_compdb *db, const char *dir, struct lc_err *err)
 	return 0;
 }
 
+void an_check_cache_dir(char *buf, size_t n, const struct an_opts *o)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	char real[PATH_MAX];
+
+	if (o->cache_dir) {
+		snprintf(buf, n, "%s", o->cache_dir);
+	} else if (xdg && xdg[0] == '/') {
+		/* one folder per build directory, so two builds never share keys
+		 * they would have to tell apart */
+		if (!realpath(o->build_dir, real))
+			snprintf(real, sizeof(real), "%s", o->build_dir);
+		snprintf(buf, n, "%s/latch/%016llx", xdg,
+		         (unsigned long long)an_hash_str(AN_HASH_INIT, real));
+	} else {
+		snprintf(buf, n, "%s/.latch-cache", o->build_dir);
+	}
+}
+
+/* mkdir -p; a directory that cannot be made only disables the cache. */
+static void make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(buf, 0777);
+			*p = '/';
+		}
+	}
+	(void)mkdir(buf, 0777);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* What a TU that failed to parse needs said beside the error: a missing
+ * header names the compiler and what it was asked. */
+static void tu_hint(struct msgs *m, const struct an_tu *t, const char *msg)
+{
+	char what[2048];
+
+	if (!strstr(msg, "file not found") && !strstr(msg, "failed to parse"))
+		return;
+	if (t->drv) {
+		an_driver_describe(t->drv, what, sizeof(what));
+		say(m, "note",
+		    "%s; add a directory with --extra-arg=-isystem<DIR>, or a target with "
+		    "--extra-arg=--target=<TRIPLE>",
+		    what);
+	} else {
+		say(m, "note",
+		    "the entry's compiler is not a gcc driver and was not asked for its include "
+		    "directories; add them with --extra-arg=-isystem<DIR>");
+	}
+}
+
+static void list_skipped(struct msgs *m, const struct an_compdb *db, const char *cwd)
+{
+	size_t i;
+
+	for (i = 0; i < db->nskipped; i++) {
+		char *d = an_diag_display(db->skipped[i].file, cwd);
+		const char *f = d ? d : db->skipped[i].file;
+		switch (db->skipped[i].lang) {
+		case AN_LANG_ASM:
+			say(m, "note", "not analysed: assembler: %s", f);
+			break;
+		case AN_LANG_CXX:
+			say(m, "note",
+			    "not analysed: C++: %s (its extern \"C\" functions count as having no "
+			    "body)",
+			    f);
+			break;
+		default:
+			say(m, "note", "not analysed: not C: %s", f);
+			break;
+		}
+		free(d);
+	}
+}
+
+/* With --format sarif -o FILE a failed run still writes FILE: code scanning
+ * then shows why there are no results. */
+static void write_failure_sarif(const struct an_opts *o, struct msgs *m, const char *cwd,
+                                const struct lc_err *err)
+{
+	FILE *f;
+	char version[512];
+
+	if (o->format != AN_FMT_SARIF || !o->output || o->callgraph != AN_CG_NONE)
+		return;
+	f = fopen(o->output, "w");
+	if (!f)
+		return;
+	an_check_version(version, sizeof(version));
+	(void)an_out_sarif_failure(f, version, cwd, (const char *const *)m->errors, m->nerrors,
+	                           err && err->msg[0] ? err->msg : NULL);
+	fclose(f);
+}
+
 int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 {
 	struct an_config cfg;
 	struct an_compdb db = {0};
+	struct an_compdb_opts dbo;
 	struct an_graph g;
 	struct an_findings fs;
+	struct an_baseline *base = NULL;
 	struct pool p;
+	struct msgs m;
 	pthread_t *th = NULL;
 	char cwd[PATH_MAX], cache_dir[PATH_MAX], version[512], exe_rel[PATH_MAX + 64];
 	const char *dirs[8];
 	char **files = NULL;
 	FILE *out = stdout;
 	size_t i, nthreads, nbad = 0;
-	int rc = 0, cfg_ok = 0;
+	int rc = 0, cfg_ok = 0, rules_changed = 0;
+	double t0;
 
 	*out_status = 2;
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
 	memset(&fs, 0, sizeof(fs));
 	memset(&p, 0, sizeof(p));
+	memset(&m, 0, sizeof(m));
+	memset(&dbo, 0, sizeof(dbo));
+	m.o = o;
 	pthread_mutex_init(&p.lock, NULL);
 	if (!getcwd(cwd, sizeof(cwd))) {
 		rc = lc_err_set(err, LC_EIO, "cannot get the working directory: %s",
@@ -261,13 +420,43 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 	cfg_ok = 1;
 	if (o->resolve_type)
 		cfg.resolve_type = 1;
-	rc = resolve_files(&files, o, cwd, err);
+	rc = resolve_files(&files, &rules_changed, o, &cfg, cwd, err);
 	if (rc < 0)
 		goto out;
-	rc = an_compdb_load(&db, o->build_dir,
-	                    o->resource_dir ? o->resource_dir : AN_CLANG_RESOURCE_DIR, err);
+	if (o->baseline) {
+		rc = an_baseline_load(&base, o->baseline, err);
+		if (rc < 0)
+			goto out;
+	}
+	an_check_cache_dir(cache_dir, sizeof(cache_dir), o);
+	if (!o->no_cache)
+		make_dirs(cache_dir);
+	dbo.resource_dir = o->resource_dir ? o->resource_dir : AN_CLANG_RESOURCE_DIR;
+	dbo.cwd = cwd;
+	dbo.cache_dir = o->no_cache ? NULL : cache_dir;
+	dbo.exclude = o->exclude;
+	dbo.nexclude = o->nexclude;
+	dbo.query = o->query_driver;
+	dbo.nquery = o->nquery_driver;
+	dbo.extra = o->extra_args;
+	dbo.nextra = o->nextra_args;
+	dbo.extra_before = o->extra_args_before;
+	dbo.nextra_before = o->nextra_args_before;
+	t0 = now_ms();
+	rc = an_compdb_load(&db, o->build_dir, &dbo, err);
 	if (rc < 0)
 		goto out;
+	if (o->verbose) {
+		say(&m, NULL, "latch-check: database read in %.1f ms, %zu compiler%s",
+		    now_ms() - t0, db.ndrivers, db.ndrivers == 1 ? "" : "s");
+		for (i = 0; i < db.ndrivers; i++) {
+			char what[2048];
+			an_driver_describe(db.drivers[i], what, sizeof(what));
+			say(&m, NULL, "latch-check: %s%s", what,
+			    db.drivers[i]->from_cache ? " (cached)" : "");
+		}
+	}
+	list_skipped(&m, &db, cwd);
 
 	if (o->only_under) {
 		rc = keep_under(&db, o->only_under, err);
@@ -288,7 +477,6 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 	}
 	p.version = version;
 	p.progress = o->progress < 0 ? isatty(2) && db.ntus > 1 : o->progress;
-	snprintf(cache_dir, sizeof(cache_dir), "%s/.latch-cache", o->build_dir);
 	p.cache_dir = o->no_cache ? NULL : cache_dir;
 	p.sums = calloc(db.ntus, sizeof(*p.sums));
 	p.errs = calloc(db.ntus, sizeof(*p.errs));
@@ -317,19 +505,27 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		worker(&p);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
-	if (p.progress)
-		fprintf(stderr, "\r\033[K");
+	if (p.progress && o->progress_cb)
+		o->progress_cb(o->ctx, p.done, db.ntus, NULL);
 	if (o->verbose)
-		fprintf(stderr, "latch-check: %zu translation units, %zu parsed, %zu from cache\n",
-		        db.ntus, p.parsed, db.ntus - p.parsed);
+		say(&m, NULL, "latch-check: %zu translation units, %zu parsed, %zu from cache",
+		    db.ntus, p.parsed, db.ntus - p.parsed);
 	/* fail closed: every TU that could not be summarised is named */
 	for (i = 0; i < db.ntus; i++) {
 		if (p.errs[i].code < 0 || !p.sums[i]) {
 			rel_msg(p.errs[i].msg, sizeof(p.errs[i].msg), cwd);
-			fprintf(stderr, "latch-check: error: %s\n",
-			        p.errs[i].msg[0] ? p.errs[i].msg
-			                         : "cannot summarise a translation unit");
+			say(&m, "error", "%s",
+			    p.errs[i].msg[0] ? p.errs[i].msg
+			                     : "cannot summarise a translation unit");
+			tu_hint(&m, &db.tus[i], p.errs[i].msg);
 			nbad++;
+		} else if (p.sums[i]->note) {
+			char *d = an_diag_display(db.tus[i].file, cwd);
+			char note[1600];
+			snprintf(note, sizeof(note), "%s", p.sums[i]->note);
+			rel_msg(note, sizeof(note), cwd);
+			say(&m, "note", "%s: %s", d ? d : db.tus[i].file, note);
+			free(d);
 		}
 	}
 	if (nbad) {
@@ -345,14 +541,14 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		 * definitions), but the user most likely meant one program */
 		char *a = an_diag_display(g.conflict_file[0], cwd);
 		char *b = an_diag_display(g.conflict_file[1], cwd);
-		fprintf(stderr,
-		        "latch-check: warning: '%s' is defined twice (%s:%u and %s:%u)%s: the "
-		        "compilation database holds more than one program and their call graphs "
-		        "are "
-		        "merged; use --only-under DIR to check one\n",
-		        g.conflict_name, a ? a : g.conflict_file[0], g.conflict_line[0],
-		        b ? b : g.conflict_file[1], g.conflict_line[1],
-		        g.nconflicts > 1 ? ", among other functions" : "");
+		say(&m, "warning",
+		    "'%s' is defined twice (%s:%u and %s:%u)%s: the "
+		    "compilation database holds more than one program and their call graphs "
+		    "are "
+		    "merged; use --only-under DIR to check one",
+		    g.conflict_name, a ? a : g.conflict_file[0], g.conflict_line[0],
+		    b ? b : g.conflict_file[1], g.conflict_line[1],
+		    g.nconflicts > 1 ? ", among other functions" : "");
 		free(a);
 		free(b);
 	}
@@ -360,8 +556,8 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		const struct an_ssupp *s = g.supps[i];
 		if (s->error) {
 			char *d = an_diag_display(s->file, cwd);
-			fprintf(stderr, "latch-check: error: %s:%u:%u: %s\n", d ? d : s->file,
-			        s->line, s->col, s->error);
+			say(&m, "error", "%s:%u:%u: %s", d ? d : s->file, s->line, s->col,
+			    s->error);
 			free(d);
 			nbad++;
 		}
@@ -396,22 +592,38 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 	rc = an_rules_check(&fs, &g, &cfg, err);
 	if (rc < 0)
 		goto out;
-	if (o->nfiles)
+	if (o->nfiles && !rules_changed)
 		an_findings_filter(&fs, &g, (const char *const *)files, o->nfiles);
+	if (base) {
+		size_t hidden = an_baseline_filter(&fs, base, cwd);
+		say(&m, "note", "%zu finding%s of baseline '%s' not shown", hidden,
+		    hidden == 1 ? "" : "s", o->baseline);
+	}
 	switch (o->format) {
 	case AN_FMT_TEXT:
 		an_diag_print_text(out, &fs, &g, cwd);
 		an_diag_print_summary(out, &fs, &g, db.ntus, cwd);
 		break;
 	case AN_FMT_JSON:
-		rc = an_out_json(out, &fs, &g, db.ntus, cwd);
-		an_diag_print_summary(stderr, &fs, &g, db.ntus, cwd);
+	case AN_FMT_SARIF: {
+		char *text = NULL;
+		size_t tlen = 0;
+		FILE *mem;
+		if (o->format == AN_FMT_JSON) {
+			rc = an_out_json(out, &fs, &g, db.ntus, cwd);
+		} else {
+			an_check_version(version, sizeof(version));
+			rc = an_out_sarif(out, &fs, &g, version, cwd);
+		}
+		mem = open_memstream(&text, &tlen);
+		if (mem) {
+			an_diag_print_summary(mem, &fs, &g, db.ntus, cwd);
+			fclose(mem);
+			say_stream(&m, text);
+		}
+		free(text);
 		break;
-	case AN_FMT_SARIF:
-		an_check_version(version, sizeof(version));
-		rc = an_out_sarif(out, &fs, &g, version, cwd);
-		an_diag_print_summary(stderr, &fs, &g, db.ntus, cwd);
-		break;
+	}
 	}
 	if (rc < 0) {
 		lc_err_set(err, rc, "cannot write the findings");
@@ -423,8 +635,15 @@ out:
 		rc = lc_err_set(err, LC_EIO, "cannot write '%s'", o->output);
 		*out_status = 2;
 	}
+	if (rc < 0) {
+		*out_status = 2;
+		if (err)
+			rel_msg(err->msg, sizeof(err->msg), cwd);
+		write_failure_sarif(o, &m, cwd, err);
+	}
 	an_findings_fini(&fs);
 	an_graph_fini(&g);
+	an_baseline_free(base);
 	if (p.sums)
 		for (i = 0; i < db.ntus; i++)
 			an_summary_free(p.sums[i]);
@@ -441,10 +660,8 @@ out:
 			free(files[i]);
 		free(files);
 	}
-	if (rc < 0) {
-		*out_status = 2;
-		if (err)
-			rel_msg(err->msg, sizeof(err->msg), cwd);
-	}
+	for (i = 0; i < m.nerrors; i++)
+		free(m.errors[i]);
+	free(m.errors);
 	return rc;
 }

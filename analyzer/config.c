@@ -1,5 +1,8 @@
 /*
- * analyzer/config.c - .latch.yaml and rule packs through common/yaml.h.
+ * analyzer/config.c - latch-check's view of the rules file: common/lc_config.h
+ * loads and checks it; this file finds it, copies what the checker asks
+ * for into an_config, and answers the list questions (allocator, blocking,
+ * known safe, excluded, suppressed).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
@@ -11,9 +14,9 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "yaml.h"
 
-#define AN_MAX_EXTENDS 4
+_Static_assert((int)AN_RULE__COUNT == (int)LC_RULE__COUNT,
+               "analyzer's rules and the loader's rule ids must agree");
 
 static void plist_fini(struct an_plist *l)
 {
@@ -25,6 +28,7 @@ static void plist_fini(struct an_plist *l)
 	}
 	free(l->pat);
 	free(l->origin);
+	free(l->layer);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -42,8 +46,10 @@ void an_config_fini(struct an_config *cfg)
 		plist_fini(&cfg->ind[i].targets);
 	}
 	free(cfg->ind);
+	free(cfg->supps);
 	free(cfg->path);
 	free(cfg->pack);
+	lc_config_fini(&cfg->lc);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -57,248 +63,164 @@ int an_plist_match(const struct an_plist *l, const char *name)
 	return 0;
 }
 
-static void origin_of(char *buf, size_t n, const struct lc_yaml *y, lc_ynode node)
+static int plist_from(struct an_plist *l, const struct lc_pats *src)
 {
-	snprintf(buf, n, "%s:%u:%u", lc_yaml_name(y), lc_yaml_line(y, node), lc_yaml_col(y, node));
-}
+	size_t i;
+	char org[4200];
 
-static int plist_add(struct an_plist *l, const char *pat, const char *origin)
-{
-	size_t cap = l->cap;
-
-	if (an_util_grow((void **)&l->pat, &cap, l->n + 1, sizeof(*l->pat)) < 0 ||
-	    an_util_grow((void **)&l->origin, &l->cap, l->n + 1, sizeof(*l->origin)) < 0)
+	l->n = 0;
+	l->cap = src->n;
+	l->pat = calloc(src->n + 1, sizeof(*l->pat));
+	l->origin = calloc(src->n + 1, sizeof(*l->origin));
+	l->layer = calloc(src->n + 1, sizeof(*l->layer));
+	if (!l->pat || !l->origin || !l->layer)
 		return LC_ENOMEM;
-	l->pat[l->n] = strdup(pat);
-	l->origin[l->n] = strdup(origin);
-	if (!l->pat[l->n] || !l->origin[l->n]) {
-		free(l->pat[l->n]);
-		free(l->origin[l->n]);
-		return LC_ENOMEM;
-	}
-	l->n++;
-	return 0;
-}
-
-/* Reads a sequence of scalars (a lone scalar is taken as a one-item list). */
-static int read_list(struct an_plist *l, const struct lc_yaml *y, lc_ynode n, const char *key,
-                     struct lc_err *err)
-{
-	char org[512];
-	size_t i;
-	int rc;
-
-	if (!n)
-		return 0;
-	if (lc_yaml_kind(y, n) == LC_Y_SCALAR) {
-		origin_of(org, sizeof(org), y, n);
-		return plist_add(l, lc_yaml_scalar(y, n), org);
-	}
-	if (lc_yaml_kind(y, n) != LC_Y_SEQ) {
-		origin_of(org, sizeof(org), y, n);
-		return lc_err_set(err, LC_EFORMAT, "%s: expected a list of names for '%s'", org,
-		                  key);
-	}
-	for (i = 0; i < lc_yaml_len(y, n); i++) {
-		lc_ynode it = lc_yaml_at(y, n, i);
-		origin_of(org, sizeof(org), y, it);
-		if (lc_yaml_kind(y, it) != LC_Y_SCALAR || !lc_yaml_scalar(y, it)[0])
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s: expected a function name or glob in '%s'", org, key);
-		rc = plist_add(l, lc_yaml_scalar(y, it), org);
-		if (rc < 0)
-			return lc_err_set(err, rc, "out of memory");
+	for (i = 0; i < src->n; i++) {
+		l->pat[i] = strdup(src->v[i].pat);
+		l->origin[i] = strdup(lc_origin_str(org, sizeof(org), &src->v[i].at));
+		l->layer[i] = src->v[i].at.layer;
+		l->n++;
+		if (!l->pat[i] || !l->origin[i])
+			return LC_ENOMEM;
 	}
 	return 0;
 }
 
-static int read_rules(struct an_config *cfg, const struct lc_yaml *y, lc_ynode n,
-                      struct lc_err *err)
+/* The latest file (highest layer + 1) in which a pattern of l matches
+ * name; 0 when none does. With exact, only non-glob entries count. */
+static unsigned latest(const struct an_plist *l, const char *name, int exact)
 {
-	char org[512];
+	unsigned best = 0;
 	size_t i;
 
-	if (!n)
-		return 0;
-	origin_of(org, sizeof(org), y, n);
-	if (lc_yaml_kind(y, n) != LC_Y_MAP)
-		return lc_err_set(err, LC_EFORMAT, "%s: expected a mapping of rule id to severity",
-		                  org);
-	for (i = 0; i < lc_yaml_len(y, n); i++) {
-		lc_ynode k = lc_yaml_key_at(y, n, i), v = lc_yaml_value_at(y, n, i);
-		const char *id = lc_yaml_scalar(y, k), *sv;
-		int r;
+	for (i = 0; i < l->n; i++) {
+		int hit = exact ? strpbrk(l->pat[i], "*?[") == NULL && strcmp(l->pat[i], name) == 0
+		                : fnmatch(l->pat[i], name, 0) == 0;
 
-		origin_of(org, sizeof(org), y, k);
-		r = id ? an_rule_from_id(id) : -1;
-		if (r < 0)
-			return lc_err_set(err, LC_ENOTFOUND, "%s: unknown rule id '%s'", org,
-			                  id ? id : "?");
-		if (lc_yaml_kind(y, v) == LC_Y_MAP)
-			v = lc_yaml_get(y, v, "severity");
-		sv = lc_yaml_scalar(y, v);
-		origin_of(org, sizeof(org), y, v);
-		if (sv && strcmp(sv, "error") == 0)
-			cfg->sev[r] = AN_SEV_ERROR;
-		else if (sv && strcmp(sv, "warning") == 0)
-			cfg->sev[r] = AN_SEV_WARNING;
-		else if (sv && strcmp(sv, "off") == 0)
-			cfg->sev[r] = AN_SEV_OFF;
-		else
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s: expected 'error', 'warning' or 'off' for rule '%s'",
-			                  org, id);
+		if (hit && l->layer[i] + 1 > best)
+			best = l->layer[i] + 1;
 	}
-	return 0;
+	return best;
 }
 
-static int read_indirect(struct an_config *cfg, const struct lc_yaml *y, lc_ynode n,
-                         struct lc_err *err)
+/* A list entry stands unless known_safe names the function exactly in the
+ * same file as the latest list entry or a later one. */
+static int listed(const struct an_config *cfg, const struct an_plist *l, const char *name)
 {
-	char org[512];
+	unsigned in_list = latest(l, name, 0);
+
+	return in_list != 0 && latest(&cfg->known_safe, name, 1) < in_list;
+}
+
+int an_config_is_allocator(const struct an_config *cfg, const char *name)
+{
+	return listed(cfg, &cfg->allocators, name);
+}
+
+int an_config_is_blocking(const struct an_config *cfg, const char *name)
+{
+	return listed(cfg, &cfg->blocking, name);
+}
+
+int an_config_is_known_safe(const struct an_config *cfg, const char *name)
+{
+	return an_plist_match(&cfg->known_safe, name);
+}
+
+const char *an_config_excluded(const struct an_config *cfg, const char *path)
+{
 	size_t i;
-	int rc;
 
-	if (!n)
-		return 0;
-	origin_of(org, sizeof(org), y, n);
-	if (lc_yaml_kind(y, n) != LC_Y_MAP)
-		return lc_err_set(err, LC_EFORMAT,
-		                  "%s: expected a mapping of calling function to target list", org);
-	for (i = 0; i < lc_yaml_len(y, n); i++) {
-		lc_ynode k = lc_yaml_key_at(y, n, i), v = lc_yaml_value_at(y, n, i);
-		struct an_indirect *ind;
+	for (i = 0; i < cfg->lc.exclude.n; i++) {
+		const struct lc_pat *p = &cfg->lc.exclude.v[i];
 
-		if (an_util_grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1,
-		                 sizeof(*cfg->ind)) < 0)
-			return lc_err_set(err, LC_ENOMEM, "out of memory");
-		ind = &cfg->ind[cfg->nind++];
-		memset(ind, 0, sizeof(*ind));
-		origin_of(org, sizeof(org), y, k);
-		ind->caller = strdup(lc_yaml_scalar(y, k) ? lc_yaml_scalar(y, k) : "");
-		ind->origin = strdup(org);
-		if (!ind->caller || !ind->origin)
-			return lc_err_set(err, LC_ENOMEM, "out of memory");
-		rc = read_list(&ind->targets, y, v, "indirect_targets", err);
-		if (rc < 0)
-			return rc;
+		if (lc_config_glob_file(p->pat, cfg->lc.dirs[p->at.layer], path))
+			return p->pat;
 	}
-	return 0;
+	return NULL;
+}
+
+const struct an_ssupp *an_config_suppression(const struct an_config *cfg, enum an_rule rule,
+                                             const char *file, unsigned line, const char *func)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->lc.nsupps; i++) {
+		const struct lc_suppression *s = &cfg->lc.supps[i];
+
+		if (!(s->rules & (1u << rule)))
+			continue;
+		if (s->file && !lc_config_glob_file(s->file, s->base_dir, file))
+			continue;
+		if (s->line && s->line != line)
+			continue;
+		if (s->function && (func == NULL || fnmatch(s->function, func, 0) != 0))
+			continue;
+		return &cfg->supps[i];
+	}
+	return NULL;
+}
+
+static int view(struct an_config *cfg, struct lc_err *err)
+{
+	const struct lc_config *lc = &cfg->lc;
+	char org[4200];
+	size_t i;
+	int r, rc = 0;
+
+	for (r = 0; r < AN_RULE__COUNT; r++) {
+		if (strcmp(an_rule_id((enum an_rule)r), lc_rule_id((enum lc_rule)r)) != 0)
+			return lc_err_set(err, LC_EINTERNAL, "rule id tables disagree at '%s'",
+			                  an_rule_id((enum an_rule)r));
+		if (lc->sev[r].set)
+			cfg->sev[r] = lc->sev[r].sev == LC_SEV_OFF       ? AN_SEV_OFF
+			              : lc->sev[r].sev == LC_SEV_WARNING ? AN_SEV_WARNING
+			                                                 : AN_SEV_ERROR;
+	}
+	if (plist_from(&cfg->roots, &lc->roots) < 0 ||
+	    plist_from(&cfg->allocators, &lc->allocators) < 0 ||
+	    plist_from(&cfg->blocking, &lc->blocking) < 0 ||
+	    plist_from(&cfg->known_safe, &lc->known_safe) < 0)
+		goto nomem;
+	cfg->ind = calloc(lc->nind + 1, sizeof(*cfg->ind));
+	cfg->supps = calloc(lc->nsupps + 1, sizeof(*cfg->supps));
+	if (!cfg->ind || !cfg->supps)
+		goto nomem;
+	cfg->capind = lc->nind;
+	for (i = 0; i < lc->nind; i++) {
+		struct an_indirect *ind = &cfg->ind[i];
+
+		cfg->nind++;
+		ind->caller = strdup(lc->ind[i].caller.pat);
+		ind->origin = strdup(lc_origin_str(org, sizeof(org), &lc->ind[i].caller.at));
+		if (!ind->caller || !ind->origin ||
+		    plist_from(&ind->targets, &lc->ind[i].targets) < 0)
+			goto nomem;
+	}
+	if (lc->resolve != LC_RESOLVE_UNSET)
+		cfg->resolve_type = lc->resolve == LC_RESOLVE_TYPE;
+	/* suppressions: read like source ones, located at the YAML item */
+	for (i = 0; i < lc->nsupps; i++) {
+		struct an_ssupp *p = &cfg->supps[i];
+
+		p->file = (char *)lc->supps[i].at.file;
+		p->line = lc->supps[i].at.line;
+		p->col = lc->supps[i].at.col;
+		p->rules = lc->supps[i].rules;
+		p->bound = lc->supps[i].bound;
+		p->reason = lc->supps[i].reason;
+	}
+	cfg->nsupps = lc->nsupps;
+	if (lc->pack && !(cfg->pack = strdup(lc->pack)))
+		goto nomem;
+	return rc;
+nomem:
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
 }
 
 static int file_exists(const char *p)
 {
 	return access(p, R_OK) == 0;
-}
-
-/* Resolves `extends: NAME` to a pack file: a path (relative to the file
- * that names it) or a pack name looked up in the rules directories. */
-static char *find_pack(const char *name, const char *from_file, const char *const *dirs)
-{
-	char buf[4096];
-	size_t i;
-
-	if (strchr(name, '/') || strstr(name, ".yaml") || strstr(name, ".yml")) {
-		char dir[4096];
-		const char *slash = strrchr(from_file, '/');
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - from_file) : 1,
-		         slash ? from_file : ".");
-		{
-			char *p = an_util_abspath(name, dir);
-			if (p && file_exists(p))
-				return p;
-			free(p);
-		}
-		return NULL;
-	}
-	for (i = 0; dirs && dirs[i]; i++) {
-		snprintf(buf, sizeof(buf), "%s/%s.yaml", dirs[i], name);
-		if (file_exists(buf))
-			return an_util_abspath(buf, NULL);
-	}
-	return NULL;
-}
-
-static int apply_file(struct an_config *cfg, const char *path, const char *const *dirs, int depth,
-                      int is_pack, struct lc_err *err)
-{
-	struct lc_yaml *y = NULL;
-	lc_ynode root, ext;
-	int rc;
-	char org[512];
-	const char *extends = NULL;
-
-	rc = lc_yaml_load_file(&y, path, err);
-	if (rc < 0)
-		goto out;
-	root = lc_yaml_root(y);
-	if (root && lc_yaml_kind(y, root) != LC_Y_MAP) {
-		origin_of(org, sizeof(org), y, root);
-		rc = lc_err_set(err, LC_EFORMAT, "%s: expected a mapping at the top level", org);
-		goto out;
-	}
-	ext = lc_yaml_get(y, root, "extends");
-	if (ext) {
-		extends = lc_yaml_scalar(y, ext);
-		origin_of(org, sizeof(org), y, ext);
-		if (!extends) {
-			rc = lc_err_set(err, LC_EFORMAT, "%s: expected a rule pack name", org);
-			goto out;
-		}
-	} else if (!is_pack) {
-		extends = "interlock";
-		snprintf(org, sizeof(org), "%s", path);
-	}
-	if (extends && strcmp(extends, "none") != 0) {
-		char *pack = find_pack(extends, path, dirs);
-		if (!pack) {
-			rc = lc_err_set(err, LC_ENOTFOUND, "%s: unknown rule pack '%s'", org,
-			                extends);
-			goto out;
-		}
-		if (depth >= AN_MAX_EXTENDS) {
-			free(pack);
-			rc = lc_err_set(err, LC_ELIMIT, "%s: rule packs extend too deeply", org);
-			goto out;
-		}
-		rc = apply_file(cfg, pack, dirs, depth + 1, 1, err);
-		if (rc == 0 && !cfg->pack)
-			cfg->pack = pack;
-		else
-			free(pack);
-		if (rc < 0)
-			goto out;
-	}
-	rc = read_rules(cfg, y, lc_yaml_get(y, root, "rules"), err);
-	if (rc == 0)
-		rc = read_list(&cfg->roots, y, lc_yaml_get(y, root, "interlock_roots"),
-		               "interlock_roots", err);
-	if (rc == 0)
-		rc = read_list(&cfg->allocators, y, lc_yaml_get(y, root, "allocators"),
-		               "allocators", err);
-	if (rc == 0)
-		rc = read_list(&cfg->blocking, y, lc_yaml_get(y, root, "blocking"), "blocking",
-		               err);
-	if (rc == 0)
-		rc = read_list(&cfg->known_safe, y, lc_yaml_get(y, root, "known_safe"),
-		               "known_safe", err);
-	if (rc == 0)
-		rc = read_indirect(cfg, y, lc_yaml_get(y, root, "indirect_targets"), err);
-	if (rc == 0 && lc_yaml_get(y, root, "resolve_indirect")) {
-		lc_ynode r = lc_yaml_get(y, root, "resolve_indirect");
-		const char *v = lc_yaml_scalar(y, r);
-		origin_of(org, sizeof(org), y, r);
-		if (v && strcmp(v, "type") == 0)
-			cfg->resolve_type = 1;
-		else if (v && strcmp(v, "none") == 0)
-			cfg->resolve_type = 0;
-		else
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s: expected 'type' or 'none' for resolve_indirect", org);
-	}
-out:
-	lc_yaml_free(y);
-	return rc;
 }
 
 /* Walks up from cwd looking for .latch.yaml; returns a malloc'd path or NULL. */
@@ -342,19 +264,18 @@ int an_config_load(struct an_config *out, const char *explicit_path, const char 
 	}
 	if (path) {
 		out->path = path;
-		rc = apply_file(out, path, rules_dirs, 0, 0, err);
+		rc = lc_config_load(&out->lc, path, 1, rules_dirs, err);
 	} else {
 		/* no project file: the default pack alone, roots from annotations */
-		char *pack = find_pack("interlock", cwd, rules_dirs);
-		if (!pack) {
-			rc = lc_err_set(err, LC_ENOTFOUND,
-			                "no .latch.yaml found and the default rule pack "
-			                "'interlock' is not installed");
-			goto out;
-		}
-		out->pack = pack;
-		rc = apply_file(out, pack, rules_dirs, 1, 1, err);
+		rc = lc_config_load_pack(&out->lc, "interlock", rules_dirs, err);
+		if (rc == LC_ENOTFOUND)
+			lc_err_set(
+			        err, rc,
+			        "no .latch.yaml found and the default rule pack 'interlock' is not "
+			        "installed");
 	}
+	if (rc == 0)
+		rc = view(out, err);
 out:
 	if (rc < 0)
 		an_config_fini(out);

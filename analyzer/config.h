@@ -1,20 +1,26 @@
 /*
- * analyzer/config.h - the rules file (.latch.yaml) and the shipped rule packs.
+ * analyzer/config.h - latch-check's view of the rules file (.latch.yaml) and
+ * the shipped rule packs, over the one loader common/config.h.
  *
  * The project's .latch.yaml is found by walking up from the working directory
  * (or given with --config). It names the pack it `extends:` (default
  * "interlock", i.e. rules/interlock.yaml), and adds roots, list entries,
- * per-rule severities and declared indirect-call targets. Lists from the pack
- * and the project are concatenated; severities from the project win.
+ * per-rule severities, declared indirect-call targets, `exclude:` globs and
+ * `suppressions:`. Lists from the pack and the project are concatenated;
+ * severities from the project win. The loader knows every key of the file
+ * (latch-trace's too), so an unknown key anywhere is an error.
  *
- * Keys latch-check does not know (budgets, for latch-trace) are ignored, but
- * an unknown rule id is an error: a typo must not switch a check off.
+ * known_safe wins over the allocator and blocking lists for a function it
+ * names exactly, unless a later file (the project over its pack) lists that
+ * function again as an allocator or blocking; a known_safe glob only allows
+ * functions no list names (see an_config_is_allocator).
  */
 #ifndef AN_CONFIG_H
 #define AN_CONFIG_H
 
 #include <stddef.h>
 
+#include "lc_config.h"
 #include "err.h"
 #include "summary.h"
 
@@ -23,7 +29,8 @@ enum an_sev { AN_SEV_OFF, AN_SEV_WARNING, AN_SEV_ERROR };
 /* A list of names or fnmatch(3) globs, each with where it was written. */
 struct an_plist {
 	char **pat;
-	char **origin; /* "file:line:col" */
+	char **origin;   /* "file:line:col" */
+	unsigned *layer; /* index of the file that wrote it, packs first */
 	size_t n, cap;
 };
 
@@ -40,7 +47,10 @@ struct an_config {
 	struct an_plist roots, allocators, blocking, known_safe;
 	struct an_indirect *ind;
 	size_t nind, capind;
-	int resolve_type; /* resolve_indirect: type */
+	int resolve_type;       /* resolve_indirect: type */
+	struct lc_config lc;    /* everything the files said (exclude, suppressions, ...) */
+	struct an_ssupp *supps; /* lc.supps as deviation records, one per item */
+	size_t nsupps;
 };
 
 /* Loads the configuration. `explicit_path` (may be NULL) is --config; else
@@ -53,5 +63,25 @@ void an_config_fini(struct an_config *cfg);
 
 /* Does `name` match any pattern of the list? */
 int an_plist_match(const struct an_plist *l, const char *name);
+
+/* Is a call to `name` a heap-alloc / a blocking-call? Both apply the
+ * known_safe override described at the top. */
+int an_config_is_allocator(const struct an_config *cfg, const char *name);
+int an_config_is_blocking(const struct an_config *cfg, const char *name);
+
+/* May `name` be called without a body (unknown-callee)? */
+int an_config_is_known_safe(const struct an_config *cfg, const char *name);
+
+/* The `exclude:` glob that drops the source file `path` (absolute) from the
+ * check, or NULL. Globs are relative to the directory of the file that
+ * wrote them ('*' also crosses '/'), or absolute. */
+const char *an_config_excluded(const struct an_config *cfg, const char *path);
+
+/* The `suppressions:` item that covers a finding of `rule` at file:line
+ * (absolute path) inside function `func` (may be NULL), or NULL. The record
+ * reads like a source suppression: its file and line are where the item is
+ * written in the YAML. */
+const struct an_ssupp *an_config_suppression(const struct an_config *cfg, enum an_rule rule,
+                                             const char *file, unsigned line, const char *func);
 
 #endif /* AN_CONFIG_H */

@@ -130,9 +130,27 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				st->line = c->line;
 				st->col = c->col;
 				st->resolved = 0;
+				st->unsure = NULL;
 			}
 			if (rc < 0)
 				goto out;
+		}
+		for (j = 0; j < s->ncasts; j++) {
+			const struct an_scast *sc = &s->casts[j];
+			struct an_gcast *gc;
+			if (an_util_grow((void **)&g->casts, &g->capcasts, g->ncasts + 1,
+			                 sizeof(*g->casts)) < 0) {
+				rc = LC_ENOMEM;
+				goto out;
+			}
+			gc = &g->casts[g->ncasts++];
+			gc->fn = sc->usr ? fn_of_usr(g, sc->usr) : -1;
+			gc->type = sc->type;
+			gc->file = sc->file;
+			gc->line = sc->line;
+			gc->col = sc->col;
+			if (sc->usr && gc->fn < 0)
+				g->ncasts--;
 		}
 		for (j = 0; j < s->nviols; j++) {
 			const struct an_sviol *v = &s->viols[j];
@@ -235,6 +253,43 @@ static int fn_name_cmp(const void *a, const void *b, void *ctx)
 	return c ? c : strcmp(x->usr, y->usr);
 }
 
+/* Type resolution of one indirect site: every address-taken function of
+ * the pointee type, every function converted to it, and every function
+ * converted to a non-function type (it may come back through a void *);
+ * functions without a body are targets too, so the rules see them. When a
+ * value that is no known function is converted to the type, the site
+ * keeps its finding (st->unsure). Returns 0 or LC_ENOMEM. */
+static int resolve_by_type(struct an_graph *g, struct an_site *st, int site)
+{
+	size_t j;
+	char *hit = calloc(g->nfns + 1, 1);
+	int rc = 0, any = 0;
+
+	if (!hit)
+		return LC_ENOMEM;
+	for (j = 0; j < g->nfns; j++)
+		if ((g->fns[j].flags & AN_FN_ADDR_TAKEN) && g->fns[j].type &&
+		    strcmp(g->fns[j].type, st->type) == 0)
+			hit[j] = 1;
+	for (j = 0; j < g->ncasts; j++) {
+		const struct an_gcast *gc = &g->casts[j];
+		if (gc->fn >= 0 && (!gc->type || strcmp(gc->type, st->type) == 0))
+			hit[gc->fn] = 1;
+		else if (gc->fn < 0 && gc->type && strcmp(gc->type, st->type) == 0 && !st->unsure)
+			st->unsure = gc;
+	}
+	for (j = 0; j < g->nfns && rc == 0; j++) {
+		if (!hit[j])
+			continue;
+		rc = add_edge(g, st->caller, (int)j, AN_EDGE_RESOLVED, st->file, st->line, st->col,
+		              site);
+		any = 1;
+	}
+	st->resolved = any && !st->unsure;
+	free(hit);
+	return rc;
+}
+
 int an_graph_resolve(struct an_graph *g, const struct an_config *cfg, int resolve_type,
                      struct lc_err *err)
 {
@@ -289,16 +344,10 @@ int an_graph_resolve(struct an_graph *g, const struct an_config *cfg, int resolv
 		}
 		if (st->resolved || !resolve_type || !st->type)
 			continue;
-		for (j = 0; j < g->nfns; j++) {
-			if (!is_defined(g, (int)j) || !(g->fns[j].flags & AN_FN_ADDR_TAKEN) ||
-			    !g->fns[j].type || strcmp(g->fns[j].type, st->type) != 0)
-				continue;
-			if (add_edge(g, st->caller, (int)j, AN_EDGE_RESOLVED, st->file, st->line,
-			             st->col, (int)i) < 0) {
-				rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-				goto out;
-			}
-			st->resolved = 1;
+		rc = resolve_by_type(g, st, (int)i);
+		if (rc < 0) {
+			lc_err_set(err, rc, "out of memory");
+			goto out;
 		}
 	}
 	/* adjacency: edges sorted by caller, then call site */
@@ -376,6 +425,7 @@ void an_graph_fini(struct an_graph *g)
 	free(g->edges);
 	free(g->sites);
 	free(g->viols);
+	free(g->casts);
 	free(g->supps);
 	free(g->roots);
 	an_map_fini(&g->byusr);

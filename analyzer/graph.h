@@ -45,6 +45,18 @@ struct an_site {
 	const char *name, *file, *type;
 	unsigned line, col;
 	int resolved;
+	/* under type resolution: a value that is no known function reaches
+	 * pointers of this type (the conversion's location), so the targets
+	 * found cannot be all; the site stays a finding */
+	const struct an_gcast *unsure;
+};
+
+/* A conversion of struct an_scast, merged: fn -1 for a value that is no
+ * known function, type NULL for a conversion to a non-function type. */
+struct an_gcast {
+	int fn;
+	const char *type, *file;
+	unsigned line, col;
 };
 
 struct an_gviol {
@@ -63,6 +75,8 @@ struct an_graph {
 	size_t nsites, capsites;
 	struct an_gviol *viols;
 	size_t nviols, capviols;
+	struct an_gcast *casts;
+	size_t ncasts, capcasts;
 	const struct an_ssupp **supps;
 	size_t nsupps, capsupps;
 	struct an_map byusr;

@@ -18,6 +18,11 @@ int an_out_json(FILE *out, const struct an_findings *fs, const struct an_graph *
                 const char *cwd);
 int an_out_sarif(FILE *out, const struct an_findings *fs, const struct an_graph *g,
                  const char *tool_version, const char *cwd);
+/* The SARIF of a run that could not be done (exit 2): no results, and an
+ * invocation with executionSuccessful false whose toolExecutionNotifications
+ * carry each error message and the final one (`final`, may be NULL). */
+int an_out_sarif_failure(FILE *out, const char *tool_version, const char *cwd,
+                         const char *const *errors, size_t nerrors, const char *final);
 int an_callgraph_json(FILE *out, const struct an_graph *g, const char *cwd);
 int an_callgraph_dot(FILE *out, const struct an_graph *g, const char *cwd);
 

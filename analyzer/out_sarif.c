@@ -111,3 +111,38 @@ out:
 	json_decref(doc);
 	return rc;
 }
+
+int an_out_sarif_failure(FILE *out, const char *tool_version, const char *cwd,
+                         const char *const *errors, size_t nerrors, const char *final)
+{
+	json_t *notes = json_array(), *doc = NULL;
+	size_t i;
+	int rc = 0;
+	char root_uri[4200];
+
+	for (i = 0; i < nerrors; i++)
+		json_array_append_new(notes, json_pack("{s:s, s:{s:s}}", "level", "error",
+		                                       "message", "text", errors[i]));
+	if (final)
+		json_array_append_new(notes, json_pack("{s:s, s:{s:s}}", "level", "error",
+		                                       "message", "text", final));
+	snprintf(root_uri, sizeof(root_uri), "file://%s/", cwd);
+	doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:[]}}, s:{s:{s:s}}, s:[{s:b, s:i, s:o}], "
+	                "s:[], s:s}]}",
+	                "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version",
+	                "2.1.0", "runs", "tool", "driver", "name", "latch-check", "version",
+	                tool_version, "rules", "originalUriBaseIds", "SRCROOT", "uri", root_uri,
+	                "invocations", "executionSuccessful", 0, "exitCode", 2,
+	                "toolExecutionNotifications", notes, "results", "columnKind",
+	                "utf16CodeUnits");
+	if (!doc) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	if (json_dumpf(doc, out, JSON_INDENT(2)) != 0)
+		rc = LC_EIO;
+	fputc('\n', out);
+out:
+	json_decref(doc);
+	return rc;
+}

@@ -19,6 +19,7 @@
 #include <clang-c/Index.h>
 
 #include "err.h"
+#include "cache.h"
 #include "summary.h"
 
 struct an_tu;

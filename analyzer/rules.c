@@ -90,16 +90,18 @@ static int check_calls(struct ctx *c, int fn)
 	for (j = f->first; j < f->first + f->nout && rc == 0; j++) {
 		const struct an_edge *e = &g->edges[j];
 		const struct an_fn *callee = &g->fns[e->callee];
-		if (e->kind != AN_EDGE_DIRECT)
+		/* a pointer's target with a body is checked as a reachable
+		 * function; one without a body is judged here, like a direct call */
+		if (e->kind != AN_EDGE_DIRECT && (callee->flags & AN_FN_DEFINED))
 			continue;
-		if (an_plist_match(&c->cfg->allocators, callee->name))
+		if (an_config_is_allocator(c->cfg, callee->name))
 			rc = add(c, AN_RULE_HEAP_ALLOC, fn, e->file, e->line, e->col,
 			         "call to allocator '%s' in interlock path", callee->name);
-		else if (an_plist_match(&c->cfg->blocking, callee->name))
+		else if (an_config_is_blocking(c->cfg, callee->name))
 			rc = add(c, AN_RULE_BLOCKING_CALL, fn, e->file, e->line, e->col,
 			         "call to blocking function '%s' in interlock path", callee->name);
 		else if (!(callee->flags & AN_FN_DEFINED) &&
-		         !an_plist_match(&c->cfg->known_safe, callee->name))
+		         !an_config_is_known_safe(c->cfg, callee->name))
 			rc = add(c, AN_RULE_UNKNOWN_CALLEE, fn, e->file, e->line, e->col,
 			         "call to '%s', which has no body in the program and is not on the "
 			         "allowlist",
@@ -109,7 +111,14 @@ static int check_calls(struct ctx *c, int fn)
 		const struct an_site *st = &g->sites[j];
 		if (st->caller != fn || st->resolved)
 			continue;
-		if (c->cfg->resolve_type)
+		if (c->cfg->resolve_type && st->unsure) {
+			const char *b = strrchr(st->unsure->file, '/');
+			rc = add(c, AN_RULE_INDIRECT_CALL, fn, st->file, st->line, st->col,
+			         "call through function pointer '%s' may reach a value that is no "
+			         "function of the program, converted to '%s' at %s:%u",
+			         st->name, st->type, b ? b + 1 : st->unsure->file,
+			         st->unsure->line);
+		} else if (c->cfg->resolve_type)
 			rc = add(c, AN_RULE_INDIRECT_CALL, fn, st->file, st->line, st->col,
 			         "call through function pointer '%s' matches no address-taken "
 			         "function of type '%s'",
@@ -368,8 +377,14 @@ int an_rules_check(struct an_findings *out, struct an_graph *g, const struct an_
 		rc = check_recursion(&c);
 	if (rc < 0)
 		goto out;
-	for (i = 0; i < out->n; i++)
-		out->v[i].supp = find_supp(g, &out->v[i]);
+	for (i = 0; i < out->n; i++) {
+		struct an_finding *f = &out->v[i];
+
+		f->supp = find_supp(g, f);
+		if (!f->supp) /* suppressions: in the rules file */
+			f->supp = an_config_suppression(cfg, f->rule, f->file, f->line,
+			                                f->fn >= 0 ? g->fns[f->fn].name : NULL);
+	}
 	an_findings_sort(out);
 out:
 	free(c.pathbuf);

@@ -7,9 +7,7 @@
  * violations found in function bodies (loops, VLAs, backward goto), the
  * suppression comments in its user files, and the files it depends on.
  *
- * Cache: BUILD_DIR/.latch-cache/<key>.json where key hashes the source path
- * and the cleaned arguments. An entry is reused only when every dependency
- * still has the recorded content hash (size and mtime are a fast pre-check).
+ * The on-disk cache of summaries is cache.h.
  */
 #ifndef AN_SUMMARY_H
 #define AN_SUMMARY_H
@@ -18,21 +16,7 @@
 #include <stdint.h>
 
 #include "err.h"
-
-enum an_rule {
-	AN_RULE_HEAP_ALLOC,
-	AN_RULE_UNBOUNDED_LOOP,
-	AN_RULE_RECURSION,
-	AN_RULE_INDIRECT_CALL,
-	AN_RULE_BLOCKING_CALL,
-	AN_RULE_UNKNOWN_CALLEE,
-	AN_RULE__COUNT
-};
-
-/* "heap-alloc", ... ; the ids of rules/README.md. */
-const char *an_rule_id(enum an_rule r);
-/* Returns the rule for an id, or -1 when the id is unknown. */
-int an_rule_from_id(const char *id);
+#include "rule.h"
 
 enum {
 	AN_FN_DEFINED = 1u << 0,
@@ -81,6 +65,20 @@ struct an_ssupp {
 	char *error;
 };
 
+/* A conversion that a type-based resolution of indirect calls must see:
+ * function `usr` converted to a pointer to function type `type` (a cast, or
+ * an implicit conversion between function pointer types); usr NULL: a value
+ * that is no known function (an integer) converted to `type`, so calls
+ * through that type may reach anything; type NULL: function `usr`
+ * converted to a non-function pointer (void *, an integer), so it may
+ * reach any call through a pointer. */
+struct an_scast {
+	char *usr;
+	char *type;
+	char *file;
+	unsigned line, col;
+};
+
 struct an_sdep {
 	char *path;
 	int64_t size;
@@ -100,6 +98,9 @@ struct an_summary {
 	size_t nsupps, capsupps;
 	struct an_sdep *deps;
 	size_t ndeps, capdeps;
+	struct an_scast *casts;
+	size_t ncasts, capcasts;
+	char *note; /* one note about the TU (demoted clang errors), or NULL */
 	int from_cache;
 };
 
@@ -113,27 +114,8 @@ int an_summary_add_call(struct an_summary *s, const struct an_scall *c);
 int an_summary_add_viol(struct an_summary *s, const struct an_sviol *v);
 int an_summary_add_supp(struct an_summary *s, const struct an_ssupp *p);
 int an_summary_add_dep(struct an_summary *s, const struct an_sdep *d);
-
-/* Shared across worker threads: path -> content hash of this run, so each
- * header is hashed once however many TUs include it. */
-struct an_hashcache;
-int an_hashcache_new(struct an_hashcache **out);
-void an_hashcache_free(struct an_hashcache *hc);
-/* Fills d (path copied) with the file's size, mtime and content hash.
- * Returns 0, LC_EIO or LC_ENOMEM. Thread-safe. */
-int an_hashcache_dep(struct an_hashcache *hc, struct an_sdep *d, const char *path);
-
-/* Cache key of a TU: source path + cleaned argv + analyzer and libclang versions. */
-uint64_t an_summary_key(const char *file, const char *const *argv, int argc,
-                        const char *tool_version);
-
-/* Loads the cached summary for key from dir. Sets *out to NULL (and returns 0)
- * on a miss: no entry, an unreadable entry, or a dependency that changed. */
-int an_summary_cache_load(struct an_summary **out, const char *dir, uint64_t key,
-                          struct an_hashcache *hc);
-/* Stores s under key (written to a temporary file and renamed, so a
- * concurrent reader never sees half an entry). Returns 0 or LC_EIO. */
-int an_summary_cache_store(const struct an_summary *s, const char *dir, uint64_t key,
-                           struct lc_err *err);
+int an_summary_add_cast(struct an_summary *s, const struct an_scast *c);
+/* Sets the TU's note (copied). */
+int an_summary_set_note(struct an_summary *s, const char *note);
 
 #endif /* AN_SUMMARY_H */

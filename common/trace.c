@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,16 @@ struct lc__chunk {
 	uint64_t off;    /* file offset of the chunk */
 	uint32_t thread; /* index into the thread list */
 	uint32_t nslots; /* valid record slots */
+};
+
+/* The reader's window over a mapped file: the byte range of the chunks
+ * handed out since the last release. Past LC__WINDOW bytes the range is
+ * released (MADV_DONTNEED): the pages leave the reader's resident set, and a
+ * pointer into them stays valid (a later access reads them again). So the
+ * resident size stays near LC__WINDOW whatever the trace's size. */
+#define LC__WINDOW (16u << 20)
+struct lc__win {
+	uint64_t lo, hi, bytes;
 };
 
 struct lc_trace {
@@ -52,7 +63,40 @@ struct lc_trace {
 	size_t nsums;
 	uint32_t hist_buckets;
 	int oom;
+	struct lc__win *win; /* NULL unless the file is mapped by lc_trace_open */
 };
+
+/* Notes that [off, off + len) of the file is being read, releasing what was
+ * read before once the window is full. */
+static void win_touch(const struct lc_trace *t, uint64_t off, uint64_t len)
+{
+	struct lc__win *w = t->win;
+
+	if (w == NULL)
+		return;
+	if (w->bytes + len > LC__WINDOW && w->hi > w->lo) {
+		uint64_t lo = w->lo & ~(uint64_t)4095, hi = (w->hi + 4095) & ~(uint64_t)4095;
+
+		if (hi > t->len)
+			hi = t->len;
+		if (hi > lo)
+			madvise((uint8_t *)t->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
+		w->lo = off;
+		w->hi = off + len;
+		w->bytes = len;
+		return;
+	}
+	if (w->hi <= w->lo) {
+		w->lo = off;
+		w->hi = off + len;
+	} else {
+		if (off < w->lo)
+			w->lo = off;
+		if (off + len > w->hi)
+			w->hi = off + len;
+	}
+	w->bytes += len;
+}
 
 /* Little-endian loads. memcpy compiles to one move on little-endian hosts,
  * which matters: open validates every record of a 10^8-record trace. */
@@ -161,7 +205,9 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	h->stop_ticks = rd64(t, RTM_H_STOP_TICKS);
 	h->chunk_size = rd32(t, RTM_H_CHUNK_SIZE);
 	h->chunk_count = rd32(t, RTM_H_CHUNK_COUNT);
-	h->chunk_claims = rd64(t, RTM_H_CHUNK_CLAIMS);
+	h->chunk_claims = rd64(t, RTM_H_CHUNK_CLAIMS) & ~RTM_CLAIMS_CLOSED;
+	h->chunks_kept = rd32(t, RTM_H_CHUNKS_KEPT);
+	h->hook_residue_ticks = rd64(t, RTM_H_HOOK_RESIDUE);
 	h->lost_total = rd64(t, RTM_H_LOST_TOTAL);
 	h->lost_no_slot = rd64(t, RTM_H_LOST_NO_SLOT);
 	h->heap_events = rd32(t, RTM_H_HEAP_EVENTS);
@@ -177,6 +223,11 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	}
 	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
 	h->hook_cost_ns = lc_trace_ticks_to_ns(t, h->hook_cost_ticks);
+	h->hook_residue_ns = lc_trace_ticks_to_ns(t, h->hook_residue_ticks);
+	if (h->flags & LC_TRACE_F_STARTING)
+		problem(t, LC_TRACE_P_INCOMPLETE, RTM_H_FLAGS,
+		        "tracing start-up never completed: the program ended while its trace file "
+		        "was being reserved, prefaulted or calibrated, before any event");
 	return 0;
 }
 
@@ -346,7 +397,17 @@ static int read_chunks(struct lc_trace *t)
 		return 0;
 	}
 	cap = (h->chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
-	count = h->chunk_count;
+	/* Chunks are claimed in file order (ring mode wraps around), so only
+	 * the first min(claims, chunk_count) can hold records: the rest is
+	 * never read, its pages never touched. A trimmed file holds fewer. */
+	count = h->chunk_claims < h->chunk_count ? h->chunk_claims : h->chunk_count;
+	if ((h->flags & LC_TRACE_F_TRIMMED) && h->chunks_kept < count) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNKS_KEPT,
+		        "trimmed to %u chunks, but %llu were claimed", h->chunks_kept,
+		        (unsigned long long)count);
+		count = h->chunks_kept;
+	}
+	t->hdr.chunks_used = (uint32_t)count;
 	avail = (t->len - off) / h->chunk_size;
 	if (count > avail) {
 		problem(t, LC_TRACE_P_TRUNCATED, off + avail * h->chunk_size,
@@ -400,6 +461,7 @@ static int read_chunks(struct lc_trace *t)
 		ck->prev_seq = rd64(t, c + RTM_C_PREV_SEQ);
 		ck->off = c;
 		ck->thread = thread;
+		win_touch(t, c, RTM_CHUNK_HDR + (uint64_t)n * RTM_REC_SIZE);
 		ck->nslots = scan_records(t, &t->threads[thread], c + RTM_CHUNK_HDR, n);
 		t->threads[thread].chunks++;
 		if (rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED) {
@@ -529,8 +591,9 @@ out:
 	return rc;
 }
 
-int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
-                      struct lc_err *err)
+/* lc_trace_open_mem, with the window of a mapped file (owned on success). */
+static int open_mapped(struct lc_trace **out, const void *buf, size_t len, struct lc__win *win,
+                       const char *name, struct lc_err *err)
 {
 	struct lc_trace *t = NULL;
 	int rc;
@@ -543,6 +606,7 @@ int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const 
 	}
 	t->buf = buf;
 	t->len = len;
+	t->win = win;
 	rc = open_buf(t, err);
 	if (rc < 0) {
 		if (name != NULL && err != NULL) {
@@ -556,13 +620,22 @@ int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const 
 	*out = t;
 	t = NULL;
 out:
+	if (t != NULL)
+		t->win = NULL; /* still the caller's */
 	lc_trace_close(t);
 	return rc;
+}
+
+int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
+                      struct lc_err *err)
+{
+	return open_mapped(out, buf, len, NULL, name, err);
 }
 
 int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err)
 {
 	struct lc_trace *t = NULL;
+	struct lc__win *win = NULL;
 	void *map = MAP_FAILED;
 	struct stat sb;
 	size_t len = 0;
@@ -585,16 +658,121 @@ int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err)
 		rc = lc_err_set(err, LC_EIO, "cannot map '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	rc = lc_trace_open_mem(&t, map, len, path, err);
+	/* Read once, front to back, chunk by chunk: large readahead, and pages
+	 * behind the reader are the first the kernel reclaims. */
+	madvise(map, len, MADV_SEQUENTIAL);
+	win = calloc(1, sizeof(*win));
+	if (win == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = open_mapped(&t, map, len, win, path, err);
 	if (rc < 0)
 		goto out;
+	win = NULL;
 	t->map = map;
 	t->map_len = len;
 	map = MAP_FAILED;
 	*out = t;
 out:
+	free(win);
 	if (map != MAP_FAILED)
 		munmap(map, len);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8u * i));
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8u * i);
+	return v;
+}
+
+int lc_trace_trim(struct lc_trace_trim_result *out, const char *path, int force, struct lc_err *err)
+{
+	uint8_t h[RTM_HDR_SIZE];
+	struct stat sb;
+	uint64_t chunk_off, claims, want;
+	uint32_t flags, csize, count, used;
+	int fd = -1, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)RTM_HDR_SIZE ||
+	    pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h + RTM_H_MAGIC, RTM_MAGIC, 8) != 0 ||
+	    get_le(h + RTM_H_ENDIAN, 4) != RTM_ENDIAN_MARK) {
+		rc = lc_err_set(err, LC_EFORMAT, "%s: not a latch trace", path);
+		goto out;
+	}
+	if (get_le(h + RTM_H_VERSION, 4) != RTM_VERSION) {
+		rc = lc_err_set(err, LC_EFORMAT, "%s: unsupported trace version %u", path,
+		                (unsigned)get_le(h + RTM_H_VERSION, 4));
+		goto out;
+	}
+	/* The runtime holds an exclusive lock while it writes; the kernel drops
+	 * it when the writer dies, however it dies. */
+	if (!force && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = lc_err_set(err, LC_EIO,
+		                "%s: still being written (process %u holds it); cutting it would "
+		                "kill its writer",
+		                path, (unsigned)get_le(h + RTM_H_PID, 4));
+		goto out;
+	}
+	flags = (uint32_t)get_le(h + RTM_H_FLAGS, 4);
+	csize = (uint32_t)get_le(h + RTM_H_CHUNK_SIZE, 4);
+	count = (uint32_t)get_le(h + RTM_H_CHUNK_COUNT, 4);
+	chunk_off = get_le(h + RTM_H_CHUNK_OFF, 8);
+	claims = get_le(h + RTM_H_CHUNK_CLAIMS, 8) & ~RTM_CLAIMS_CLOSED;
+	out->size_before = out->size_after = (uint64_t)sb.st_size;
+	out->chunk_count = count;
+	if (get_le(h + RTM_H_MODE, 4) == RTM_MODE_SUMMARY || chunk_off == 0) {
+		out->already = 1; /* no chunk area: nothing to cut */
+		goto out;
+	}
+	if (csize < 4096 || (csize & (csize - 1)) != 0 || chunk_off < RTM_HDR_SIZE ||
+	    (chunk_off & 4095u) != 0) {
+		rc = lc_err_set(err, LC_EFORMAT, "%s: corrupt chunk geometry in the header", path);
+		goto out;
+	}
+	used = claims < count ? (uint32_t)claims : count;
+	if ((flags & RTM_F_TRIMMED) && get_le(h + RTM_H_CHUNKS_KEPT, 4) < used)
+		used = (uint32_t)get_le(h + RTM_H_CHUNKS_KEPT, 4);
+	out->chunks_used = used;
+	want = chunk_off + (uint64_t)used * csize;
+	if (want >= (uint64_t)sb.st_size) {
+		out->already = 1;
+		goto out;
+	}
+	put_le(h + RTM_H_CHUNKS_KEPT, used, 4);
+	put_le(h + RTM_H_FILE_SIZE, want, 8);
+	put_le(h + RTM_H_FLAGS, flags | RTM_F_TRIMMED, 4);
+	if (pwrite(fd, h + RTM_H_FLAGS, 4, RTM_H_FLAGS) != 4 ||
+	    pwrite(fd, h + RTM_H_FILE_SIZE, 8, RTM_H_FILE_SIZE) != 8 ||
+	    pwrite(fd, h + RTM_H_CHUNKS_KEPT, 4, RTM_H_CHUNKS_KEPT) != 4 ||
+	    ftruncate(fd, (off_t)want) < 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot cut '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	out->size_after = want;
+out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -613,6 +791,7 @@ void lc_trace_close(struct lc_trace *t)
 	free(t->probs);
 	free(t->sums);
 	free(t->bucket_mem);
+	free(t->win);
 	free(t);
 }
 
@@ -688,6 +867,8 @@ size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
 	*gap = k == 0 ? t->chunks[c].prev_seq != 0 : t->chunks[c].prev_seq != t->chunks[c - 1].seq;
 	*off = t->chunks[c].off + RTM_CHUNK_HDR;
 	*recs = t->buf + *off;
+	win_touch(t, t->chunks[c].off,
+	          RTM_CHUNK_HDR + (uint64_t)t->chunks[c].nslots * RTM_REC_SIZE);
 	return t->chunks[c].nslots;
 }
 
@@ -717,6 +898,7 @@ int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out)
 		else
 			out->gap = c->prev_seq != it->last_seq;
 		it->last_seq = c->seq;
+		win_touch(t, c->off, RTM_CHUNK_HDR + (uint64_t)c->nslots * RTM_REC_SIZE);
 	}
 	it->started = 1;
 	off = c->off + RTM_CHUNK_HDR + (uint64_t)it->slot * RTM_REC_SIZE;

@@ -48,6 +48,8 @@ enum lc_trace_ext_type {
 /* Header flags (lc_trace_header.flags). */
 #define LC_TRACE_F_FINISHED 0x1u /* stopped cleanly; absent after a crash */
 #define LC_TRACE_F_FORKED   0x2u /* a child inherited the mapping */
+#define LC_TRACE_F_STARTING 0x4u /* start-up of tracing never completed */
+#define LC_TRACE_F_TRIMMED  0x8u /* the file was cut to the chunks in use */
 
 /* Thread flags (lc_trace_thread.flags). */
 #define LC_TRACE_TF_MAIN        0x1u /* the process's main thread */
@@ -64,16 +66,21 @@ struct lc_trace_header {
 	uint32_t flags; /* LC_TRACE_F_* */
 	enum lc_trace_clock clock;
 	enum lc_trace_mode mode;
-	uint64_t tick_hz;          /* ticks per second (rounded) */
-	uint64_t ns_mult;          /* ns per tick, Q32.32 */
-	uint64_t tick_ref, ns_ref; /* a tick value and its CLOCK_MONOTONIC_RAW ns */
-	uint64_t hook_cost_ticks;  /* one enter+exit hook pair (subtract per callee) */
-	uint64_t hook_cost_ns;     /* the same, converted */
+	uint64_t tick_hz;            /* ticks per second (rounded) */
+	uint64_t ns_mult;            /* ns per tick, Q32.32 */
+	uint64_t tick_ref, ns_ref;   /* a tick value and its CLOCK_MONOTONIC_RAW ns */
+	uint64_t hook_cost_ticks;    /* one enter+exit hook pair (subtract per callee) */
+	uint64_t hook_cost_ns;       /* the same, converted */
+	uint64_t hook_residue_ticks; /* an empty function's enter-to-exit stamps
+	                                (subtract once per call); 0 in older traces */
+	uint64_t hook_residue_ns;    /* the same, converted */
 	uint64_t start_realtime_ns;
 	uint32_t pid, ppid;
 	uint64_t start_ticks, stop_ticks; /* stop_ticks is 0 after a crash */
 	uint32_t chunk_size, chunk_count;
-	uint64_t chunk_claims;
+	uint64_t chunk_claims;   /* claims made (the stop-time closed bit removed) */
+	uint32_t chunks_used;    /* chunks that may hold records: the reader reads only these */
+	uint32_t chunks_kept;    /* chunks left in the file by a trim (LC_TRACE_F_TRIMMED) */
 	uint64_t lost_total;     /* events lost, all reasons, all threads */
 	uint64_t lost_no_slot;   /* events of threads beyond the thread table */
 	uint32_t heap_events;    /* heap-guard hits counted by the runtime */
@@ -181,6 +188,22 @@ int lc_trace_open(struct lc_trace **out, const char *path, struct lc_err *err);
 int lc_trace_open_mem(struct lc_trace **out, const void *buf, size_t len, const char *name,
                       struct lc_err *err);
 
+/* What lc_trace_trim() did. */
+struct lc_trace_trim_result {
+	uint64_t size_before, size_after; /* bytes */
+	uint32_t chunks_used, chunk_count;
+	int already; /* 1: the file was already cut to its chunks in use */
+};
+
+/* Cuts the trace at path to its header, tables and the chunks in use (the
+ * claimed ones, as the header counts them), and marks it trimmed: what the
+ * runtime does at a clean stop, for a file whose writer crashed. Refuses a
+ * file whose writer still holds it (its lock) unless force is set: cutting
+ * a live trace would kill its writer. Returns 0, LC_EIO (cannot open, lock
+ * held, truncate failed), LC_EFORMAT (not a latch trace). */
+int lc_trace_trim(struct lc_trace_trim_result *out, const char *path, int force,
+                  struct lc_err *err);
+
 /* Releases the trace. lc_trace_close(NULL) does nothing. */
 void lc_trace_close(struct lc_trace *t);
 
@@ -224,6 +247,77 @@ int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out);
  * chunk. *recs is borrowed and lives as long as t. */
 size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
                               const uint8_t **recs, uint64_t *off, int *gap);
+
+/*
+ * The one slot decoder. Every consumer that streams records through
+ * lc_trace_chunk_records() decodes them with lc_trace_slot_decode(), so the
+ * layout and byte order of docs/trace-format.md ("Records") are known here
+ * and in common/trace.c only. It is inline because report streams 10^8
+ * records per second through it (bench/tracer).
+ */
+static inline uint64_t lc_trace_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint32_t lc_trace_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+#define LC_TRACE_SLOT_SIZE      16u
+#define LC_TRACE_SLOT_ADDR_MASK ((UINT64_C(1) << 48) - 1u)
+#define LC_TRACE_SLOT_STACK_MAX 0x3fffu /* saturated stack field */
+
+/* One decoded 16-byte slot: the part of lc_trace_rec a streaming consumer
+ * needs. */
+struct lc_trace_slot {
+	uint64_t ticks;
+	uint64_t addr;    /* function (enter/exit), mark value; 0 for LC_TRACE_EXT */
+	uint64_t offset;  /* file offset of the record */
+	uint32_t stack;   /* stack depth at the hook, bytes (saturated at 0x3fff * 16) */
+	uint16_t ext_len; /* LC_TRACE_EXT: payload bytes, else 0 */
+	uint8_t kind;     /* enum lc_trace_kind */
+	uint8_t gap;      /* 1: events of this thread were lost just before */
+};
+
+/* Decodes the record at slot i of a chunk returned by
+ * lc_trace_chunk_records() (recs, off, gap as it returned them). Returns the
+ * number of slots the record occupies: 1, or 1 + its payload slots for an
+ * extended record; the caller advances i by it. The payload, if any, starts
+ * at recs + (i + 1) * LC_TRACE_SLOT_SIZE (the reader validated its length). */
+static inline size_t lc_trace_slot_decode(struct lc_trace_slot *out, const uint8_t *recs, size_t i,
+                                          uint64_t off, int gap)
+{
+	const uint8_t *p = recs + i * LC_TRACE_SLOT_SIZE;
+	uint64_t word = lc_trace_le64(p + 8);
+
+	out->ticks = lc_trace_le64(p);
+	out->kind = (uint8_t)((word >> 48) & 3u);
+	out->stack = (uint32_t)(word >> 50) * 16u;
+	out->offset = off + i * LC_TRACE_SLOT_SIZE;
+	out->gap = (uint8_t)(i == 0 && gap);
+	if (out->kind == LC_TRACE_EXT) {
+		out->addr = 0;
+		out->ext_len = (uint16_t)(word & 0xffffu);
+		return 1u + ((size_t)out->ext_len + LC_TRACE_SLOT_SIZE - 1u) / LC_TRACE_SLOT_SIZE;
+	}
+	out->addr = word & LC_TRACE_SLOT_ADDR_MASK;
+	out->ext_len = 0;
+	return 1;
+}
 
 /* What the header of chunk k of thread i says (numbering as in
  * lc_trace_chunk_records()): the context-switch counts let a report tell

@@ -29,6 +29,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
+int trc_cmd_repair(int argc, char **argv, const struct trc_opts *opts);
 
 /* Prints "latch-trace: error: <msg>" to stderr. */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

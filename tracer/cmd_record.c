@@ -126,6 +126,21 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		         argv[a], path);
 		return 2;
 	}
+	/* A program that did not stop cleanly (killed, crashed, _exit) left its
+	 * file at the full buffer size: cut it to the chunks in use. */
+	{
+		struct lc_trace_trim_result tr;
+
+		if (lc_trace_trim(&tr, path, 0, &err) < 0) {
+			fprintf(stderr, "latch-trace: warning: %s\n", err.msg);
+			memset(&err, 0, sizeof(err));
+		} else if (!tr.already) {
+			printf("trimmed: %s from %" PRIu64 " to %" PRIu64
+			       " bytes (the program did not "
+			       "stop cleanly)\n",
+			       path, tr.size_before, tr.size_after);
+		}
+	}
 	if (lc_trace_open(&t, path, &err) < 0) {
 		trc_fail("%s: %s", path, err.msg);
 		goto out;

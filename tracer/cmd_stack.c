@@ -13,13 +13,17 @@
 #include "cmd.h"
 #include "report/budget.h"
 #include "binary/callgraph.h"
+#include "binary/disasm.h"
 #include "binary/elf.h"
 #include "binary/frames.h"
 #include "report/out.h"
 #include "binary/stack.h"
+#include "binary/stackmeasure.h"
+#include "binary/stackrules.h"
+#include "binary/irq.h"
 #include "trace/sym.h"
 #include "trace.h"
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -132,193 +136,6 @@ static int parse_args(struct st_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* ------------------------------------------------------------ .su / .ci */
-
-struct file_list {
-	char **v;
-	size_t n, cap;
-	const char *suffix;
-};
-
-static int list_add(struct file_list *l, const char *path)
-{
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 64;
-		char **nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return -1;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n] = strdup(path);
-	if (l->v[l->n] == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-static void list_free(struct file_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
-/* Adds the *.suffix files under dir (depth-limited, symlinks not followed). */
-static int walk_dir(struct file_list *l, const char *dir, int depth)
-{
-	DIR *dp;
-	struct dirent *de;
-	int rc = 0;
-
-	if (depth > 32)
-		return 0;
-	dp = opendir(dir);
-	if (dp == NULL)
-		return -1;
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		char path[4096];
-		struct stat st;
-		size_t n, k = strlen(l->suffix);
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
-		    lstat(path, &st) != 0)
-			continue;
-		n = strlen(path);
-		if (S_ISDIR(st.st_mode))
-			rc = walk_dir(l, path, depth + 1);
-		else if (S_ISREG(st.st_mode) && n > k && strcmp(path + n - k, l->suffix) == 0)
-			rc = list_add(l, path);
-	}
-	closedir(dp);
-	return rc;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Expands files and directories into a sorted list of *.suffix files. */
-static int expand(struct file_list *l, const char *const *paths, size_t n, const char *suffix,
-                  struct lc_err *err)
-{
-	size_t i;
-	struct stat st;
-
-	l->suffix = suffix;
-	for (i = 0; i < n; i++) {
-		if (stat(paths[i], &st) != 0)
-			return lc_err_set(err, LC_EIO, "cannot open '%s': %s", paths[i],
-			                  strerror(errno));
-		if (S_ISDIR(st.st_mode)) {
-			if (walk_dir(l, paths[i], 0) != 0)
-				return lc_err_set(err, LC_EIO, "cannot read directory '%s'",
-				                  paths[i]);
-		} else if (list_add(l, paths[i]) < 0) {
-			return lc_err_set(err, LC_ENOMEM, "out of memory");
-		}
-	}
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
-	return 0;
-}
-
-/* ---------------------------------------------------------- annotations */
-
-struct notes {
-	struct trc_stack_target_note *targets;
-	size_t ntargets;
-	struct trc_stack_bound_note *bounds;
-	size_t nbounds;
-	const char **names; /* all target name pointers, borrowed from the YAML */
-};
-
-static void notes_free(struct notes *n)
-{
-	free(n->targets);
-	free(n->bounds);
-	free(n->names);
-}
-
-static int load_notes(struct notes *nt, const struct lc_yaml *y, struct lc_err *err)
-{
-	lc_ynode root = lc_yaml_root(y), it = lc_yaml_get(y, root, "indirect_targets");
-	lc_ynode rb = lc_yaml_get(y, root, "recursion_bounds");
-	size_t i, j, total = 0, used = 0;
-
-	memset(nt, 0, sizeof(*nt));
-	if (it && lc_yaml_kind(y, it) != LC_Y_MAP)
-		return lc_err_set(
-		        err, LC_EFORMAT,
-		        "%s:%u:%u: indirect_targets must map a caller to a list of targets",
-		        lc_yaml_name(y), lc_yaml_line(y, it), lc_yaml_col(y, it));
-	if (rb && lc_yaml_kind(y, rb) != LC_Y_MAP)
-		return lc_err_set(err, LC_EFORMAT,
-		                  "%s:%u:%u: recursion_bounds must map a function to a depth",
-		                  lc_yaml_name(y), lc_yaml_line(y, rb), lc_yaml_col(y, rb));
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode v = lc_yaml_value_at(y, it, i);
-
-		total += lc_yaml_kind(y, v) == LC_Y_SEQ ? lc_yaml_len(y, v) : 1;
-	}
-	nt->targets = calloc(lc_yaml_len(y, it) + 1, sizeof(*nt->targets));
-	nt->names = calloc(total + 1, sizeof(*nt->names));
-	nt->bounds = calloc(lc_yaml_len(y, rb) + 1, sizeof(*nt->bounds));
-	if (!nt->targets || !nt->names || !nt->bounds)
-		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode k = lc_yaml_key_at(y, it, i), v = lc_yaml_value_at(y, it, i);
-		struct trc_stack_target_note *t = &nt->targets[nt->ntargets++];
-
-		t->caller = lc_yaml_scalar(y, k);
-		t->targets = nt->names + used;
-		if (lc_yaml_kind(y, v) == LC_Y_SCALAR) {
-			nt->names[used++] = lc_yaml_scalar(y, v);
-		} else if (lc_yaml_kind(y, v) == LC_Y_SEQ) {
-			for (j = 0; j < lc_yaml_len(y, v); j++) {
-				const char *s = lc_yaml_scalar(y, lc_yaml_at(y, v, j));
-
-				if (s == NULL)
-					return lc_err_set(err, LC_EFORMAT,
-					                  "%s:%u:%u: expected a function name",
-					                  lc_yaml_name(y),
-					                  lc_yaml_line(y, lc_yaml_at(y, v, j)),
-					                  lc_yaml_col(y, lc_yaml_at(y, v, j)));
-				nt->names[used++] = s;
-			}
-		} else {
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: expected a list of target functions",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
-		}
-		t->ntargets = (size_t)(nt->names + used - t->targets);
-		if (t->caller == NULL)
-			return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: expected a caller name",
-			                  lc_yaml_name(y), lc_yaml_line(y, k), lc_yaml_col(y, k));
-	}
-	for (i = 0; i < lc_yaml_len(y, rb); i++) {
-		lc_ynode k = lc_yaml_key_at(y, rb, i), v = lc_yaml_value_at(y, rb, i);
-		struct trc_stack_bound_note *b = &nt->bounds[nt->nbounds];
-		int rc = lc_yaml_to_u64(y, v, &b->depth, err);
-
-		if (rc < 0)
-			return rc;
-		b->func = lc_yaml_scalar(y, k);
-		if (b->func == NULL || b->depth == 0)
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: a recursion bound is a depth of at least 1",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
-		nt->nbounds++;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------- report */
 
 static int loc_text(char *buf, size_t len, const char *file, unsigned line, unsigned col)
@@ -351,20 +168,26 @@ static char *path_text(const struct trc_stack *s, const struct trc_stack_root *r
 	return buf;
 }
 
-static const char *src_name(const struct trc_frames *fr, const struct trc_stack *s, size_t v)
+/* Where a frame figure comes from: "cfi", "su", "ci", "frames:", with the
+ * other figure when the .su/.ci and the unwind table disagree. */
+static const char *src_name(char *buf, size_t len, const struct trc_frames *fr,
+                            const struct trc_stack *s, size_t v)
 {
+	static const char *const names[] = {"?", "cfi", "su", "ci", "frames:"};
 	const struct trc_frame *f = trc_frames_find(fr, s->cg->funcs[v].name);
 
 	if (f == NULL)
 		return s->funcs[v].inlined ? "inlined" : "none";
-	switch (f->src) {
-	case TRC_FRAME_CFI:
-		return "cfi";
-	case TRC_FRAME_SU:
-		return "su";
-	default:
-		return "ci";
-	}
+	if (f->alloca_bound > 0)
+		snprintf(buf, len, "%s + alloca %llu", names[f->src],
+		         (unsigned long long)f->alloca_bound);
+	else if (f->src != TRC_FRAME_CFI && f->has_cfi && f->cfi_known &&
+	         f->cfi_bytes != f->src_bytes)
+		snprintf(buf, len, "%s %llu, cfi %llu", names[f->src],
+		         (unsigned long long)f->src_bytes, (unsigned long long)f->cfi_bytes);
+	else
+		return names[f->src];
+	return buf;
 }
 
 static int add_tables(struct trc_doc *d, const struct trc_stack *s, const struct trc_frames *fr,
@@ -468,7 +291,7 @@ static int add_tables(struct trc_doc *d, const struct trc_stack *s, const struct
 	for (j = 0; j < s->nroots && rc >= 0; j++)
 		for (k = 0; k < s->roots[j].npath && rc >= 0; k++) {
 			const struct trc_stack_func *sf;
-			char h[32];
+			char h[32], sb[64];
 
 			i = s->roots[j].path[k];
 			if (reach[i])
@@ -483,7 +306,7 @@ static int add_tables(struct trc_doc *d, const struct trc_stack *s, const struct
 			if (rc >= 0)
 				rc = trc_table_u64(f, f_frame, sf->frame, h);
 			if (rc >= 0)
-				rc = trc_table_str(f, f_src, src_name(fr, s, i));
+				rc = trc_table_str(f, f_src, src_name(sb, sizeof(sb), fr, s, i));
 			if (rc >= 0)
 				rc = trc_table_u64(f, f_red, sf->red_zone, NULL);
 			if (rc >= 0)
@@ -592,168 +415,6 @@ static int check_budgets(struct trc_budget_results *res, const struct trc_budget
 	return rc;
 }
 
-/* ------------------------------------------------------------ --trace */
-
-/* Address -> call-graph index, cached: symbolizing every record would be
- * far too slow, and a trace has few distinct function addresses. */
-struct addr_map {
-	uint64_t *keys; /* 0 = empty slot (no function lives at address 0) */
-	size_t *vals;
-	size_t cap, n;
-};
-
-static size_t *addr_map_slot(struct addr_map *m, uint64_t key, int *found)
-{
-	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (m->cap - 1);
-
-	while (m->keys[i] != 0 && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	*found = m->keys[i] == key;
-	m->keys[i] = key;
-	return &m->vals[i];
-}
-
-static int addr_map_grow(struct addr_map *m)
-{
-	struct addr_map nm;
-	size_t i;
-	int found;
-
-	nm.cap = m->cap ? m->cap * 2 : 1024;
-	nm.n = m->n;
-	nm.keys = calloc(nm.cap, sizeof(*nm.keys));
-	nm.vals = calloc(nm.cap, sizeof(*nm.vals));
-	if (nm.keys == NULL || nm.vals == NULL) {
-		free(nm.keys);
-		free(nm.vals);
-		return LC_ENOMEM;
-	}
-	for (i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			*addr_map_slot(&nm, m->keys[i], &found) = m->vals[i];
-	free(m->keys);
-	free(m->vals);
-	*m = nm;
-	return 0;
-}
-
-struct shadow {
-	size_t func; /* cg index, or (size_t)-1 for a function outside the graph */
-	uint64_t addr;
-	uint64_t entry;   /* stack depth at its entry hook */
-	uint64_t deepest; /* deepest entry seen below it so far */
-};
-
-/*
- * Replays every thread of the trace with a shadow call stack and records,
- * per call-graph function, the deepest stack measured below its entry (the
- * depth at the deepest entry hook of any callee, minus its own). That is a
- * lower bound of what the function and its callees use, so it can never
- * exceed a correct static bound.
- */
-static int measure_trace(uint64_t *measured, const struct trc_cg *cg, const char *trace_path,
-                         const char *elf_path, size_t *nrecords, struct lc_err *err)
-{
-	struct lc_trace *t = NULL;
-	struct trc_sym *sym = NULL;
-	struct addr_map map = {NULL, NULL, 0, 0};
-	struct shadow *stk = NULL;
-	size_t th, depth, cap = 4096;
-	int rc = 0;
-
-	*nrecords = 0;
-	stk = malloc(cap * sizeof(*stk));
-	if (stk == NULL || addr_map_grow(&map) < 0) {
-		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = lc_trace_open(&t, trace_path, err);
-	if (rc < 0)
-		goto out;
-	rc = trc_sym_new(&sym, t, elf_path, err);
-	if (rc < 0)
-		goto out;
-	for (th = 0; th < lc_trace_thread_count(t); th++) {
-		struct lc_trace_iter it;
-		struct lc_trace_rec rec;
-
-		depth = 0;
-		lc_trace_iter_init(&it, t, th);
-		while (lc_trace_iter_next(&it, &rec)) {
-			(*nrecords)++;
-			if (rec.gap)
-				depth = 0; /* lost events: the shadow stack is no longer known */
-			if (rec.kind == LC_TRACE_ENTER) {
-				size_t *v;
-				int found;
-
-				if (map.n * 2 >= map.cap && addr_map_grow(&map) < 0) {
-					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-					goto out;
-				}
-				v = addr_map_slot(&map, rec.addr ? rec.addr : 1, &found);
-				if (!found) {
-					struct trc_symbol ts;
-
-					map.n++;
-					rc = trc_sym_lookup(sym, rec.addr, &ts, err);
-					if (rc < 0)
-						goto out;
-					*v = ts.name ? trc_cg_find(cg, ts.name) : (size_t)-1;
-				}
-				if (depth == cap) {
-					depth = 0; /* deeper than any sane program: start over */
-					continue;
-				}
-				stk[depth].func = *v;
-				stk[depth].addr = rec.addr;
-				stk[depth].entry = rec.stack_bytes;
-				stk[depth].deepest = rec.stack_bytes;
-				depth++;
-			} else if (rec.kind == LC_TRACE_EXIT) {
-				size_t k = depth;
-
-				while (k > 0 && stk[k - 1].addr != rec.addr)
-					k--;
-				if (k == 0)
-					continue; /* an exit whose entry was not seen */
-				/* Pop down to the matching frame, passing depths up. */
-				while (depth >= k) {
-					struct shadow *top = &stk[depth - 1];
-					uint64_t used = top->deepest - top->entry;
-
-					if (top->func != (size_t)-1 && top->deepest >= top->entry &&
-					    used > measured[top->func])
-						measured[top->func] = used;
-					if (depth > 1 && top->deepest > stk[depth - 2].deepest)
-						stk[depth - 2].deepest = top->deepest;
-					depth--;
-					if (depth < k)
-						break;
-				}
-			}
-		}
-		/* Functions still running when the trace ended (main, a thread's
-		 * loop) have measured as much as they ever will. */
-		for (; depth > 0; depth--) {
-			struct shadow *top = &stk[depth - 1];
-
-			if (top->func != (size_t)-1 && top->deepest >= top->entry &&
-			    top->deepest - top->entry > measured[top->func])
-				measured[top->func] = top->deepest - top->entry;
-			if (depth > 1 && top->deepest > stk[depth - 2].deepest)
-				stk[depth - 2].deepest = top->deepest;
-		}
-	}
-out:
-	free(stk);
-	free(map.keys);
-	free(map.vals);
-	trc_sym_free(sym);
-	lc_trace_close(t);
-	return rc;
-}
-
 /* Adds the measured-vs-static table; *flagged counts the functions whose
  * measured depth exceeds a complete static bound. */
 static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const uint64_t *measured,
@@ -821,6 +482,156 @@ static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const u
 	return rc < 0 ? rc : 0;
 }
 
+/* ------------------------------------------------------- interrupts */
+
+/* The handlers: the rules' interrupts: handlers, else the vector table. */
+static int irq_handlers(struct trc_irq_set *set, const struct trc_elf *e,
+                        const struct trc_stack_rules *r, struct lc_err *err)
+{
+	size_t i;
+
+	if (r->nirqs == 0)
+		return trc_irq_from_vectors(set, e, err);
+	for (i = 0; i < r->nirqs; i++)
+		if (trc_irq_add(set, r->irqs[i].handler, r->irqs[i].priority) < 0)
+			return lc_err_set(err, LC_ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * The main stack's worst case (irq.h): the deepest root that is not a
+ * handler, plus the costliest chain of handlers that can preempt each other,
+ * each with its exception frame. Adds the "main_stack" table and meta.
+ * Returns 0, or an error for a declared handler that is not in the graph.
+ */
+static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const struct trc_elf *e,
+                          const struct trc_stack_rules *r, struct lc_err *err)
+{
+	struct trc_irq_set set;
+	struct trc_table *t = NULL;
+	size_t i, k, *chain = NULL, nchain = 0, thread = (size_t)-1, v;
+	uint64_t frame, chain_bytes = 0, total, run;
+	int fpu = r->fpu, complete = 1, rc = 0, c_part, c_prio, c_exc, c_stack, c_total;
+	const char *fpu_from = "declared";
+	char h[64];
+
+	trc_irq_set_init(&set);
+	rc = irq_handlers(&set, e, r, err);
+	if (rc == LC_ENOTFOUND && !r->has_interrupts) {
+		lc_err_clear(err);
+		rc = 0; /* an ARM image without a vector table: no interrupt model */
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	if (fpu < 0) {
+		if ((rc = trc_irq_fpu_of(&fpu, e, err)) < 0)
+			goto out;
+		fpu_from = fpu < 0 ? "unknown: assumed" : ".ARM.attributes";
+		if (fpu < 0)
+			fpu = 1;
+	}
+	frame = r->exception_frame ? r->exception_frame : fpu ? 104 : 32;
+	for (i = 0; i < set.n; i++) {
+		v = trc_cg_find(s->cg, set.v[i].name);
+		if (v == (size_t)-1) {
+			rc = lc_err_set(err, LC_ENOTFOUND,
+			                "interrupt handler '%s' is not in the binary or the call "
+			                "graph",
+			                set.v[i].name);
+			goto out;
+		}
+		set.v[i].cost = frame + s->funcs[v].depth;
+		set.v[i].complete = s->funcs[v].complete;
+	}
+	for (i = 0; i < s->nroots; i++) {
+		for (k = 0; k < set.n; k++)
+			if (strcmp(set.v[k].name, s->cg->funcs[s->roots[i].func].name) == 0)
+				break;
+		if (k == set.n &&
+		    (thread == (size_t)-1 || s->roots[i].bytes > s->roots[thread].bytes))
+			thread = i;
+	}
+	if (thread == (size_t)-1) {
+		rc = trc_doc_note(d, "main stack: every root is an interrupt handler; give the "
+		                     "thread-mode root (main, Reset_Handler) with --root");
+		goto out;
+	}
+	if ((rc = trc_irq_chain(&chain, &nchain, &chain_bytes, &complete, &set, r->max_nesting)) <
+	    0)
+		goto out;
+	complete = complete && s->roots[thread].complete;
+	total = s->roots[thread].bytes + chain_bytes;
+	snprintf(h, sizeof(h), complete ? "%llu" : ">= %llu", (unsigned long long)total);
+	rc = trc_doc_meta_u64(d, "main_stack", "main stack worst case (bytes)", total, h);
+	if (rc >= 0)
+		rc = trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", frame, NULL);
+	if (rc >= 0)
+		rc = trc_doc_meta_str(
+		        d, "fpu", "FPU context stacked",
+		        fpu ? (fpu_from[0] == 'u'   ? "yes (unknown: assumed)"
+		               : fpu_from[0] == 'd' ? "yes (declared)"
+		                                    : "yes (.ARM.attributes)")
+		            : (fpu_from[0] == 'd' ? "no (declared)" : "no (.ARM.attributes)"));
+	if (rc >= 0 && set.from_vectors)
+		rc = trc_doc_note(d, "main stack: handlers from the vector table, priorities not "
+		                     "declared: each is taken to preempt every other (declare "
+		                     "interrupts: handlers: to tighten)");
+	if (rc >= 0)
+		rc = trc_doc_add_table(&t, d, "main_stack",
+		                       "Main stack: deepest thread path + preempting handlers");
+	if (rc < 0)
+		goto out;
+	c_part = trc_table_col(t, "part", "part", TRC_ALIGN_LEFT);
+	c_prio = trc_table_col(t, "priority", "priority", TRC_ALIGN_RIGHT);
+	c_exc = trc_table_col(t, "exception_frame", "exception frame", TRC_ALIGN_RIGHT);
+	c_stack = trc_table_col(t, "stack", "worst case", TRC_ALIGN_RIGHT);
+	c_total = trc_table_col(t, "total", "total", TRC_ALIGN_RIGHT);
+	rc = c_total;
+	run = s->roots[thread].bytes;
+	if (rc >= 0)
+		rc = trc_table_row(t);
+	if (rc >= 0)
+		rc = trc_table_str(t, c_part, s->cg->funcs[s->roots[thread].func].name);
+	if (rc >= 0)
+		rc = trc_table_str(t, c_prio, "thread");
+	if (rc >= 0)
+		rc = trc_table_u64(t, c_exc, 0, NULL);
+	if (rc >= 0)
+		rc = trc_table_u64(t, c_stack, run, NULL);
+	if (rc >= 0)
+		rc = trc_table_u64(t, c_total, run, NULL);
+	for (k = 0; k < nchain && rc >= 0; k++) {
+		const struct trc_irq_handler *hd = &set.v[chain[k]];
+		char pr[32];
+
+		run += hd->cost;
+		if (set.from_vectors && hd->priority >= 0)
+			snprintf(pr, sizeof(pr), "any");
+		else
+			snprintf(pr, sizeof(pr), "%d", hd->priority);
+		rc = trc_table_row(t);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_part, hd->name);
+		if (rc >= 0)
+			rc = trc_table_str(t, c_prio, pr);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_exc, frame, NULL);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_stack, hd->cost - frame, NULL);
+		if (rc >= 0)
+			rc = trc_table_u64(t, c_total, run, NULL);
+		if (rc >= 0 && !hd->complete)
+			trc_table_style(t, c_stack, TRC_STYLE_BAD);
+	}
+	if (rc < 0)
+		lc_err_set(err, LC_ENOMEM, "out of memory");
+out:
+	free(chain);
+	trc_irq_set_fini(&set);
+	return rc < 0 ? rc : 0;
+}
+
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct st_args a;
@@ -833,17 +644,16 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_budgets *bud = NULL;
 	struct trc_budget_results *res = NULL;
 	struct lc_yaml *y = NULL;
-	struct notes notes;
-	struct file_list sus, cis;
+	struct trc_stack_rules notes;
 	struct trc_stack_config cfg;
-	size_t *roots = NULL, nroots = 0, i, j, nrecords = 0, flagged = 0;
+	size_t *roots = NULL, nroots = 0, i, j, nrecords = 0, flagged = 0, nci = 0;
 	uint64_t *measured = NULL;
 	char *chosen = NULL;
-	int status = 2, rc, have_graph;
+	int status = 2, rc, have_graph, have_binary = 0;
+	struct trc_disasm_stats dst;
 
 	memset(&notes, 0, sizeof(notes));
-	memset(&sus, 0, sizeof(sus));
-	memset(&cis, 0, sizeof(cis));
+	notes.fpu = -1;
 	memset(&cfg, 0, sizeof(cfg));
 	trc_frames_init(&frames);
 	trc_cg_init(&cg);
@@ -852,24 +662,25 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 		return rc == 1 ? 0 : rc;
 	if (a.budgets) {
 		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
-		    lc_yaml_load_file(&y, a.budgets, &err) < 0 || load_notes(&notes, y, &err) < 0)
+		    lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
+		    trc_stack_rules_load(&notes, y, &err) < 0)
 			goto fail;
 	}
 	if (trc_elf_open(&e, a.elf, &err) < 0)
 		goto fail;
 	if (a.callgraph && trc_cg_load_json(&cg, a.callgraph, &err) < 0)
 		goto fail;
-	if (expand(&sus, a.su, a.nsu, ".su", &err) < 0 ||
-	    expand(&cis, a.ci, a.nci, ".ci", &err) < 0)
+	if (trc_frames_load_paths(&frames, NULL, a.su, a.nsu, 0, NULL, &err) < 0 ||
+	    trc_frames_load_paths(&frames, &cg, a.ci, a.nci, 1, &nci, &err) < 0)
 		goto fail;
-	for (i = 0; i < sus.n; i++)
-		if (trc_frames_load_su(&frames, sus.v[i], &err) < 0)
-			goto fail;
-	for (i = 0; i < cis.n; i++)
-		if (trc_frames_load_ci(&frames, &cg, cis.v[i], &err) < 0)
-			goto fail;
 	if (trc_frames_from_cfi(&frames, e, &err) < 0 && err.code != LC_ENOTFOUND)
 		goto fail;
+	lc_err_clear(&err);
+	if (trc_disasm_supported(e)) {
+		if (trc_disasm_calls(&cg, e, &dst, &err) < 0)
+			goto fail;
+		have_binary = 1;
+	}
 	if (frames.n == 0) {
 		if (err.code == 0)
 			lc_err_set(&err, LC_ENOTFOUND,
@@ -880,7 +691,9 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	}
 	lc_err_clear(&err);
 	trc_frames_finish(&frames);
-	have_graph = a.callgraph != NULL || cis.n > 0;
+	if (a.budgets && trc_stack_rules_apply(&notes, a.budgets, &frames, &cg, &err) < 0)
+		goto fail;
+	have_graph = a.callgraph != NULL || nci > 0 || have_binary;
 
 	/* Roots: --root names or globs over the graph and the binary; else
 	 * the call graph's roots. */
@@ -948,21 +761,27 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	if (rc >= 0)
 		rc = trc_doc_meta_u64(d, "red_zone", "red zone at leaves (bytes)", cfg.red_zone,
 		                      NULL);
+	if (rc >= 0 && have_binary)
+		rc = trc_doc_meta_u64(d, "binary_calls", "calls decoded from the machine code",
+		                      dst.edges, NULL);
 	if (rc >= 0 && !have_graph)
 		rc = trc_doc_note(
-		        d, "no call graph (--callgraph or --ci): only the roots' own frames are "
-		           "counted, so every figure is incomplete");
+		        d, "no call graph (--callgraph or --ci) and no decoder for this machine: "
+		           "only the roots' own frames are counted, so every figure is incomplete");
 	if (rc >= 0)
 		rc = add_tables(d, st, &frames, have_graph);
 	if (rc >= 0)
 		rc = add_diagnostics(d, st);
+	if (rc >= 0 && (notes.has_interrupts || e->machine == EM_ARM) &&
+	    add_main_stack(d, st, e, &notes, &err) < 0)
+		goto fail;
 	if (rc < 0)
 		goto nomem;
 	if (a.trace) {
 		measured = calloc(cg.nfuncs ? cg.nfuncs : 1, sizeof(*measured));
 		if (measured == NULL)
 			goto nomem;
-		if (measure_trace(measured, &cg, a.trace, a.elf, &nrecords, &err) < 0)
+		if (trc_stack_measure(measured, &cg, a.trace, a.elf, &nrecords, &err) < 0)
 			goto fail;
 		if (add_trace_check(d, st, measured, nrecords, &flagged) < 0)
 			goto nomem;
@@ -992,10 +811,8 @@ out:
 	free(roots);
 	free(chosen);
 	free(measured);
-	notes_free(&notes);
+	trc_stack_rules_fini(&notes);
 	lc_yaml_free(y);
-	list_free(&sus);
-	list_free(&cis);
 	trc_cg_fini(&cg);
 	trc_frames_fini(&frames);
 	trc_elf_free(e);

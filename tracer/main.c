@@ -20,6 +20,7 @@ static const struct trc_cmd trc_cmds[] = {
         {"memmap", trc_cmd_memmap, "Flash and RAM per section, symbol and compile unit"},
         {"stack", trc_cmd_stack, "Static worst-case stack depth from each root"},
         {"export", trc_cmd_export, "Chrome trace JSON or folded stacks for other tools"},
+        {"repair", trc_cmd_repair, "Cut a crashed run's trace to the chunks in use"},
 };
 
 static void print_help(FILE *f)

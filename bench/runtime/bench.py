@@ -31,7 +31,8 @@ def build():
     cc = os.environ.get("CC", "gcc")
     inc = ["-I", os.path.join(ROOT, "runtime", "include"), "-I", os.path.join(ROOT, "runtime", "src")]
     objs = []
-    for src in ("rtm_core.c", "rtm_hooks.c"):
+    srcdir = os.path.join(ROOT, "runtime", "src")
+    for src in sorted(f for f in os.listdir(srcdir) if f.endswith(".c") and f != "rtm_heapguard.c"):
         o = os.path.join(OUT, src + ".o")
         sh([cc, "-std=c11", "-O2", "-g", "-c", os.path.join(ROOT, "runtime", "src", src), "-o", o] + inc)
         objs.append(o)

@@ -13,6 +13,7 @@
 #ifndef RTM_H
 #define RTM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,6 +36,17 @@
 _Static_assert((RTM_THREAD_CAP * RTM_THR_ESIZE) % 4096u == 0, "thread table pages");
 _Static_assert((RTM_MODULE_CAP * RTM_MOD_ESIZE) % 4096u == 0, "module table pages");
 
+/* LATCH_PREFAULT: what is made present before the run writes it. */
+enum rtm_prefault {
+	RTM_PF_NONE = 0,  /* "0": nothing; the run takes the page faults */
+	RTM_PF_AHEAD = 1, /* default: the first window now, the rest ahead of the claims */
+	RTM_PF_ALL = 2    /* "all": the whole buffer at start-up */
+};
+
+/* Chunks (at least) kept present ahead of the claims in RTM_PF_AHEAD. */
+#define RTM_PF_AHEAD_BYTES (16u << 20)
+#define RTM_PF_AHEAD_MIN   4u
+
 struct rtm_config {
 	char path[RTM_PATH_MAX];
 	enum rtm_mode mode;
@@ -44,7 +56,7 @@ struct rtm_config {
 	enum rtm_clock clock;
 	int heapguard;
 	int fork_follow;
-	int prefault;
+	enum rtm_prefault prefault;
 	int rusage;
 	char roots[512];
 };
@@ -70,6 +82,11 @@ struct rtm_state {
 	uint64_t roots[RTM_MAX_ROOTS];
 	int module_lock;
 	uint64_t tick_ref, ns_ref;
+	uint32_t pf_done;  /* chunks made present so far (the prefault thread's) */
+	uint32_t pf_ahead; /* chunks it keeps present ahead of the claims */
+	uint32_t pf_stop;  /* 1: the prefault thread must end */
+	int pf_running;    /* 1: pf_thread was started and not yet joined */
+	pthread_t pf_thread;
 	struct rtm_config cfg;
 };
 
@@ -165,16 +182,34 @@ RTM_NOTRACE static inline uint64_t rtm_ticks_of(enum rtm_clock c)
  * Returns 0, -EINVAL for a bad value, -ENOENT when no path is set. */
 int rtm_config_read(struct rtm_config *out, const char *path, const char *(*get)(const char *));
 
-/* Creates the trace file and fills the header. Returns 0 or -errno. */
+/* Creates the trace file: writes the header (magic, version, STARTING) with
+ * write(2) first, reserves the whole file with posix_fallocate, maps it and
+ * makes the first window present (cfg->prefault). A file that cannot be
+ * reserved is removed. Returns 0 or -errno (-ENOSPC: the filesystem cannot
+ * hold cfg->buf_bytes; tracing stays off and nothing else changes). */
 int rtm_session_open(struct rtm_state *st, const struct rtm_config *cfg, uint32_t gen);
-/* Records stop time, final calibration and the FINISHED flag. */
+/* Clears STARTING: the header is complete (after the hook timing). */
+void rtm_session_started(struct rtm_state *st);
+/* Records stop time and final calibration, closes the claims, cuts the file
+ * to the chunks in use (TRIMMED) and sets FINISHED. Threads still inside a
+ * hook keep writing into their claimed chunks, which stay in the file. */
 void rtm_session_finish(struct rtm_state *st);
+/* Chunks that hold data: claims made so far, at most chunk_count. */
+uint32_t rtm_chunks_used(const struct rtm_state *st);
+
+/* Starts the prefault thread (RTM_PF_AHEAD, st must be the live state) /
+ * stops and joins it. Start-up and stop only. */
+void rtm_prefault_start(struct rtm_state *st);
+void rtm_prefault_stop(struct rtm_state *st);
+/* Makes [off, off + len) of the mapping present and writable. */
+void rtm_prefault_range(struct rtm_state *st, uint64_t off, uint64_t len);
 /* Unmaps and closes the session's file (tests; the runtime never unmaps a
  * live session, see latch_rt_stop). */
 void rtm_session_close(struct rtm_state *st);
 /* Recomputes ns_mult over the run so far (when it is long enough). */
 void rtm_calibrate_update(struct rtm_state *st);
-/* Measures the hook pair cost in ticks. */
+/* Estimates the hook pair cost in ticks from the fast path's work alone (the
+ * clocks the fast path does not read; rtm_hooks.c times the real hooks). */
 uint64_t rtm_hook_cost(enum rtm_clock c);
 
 /* Appends the modules not yet in the table (dl_iterate_phdr). */

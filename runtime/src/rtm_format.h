@@ -61,12 +61,20 @@
 #define RTM_H_BUILD_ID        228u
 #define RTM_H_SUMMARY_FLUSHES 260u
 #define RTM_H_HEAPGUARD_LOST  264u
-#define RTM_H_EXE_PATH        512u
-#define RTM_EXE_PATH_MAX      1024u
-#define RTM_BUILD_ID_MAX      32u
+/* Host runtime block (trim, start-up state, hook residue). */
+#define RTM_H_HOOK_RESIDUE 272u /* ticks from an empty function's enter stamp to its exit stamp */
+#define RTM_H_CHUNKS_KEPT  280u /* chunks left in the file by a trim (RTM_F_TRIMMED) */
+#define RTM_H_EXE_PATH     512u
+#define RTM_EXE_PATH_MAX   1024u
+#define RTM_BUILD_ID_MAX   32u
 
 #define RTM_F_FINISHED 0x1u
 #define RTM_F_FORKED   0x2u
+#define RTM_F_STARTING 0x4u /* set from the first write of the header until start-up is done */
+#define RTM_F_TRIMMED  0x8u /* the file was cut to its first chunks_kept chunks */
+
+/* Bit 63 of chunk_claims: claims closed at stop, before the trim. */
+#define RTM_CLAIMS_CLOSED (UINT64_C(1) << 63)
 
 enum rtm_clock { RTM_CLOCK_TSC = 1, RTM_CLOCK_CNTVCT = 2, RTM_CLOCK_MONO_RAW = 3 };
 enum rtm_mode { RTM_MODE_STOP = 1, RTM_MODE_RING = 2, RTM_MODE_SUMMARY = 3 };

@@ -205,6 +205,92 @@ RTM_NOTRACE uint64_t latch_rt_lost(void)
 	return __atomic_load_n(RTM_A64(rtm__g.map + RTM_H_LOST_TOTAL), __ATOMIC_RELAXED);
 }
 
+/* ---- timing the real hooks at start-up ---- */
+
+#define RTM_HT_CALLS  16u
+#define RTM_HT_TRIALS 64u
+
+/* An empty function as -finstrument-functions compiles it: the real hook
+ * entry points (PLT, TLS lookup, guard, timestamp, stores) around nothing. */
+__attribute__((noinline)) RTM_NOTRACE static void ht_leaf(void)
+{
+	__cyg_profile_func_enter((void *)(uintptr_t)ht_leaf, __builtin_return_address(0));
+	__asm__ volatile("" ::: "memory");
+	__cyg_profile_func_exit((void *)(uintptr_t)ht_leaf, __builtin_return_address(0));
+}
+
+/* The same function untraced: the call and return a traced call also has. */
+__attribute__((noinline)) RTM_NOTRACE static void ht_plain(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+/* Times the live session's hooks on the calling thread, with its records
+ * going to a scratch buffer on the stack, and stores the minima: hook_cost,
+ * what one traced callee adds to its caller (traced call minus plain call),
+ * and hook_residue, what an empty function's own enter-to-exit stamps show
+ * (the report subtracts it once per call, so that a leaf keeps ~0 self time).
+ * The thread is marked dead meanwhile: an event that does not fit (a traced
+ * signal handler) is counted lost instead of claiming a chunk. Other clocks
+ * take the slow path on every event and keep the estimate of rtm_hook_cost. */
+RTM_NOTRACE static void hook_time(struct rtm_state *st)
+{
+	struct rtm_thread *t = &rtm_tls;
+	uint8_t buf[(2u * RTM_HT_CALLS + 64u) * RTM_REC_SIZE];
+	uint32_t cnt = 0;
+	uint64_t pair = UINT64_MAX, plain = UINT64_MAX, resid = UINT64_MAX;
+	unsigned trial, i;
+
+	if (st->clock != RTM_CLOCK_HW || st->mode == RTM_MODE_SUMMARY || t->busy)
+		return;
+	t->gen = st->gen;
+	t->dead = 1;
+	t->recs = buf;
+	t->countp = &cnt;
+	t->cap = 2u * RTM_HT_CALLS + 64u;
+	t->stack_base = rtm_sp();
+	LATCH_LOOP_BOUND(RTM_HT_TRIALS);
+	for (trial = 0; trial < RTM_HT_TRIALS; trial++) {
+		uint64_t t0, t1, t2;
+
+		t->n = 0;
+		t0 = rtm_ticks_hw();
+		LATCH_LOOP_BOUND(RTM_HT_CALLS);
+		for (i = 0; i < RTM_HT_CALLS; i++)
+			ht_leaf();
+		t1 = rtm_ticks_hw();
+		LATCH_LOOP_BOUND(RTM_HT_CALLS);
+		for (i = 0; i < RTM_HT_CALLS; i++)
+			ht_plain();
+		t2 = rtm_ticks_hw();
+		if ((t1 - t0) / RTM_HT_CALLS < pair)
+			pair = (t1 - t0) / RTM_HT_CALLS;
+		if ((t2 - t1) / RTM_HT_CALLS < plain)
+			plain = (t2 - t1) / RTM_HT_CALLS;
+		LATCH_LOOP_BOUND(RTM_HT_CALLS + 32u);
+		for (i = 0; i + 1u < t->n; i++) {
+			const uint8_t *a = buf + (size_t)i * RTM_REC_SIZE, *b = a + RTM_REC_SIZE;
+			uint64_t wa = rtm_get64(a + 8), wb = rtm_get64(b + 8);
+
+			if ((wa >> RTM_KIND_SHIFT & 3u) == RTM_K_ENTER &&
+			    (wb >> RTM_KIND_SHIFT & 3u) == RTM_K_EXIT &&
+			    ((wa ^ wb) & RTM_ADDR_MASK) == 0 && rtm_get64(b) - rtm_get64(a) < resid)
+				resid = rtm_get64(b) - rtm_get64(a);
+		}
+	}
+	t->gen = 0; /* the thread's next event registers it */
+	t->dead = 0;
+	t->recs = NULL;
+	t->countp = NULL;
+	t->cap = 0;
+	t->n = 0;
+	if (pair == UINT64_MAX || resid == UINT64_MAX)
+		return;
+	pair = pair > plain ? pair - plain : pair;
+	rtm_put64(st->map + RTM_H_HOOK_COST, pair);
+	rtm_put64(st->map + RTM_H_HOOK_RESIDUE, resid < pair ? resid : pair);
+}
+
 RTM_NOTRACE static const char *env_get(const char *name)
 {
 	return getenv(name);
@@ -241,6 +327,9 @@ RTM_NOTRACE static int start_cfg(const struct rtm_config *cfg)
 	tmp.gen = 0;
 	rtm__g = tmp;
 	__atomic_store_n(&rtm__g.gen, gen, __ATOMIC_RELEASE);
+	hook_time(&rtm__g);
+	rtm_session_started(&rtm__g);
+	rtm_prefault_start(&rtm__g);
 	return 0;
 }
 
@@ -306,6 +395,7 @@ RTM_NOTRACE static void at_fork_child(void)
 		return;
 	__atomic_store_n(&st->gen, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_or(RTM_A32(st->map + RTM_H_FLAGS), RTM_F_FORKED, __ATOMIC_RELAXED);
+	st->pf_running = 0; /* the prefault thread stayed in the parent */
 	munmap(st->map, st->map_size);
 	if (st->fd >= 0)
 		close(st->fd);
@@ -349,9 +439,13 @@ __attribute__((constructor(102))) RTM_NOTRACE static void rtm_ctor(void)
 		if (rc < 0) {
 			/* Never silent: the user asked for a trace and gets none. */
 			char msg[RTM_PATH_MAX + 96];
+			int full = rc == -ENOSPC || rc == -EDQUOT || rc == -EFBIG;
 			int n = snprintf(msg, sizeof(msg),
-			                 "liblatch_rt: error: cannot trace to '%s': %s\n", p,
-			                 strerror(-rc));
+			                 "liblatch_rt: error: cannot trace to '%s': %s%s\n", p,
+			                 strerror(-rc),
+			                 full ? " (the LATCH_BUF_MB buffer does not fit); tracing "
+			                        "is off"
+			                      : "");
 
 			if (n > 0 &&
 			    write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) <

@@ -92,8 +92,9 @@ static void test_config_unknown_rule_names_position(void **state)
 	char want[256];
 
 	write_cfg(f, "extends: base\nrules:\n  heap-alloc: error\n  heap-allok: off\n");
-	assert_int_equal(an_config_load(&c, NULL, f->dir, dirs, &err), LC_ENOTFOUND);
-	snprintf(want, sizeof(want), "%s:4:3: unknown rule id 'heap-allok'", f->cfg);
+	assert_int_equal(an_config_load(&c, NULL, f->dir, dirs, &err), LC_EFORMAT);
+	snprintf(want, sizeof(want), "%s:4:3: unknown rule id 'heap-allok'; did you mean 'heap-alloc'?",
+	         f->cfg);
 	assert_string_equal(err.msg, want);
 }
 

@@ -22,6 +22,7 @@ static void lib_free(void *p)
 /* Memory the library allocated is released with the C library's free:
  * lib_free(p) bypasses CMocka's test_free macro, which would reject it. */
 
+#include "cache.h"
 #include "summary.h"
 
 static void write_file(const char *path, const char *text)

@@ -1,6 +1,6 @@
 /* tests/common/test_yaml.c - the YAML view: lookups, positions, typed
  * readers and the errors a malformed rules file must produce. */
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,11 +1,13 @@
 /*
  * tests/fuzz/fuzz_report.c - libFuzzer target for the report's streaming
- * aggregation (tracer/trace/stats.c, tracer/trace/hist.c) on whatever the trace reader
- * accepts: the raw chunk decoding, the shadow stack, unpaired records,
- * extended-record skipping and the summary-mode tables must never crash,
- * leak or overflow, and the figures must stay consistent.
+ * aggregation (tracer/trace/stats.c, replay.h, hist.c) and the pre-emption
+ * index (tracer/trace/csw.c) on whatever the trace reader accepts: the slot
+ * decoding, the replay, unpaired records, extended-record skipping, the
+ * summary-mode tables and the chunk-header lookups must never crash, leak
+ * or overflow, and the figures must stay consistent.
  * Built only with -DLATCH_FUZZ=ON and clang; seeds in corpus/trace/.
  */
+#include "trace/csw.h"
 #include "trace/stats.h"
 #include "trace.h"
 
@@ -20,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lc_trace *t = NULL;
 	struct trc_stats *s = NULL;
+	struct trc_csw *c = NULL;
 	struct lc_err err = { 0, "" };
 	uint8_t *copy;
 	size_t i;
@@ -31,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lc_trace_open_mem(&t, copy, size, "fuzz", &err) == 0) {
 		const struct lc_trace_header *h = lc_trace_header(t);
 
+		if (trc_csw_new(&c, t, &err) < 0)
+			c = NULL;
 		if (trc_stats_new(&s, h->ns_mult, h->hook_cost_ticks, &err) == 0) {
 			for (i = 0; i < lc_trace_summary_count(t); i++) {
 				const struct lc_trace_summary *e = lc_trace_summary(t, i);
@@ -47,9 +52,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (f->hist.total > 0 && (f->q_ns[2] < f->hist.min || f->q_ns[2] > f->hist.max) &&
 				    h->ns_mult == (UINT64_C(1) << 32))
 					abort();
+				/* -1, 0 or 1, whatever the offsets */
+				if (c != NULL && f->calls > 0 &&
+				    (unsigned)(trc_csw_preempted(c, f->worst_enter_off, f->worst_exit_off) + 1) > 2u)
+					abort();
+				if (c != NULL && (unsigned)(trc_csw_preempted(c, f->addr, f->hist.max) + 1) > 2u)
+					abort();
 			}
 			trc_stats_free(s);
 		}
+		trc_csw_free(c);
 		lc_trace_close(t);
 	}
 	free(copy);

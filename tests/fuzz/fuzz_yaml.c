@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_yaml.c - libFuzzer target for the YAML view that reads
  * rule packs, .latch.yaml and budgets: any input must load or fail with a
  * message, and every accessor must stay in bounds on what loaded. */
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -83,6 +83,7 @@ static void open_session(struct fx *f, enum rtm_mode mode, uint32_t chunks)
 	cfg.buf_bytes = (uint64_t)chunks * 4096u;
 	cfg.summary_cap = 16;
 	assert_int_equal(rtm_session_open(&f->st, &cfg, 1), 0);
+	rtm_session_started(&f->st);
 }
 
 static void read_back(struct fx *f)

@@ -38,7 +38,8 @@ static void put64(uint8_t *b, size_t off, uint64_t v)
 	put32(b, off + 4, (uint32_t)(v >> 32));
 }
 
-/* A stop-mode trace with two threads (tids 100, 101) and no chunk claimed. */
+/* A stop-mode trace with two threads (tids 100, 101) whose header counts
+ * every chunk claimed (fill_chunk() fills them). */
 static uint8_t *make_trace(void)
 {
 	uint8_t *b = calloc(1, FILE_LEN);
@@ -57,6 +58,7 @@ static uint8_t *make_trace(void)
 	put32(b, RTM_H_PID, 100);
 	put32(b, RTM_H_CHUNK_SIZE, CHUNK);
 	put32(b, RTM_H_CHUNK_COUNT, NCHUNKS);
+	put64(b, RTM_H_CHUNK_CLAIMS, NCHUNKS);
 	put64(b, RTM_H_MODULE_OFF, MOD_OFF);
 	put32(b, RTM_H_MODULE_CAP, 8);
 	put32(b, RTM_H_MODULE_COUNT, 1);

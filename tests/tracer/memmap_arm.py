@@ -134,7 +134,10 @@ def main():
     p = subprocess.run(args, capture_output=True, text=True)
     if p.returncode == 0:
         fr = {r["function"]: r["frame"] for r in json.loads(p.stdout)["tables"]["functions"]}
-        check(fr and all(fr[k] == su[k] for k in fr), "ARM CFI frames equal the .su figures: %s" % fr)
+        # The deepest paths now run into newlib (decoded from the machine
+        # code), which has no .su: compare the functions that have one.
+        check(fr and "tvac_pid_step" in fr and all(fr[k] == su[k] for k in fr if k in su),
+              "ARM CFI frames equal the .su figures: %s" % fr)
     else:
         check(False, "stack on the firmware: %s" % p.stderr)
     p = subprocess.run([LT, "stack", elf, "--su", os.path.join(WORK, "base"), "--root", "fw_reset"],

@@ -30,9 +30,16 @@ add_test(NAME memmap_arm
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/memmap_arm.py
           $<TARGET_FILE:latch-trace> ${PROJECT_SOURCE_DIR}
           ${CMAKE_CURRENT_BINARY_DIR}/memmap_arm)
+# Cortex-M stack fixtures whose worst cases the script recomputes from
+# readelf/objdump/nm: library chain, variadic frame, frames:, interrupts,
+# truncated ELF files.
+add_test(NAME stack_arm
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/stack_arm.py
+          $<TARGET_FILE:latch-trace> ${PROJECT_SOURCE_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/stack_arm)
 # Golden reports of a small checked-in Cortex-M ELF (data/golden/).
 add_test(NAME memmap_golden
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/memmap_golden.py
           $<TARGET_FILE:latch-trace> ${CMAKE_CURRENT_SOURCE_DIR}/data/golden)
-set_tests_properties(memmap_check stack_check memmap_arm memmap_golden PROPERTIES
+set_tests_properties(memmap_check stack_check memmap_arm stack_arm memmap_golden PROPERTIES
   LABELS "tracer;integration" SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -77,7 +77,13 @@ def main():
     d = stack(*args)
     frames = {r["function"]: r["frame"] for r in d["tables"]["functions"]} if d else {}
     check(frames == su, "CFI frame of each function equals its .su figure: %s vs %s" % (frames, su))
-    check(d and any("no call graph" in n for n in d["notes"]), "without a call graph every figure is incomplete")
+    # Without --callgraph the call graph decoded from the machine code gives
+    # the chain: the sum of its .su frames plus the leaf's red zone.
+    r0 = roots_of(d)
+    want0 = su["root_chain"] + su["c1"] + su["c2"] + su["c3"] + 128
+    check(r0.get("root_chain", {}).get("bytes") == want0 and r0["root_chain"]["complete"] and
+          r0["root_chain"]["path"] == "root_chain -> c1 -> c2 -> c3" and d["meta"]["binary_calls"] > 0,
+          "without a call graph, the machine code's calls give root_chain = %d: %s" % (want0, r0.get("root_chain")))
 
     # 2. The chain: sum of its frames plus the leaf's red zone.
     d = stack(elf, "--callgraph", cg)
@@ -141,19 +147,28 @@ def main():
         if os.path.exists(trace):
             os.remove(trace)
         subprocess.run([prog], env=dict(os.environ, LATCH_TRACE=trace, LATCH_BUF_MB="4"), cwd=WORK)
-        d = stack(prog, "--callgraph", cg, "--budgets", notes, "--trace", trace, expect=1)
+        # The hooks are what measures: the trace reads the stack at their
+        # entry, so they are declared out of the compared bound (frames:).
+        hooks = os.path.join(WORK, "hooks.yaml")
+        with open(notes) as f, open(hooks, "w") as g:
+            g.write(f.read() + "frames:\n  __cyg_profile_func_enter: { frame: 0, callees: [] }\n"
+                    "  __cyg_profile_func_exit: { frame: 0, callees: [] }\n")
+        d = stack(prog, "--callgraph", cg, "--budgets", hooks, "--trace", trace, expect=1)
         m = {r["function"]: r for r in d["tables"]["measured"]} if d else {}
         check(m.get("root_chain", {}).get("measured", 0) > 0 and
               all(r["verdict"] == "ok" and r["measured"] <= r["static"] for r in m.values()),
               "--trace: every measured depth is within its static bound: %s"
               % {k: (r["measured"], r["static"]) for k, r in m.items()})
-        fake = os.path.join(WORK, "fake.su")
-        with open(fake, "w") as f:
-            for name in su:
-                f.write("stack_chain.c:1:1:%s\t8\tstatic\n" % name)
-        p = run([LT, "stack", prog, "--callgraph", cg, "--su", fake, "--trace", trace], 1)
-        check("EXCEEDS" in p.stdout and "[stack-trace]" in p.stdout,
-              "--trace: frames made too small are flagged as an error (exit 1)")
+        # A frame file cannot make a bound too small any more (the larger of
+        # .su and CFI counts), a wrong call graph can: declare that c1 calls
+        # nothing, and the trace shows c1 and its callers deeper than that.
+        wrong = os.path.join(WORK, "wrong.yaml")
+        with open(wrong, "w") as g:
+            g.write("frames:\n  __cyg_profile_func_enter: { frame: 0, callees: [] }\n"
+                    "  __cyg_profile_func_exit: { frame: 0, callees: [] }\n  c1: { callees: [] }\n")
+        p = run([LT, "stack", prog, "--root", "root_chain", "--budgets", wrong, "--trace", trace], 1)
+        check("EXCEEDS" in p.stdout and "'root_chain' measured" in p.stdout and "[stack-trace]" in p.stdout,
+              "--trace: a call graph made wrong is flagged as an error (exit 1)")
 
     # 7. Errors.
     p = run([LT, "stack", elf, "--root", "nosuch"], 2)

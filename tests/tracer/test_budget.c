@@ -22,7 +22,7 @@ static struct trc_budgets *load(const char *text)
 
 static void test_budget_loads_every_kind_in_file_order(void **state)
 {
-	static const char y[] = "pack: default\n"
+	static const char y[] = "extends: none\n"
 				"interlock_roots: [interlock_tick]\n"
 				"budgets:\n"
 				"  lost_events_max: 0\n"
@@ -105,9 +105,13 @@ static void test_budget_rejects_typos_with_position(void **state)
 {
 	(void)state;
 	expect_error("budgets:\n  functions:\n    f: { max_ms: 5 }\n",
-		     "rules.yaml:3:10: unknown function budget 'max_ms' (expected max_us, p99_us or stack_bytes)");
+		     "rules.yaml:3:10: unknown function budget 'max_ms'; did you mean 'max_us'?");
+	expect_error("budgets:\n  functions:\n    f: { worst: 5 }\n",
+		     "rules.yaml:3:10: unknown function budget 'worst' (expected max_us, p99_us, stack_bytes or coverage_min)");
 	expect_error("budgets:\n  function:\n    f: { max_us: 5 }\n",
-		     "rules.yaml:2:3: unknown key 'budgets.function' (expected lost_events_max, functions, memory or stack)");
+		     "rules.yaml:2:3: unknown key 'budgets.function'; did you mean 'budgets.functions'?");
+	expect_error("budget:\n  functions:\n    f: { max_us: 5 }\n",
+		     "rules.yaml:1:1: unknown key 'budget'; did you mean 'budgets'?");
 	expect_error("budgets:\n  functions:\n    f: { max_us: -1 }\n", "rules.yaml:3:18: expected a non-negative number");
 	expect_error("budgets:\n  functions:\n    f: 5\n",
 		     "rules.yaml:3:8: expected limits such as { max_us: 50, p99_us: 20, stack_bytes: 2048 }");

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "trace.h"
+#include "trace/replay.h"
 
 #define NS_MULT (UINT64_C(1) << 32) /* 1 tick = 1 ns */
 
@@ -22,7 +23,14 @@ struct feeder {
 
 static void feed(struct feeder *f, uint64_t ticks, int kind, uint64_t addr, uint32_t stack, int gap)
 {
-	struct trc_stats_rec r = { ticks, addr, f->off, stack, (uint8_t)kind, (uint8_t)gap };
+	struct lc_trace_slot r = {0};
+
+	r.ticks = ticks;
+	r.addr = addr;
+	r.offset = f->off;
+	r.stack = stack;
+	r.kind = (uint8_t)kind;
+	r.gap = (uint8_t)gap;
 
 	f->off += 16;
 	assert_int_equal(trc_stats_feed(f->s, &r), 0);
@@ -168,7 +176,7 @@ static void test_stats_counts_unpaired_records(void **state)
 static void test_stats_bounded_shadow_stack(void **state)
 {
 	struct feeder f = { NULL, 0 };
-	uint64_t i, depth = TRC_STATS_MAX_DEPTH + 10;
+	uint64_t i, depth = TRC_REPLAY_MAX_DEPTH + 10;
 
 	(void)state;
 	assert_int_equal(trc_stats_new(&f.s, NS_MULT, 0, NULL), 0);
@@ -179,10 +187,10 @@ static void test_stats_bounded_shadow_stack(void **state)
 		feed(&f, 2 * depth - i, LC_TRACE_EXIT, 0x1000 + i % 3, 0, 0);
 	trc_stats_thread_end(f.s);
 	assert_int_equal(trc_stats_counts(f.s)->too_deep, 10);
-	assert_int_equal(trc_stats_counts(f.s)->max_depth, TRC_STATS_MAX_DEPTH);
+	assert_int_equal(trc_stats_counts(f.s)->max_depth, TRC_REPLAY_MAX_DEPTH);
 	assert_int_equal(trc_stats_counts(f.s)->unmatched, 0);
 	assert_int_equal(find(f.s, 0x1000)->calls + find(f.s, 0x1001)->calls + find(f.s, 0x1002)->calls,
-			 TRC_STATS_MAX_DEPTH);
+			 TRC_REPLAY_MAX_DEPTH);
 	assert_int_equal(trc_stats_count(f.s), 3);
 	trc_stats_free(f.s);
 }

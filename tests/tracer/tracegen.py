@@ -276,6 +276,34 @@ def scenario_threads(path, args):
     t.write(path)
 
 
+def scenario_longjmp(path, args):
+    """What longjmp produces: main (A) calls B 50 times; each B calls C
+    (300 ns) normally, then calls C again, which longjmps back into B: that
+    C's exit is missing, B's exit follows. So 50 calls of B, 50 complete
+    calls of C, 50 abandoned frames of C, and main's one call around all.
+    hook=N sets the hook cost; gap=N puts N ns between records at B's level."""
+    fa, fb, fc = _addrs(args)
+    gap = int(args.get("gap", 0))
+    recs, t = [], 1000
+    recs.append((t, ENTER, fa, 256))
+    t += 500
+    for i in range(50):
+        recs.append((t, ENTER, fb, 320))
+        t += 200 + gap
+        recs.append((t, ENTER, fc, 384))
+        t += 300
+        recs.append((t, EXIT, fc, 384))
+        t += 100 + gap
+        recs.append((t, ENTER, fc, 384))
+        t += 400 + i  # then longjmp: no exit record for this C
+        recs.append((t, EXIT, fb, 320))
+        t += 50 + gap
+    recs.append((t, EXIT, fa, 256))
+    tr = Trace(hook_cost=int(args.get("hook", 0)), **_exe(args))
+    tr.thread(300, recs)
+    tr.write(path)
+
+
 def _exe(args):
     if "exe" not in args:
         return {}
@@ -288,7 +316,7 @@ def _exe(args):
 
 SCENARIOS = {"known": scenario_known, "random": scenario_random, "periodic": scenario_periodic,
              "preempt": scenario_preempt, "summary": scenario_summary,
-             "threads": scenario_threads}
+             "threads": scenario_threads, "longjmp": scenario_longjmp}
 
 
 def main():

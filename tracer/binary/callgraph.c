@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,10 +184,48 @@ int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned
 	return 0;
 }
 
+int trc_cg_add_binary_site(struct trc_cg *cg, size_t caller, uint64_t addr, const char *what)
+{
+	struct trc_cg_site *s;
+
+	/* No duplicate check: the decoder visits each address once. */
+	if (grow((void **)&cg->sites, &cg->capsites, cg->nsites + 1, sizeof(*cg->sites)) < 0)
+		return LC_ENOMEM;
+	s = &cg->sites[cg->nsites++];
+	memset(s, 0, sizeof(*s));
+	s->caller = caller;
+	s->binary = 1;
+	s->addr = addr;
+	snprintf(s->what, sizeof(s->what), "%s", what);
+	return 0;
+}
+
+void trc_cg_drop_binary(struct trc_cg *cg, size_t caller)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < cg->nedges; i++) {
+		if (cg->edges[i].caller == caller && cg->edges[i].kind == TRC_CG_BINARY) {
+			free(cg->edges[i].file);
+			continue;
+		}
+		cg->edges[w++] = cg->edges[i];
+	}
+	cg->nedges = w;
+	for (w = 0, i = 0; i < cg->nsites; i++) {
+		if (cg->sites[i].caller == caller && cg->sites[i].binary) {
+			free(cg->sites[i].file);
+			continue;
+		}
+		cg->sites[w++] = cg->sites[i];
+	}
+	cg->nsites = w;
+}
+
 const char *trc_cg_kind_name(enum trc_cg_kind k)
 {
-	static const char *const names[] = {"direct", "indirect", "declared", "resolved",
-	                                    "compiler"};
+	static const char *const names[] = {"direct",   "indirect", "declared",
+	                                    "resolved", "compiler", "binary"};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -259,6 +298,7 @@ static int load_funcs(struct trc_cg *cg, json_t *arr, const char *name, struct l
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
 		f = &cg->funcs[idx];
 		f->defined |= defined;
+		f->src_calls |= defined;
 		f->root |= root;
 		if (f->file == NULL && file != NULL) {
 			f->file = strdup(file);
@@ -267,6 +307,26 @@ static int load_funcs(struct trc_cg *cg, json_t *arr, const char *name, struct l
 				return lc_err_set(err, LC_ENOMEM, "out of memory");
 		}
 	}
+	return 0;
+}
+
+/* `loop_trips`: absent (no loop facts), a count >= 1, or "unbounded". */
+static int get_trips(uint64_t *out, json_t *o, size_t i, const char *name, struct lc_err *err)
+{
+	json_t *v = json_object_get(o, "loop_trips");
+
+	*out = TRC_CG_TRIPS_NONE;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), "unbounded") == 0) {
+		*out = TRC_CG_TRIPS_UNBOUNDED;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return lc_err_set(err, LC_EFORMAT,
+		                  "%s: edges[%zu].loop_trips must be a count >= 1 or \"unbounded\"",
+		                  name, i);
+	*out = (uint64_t)json_integer_value(v);
 	return 0;
 }
 
@@ -281,6 +341,8 @@ static int load_edges(struct trc_cg *cg, json_t *arr, const char *name, struct l
 		const char *caller, *callee, *file, *kind;
 		unsigned line, col;
 		enum trc_cg_kind k = TRC_CG_DIRECT;
+		uint64_t trips;
+		size_t n;
 
 		if (!json_is_object(o))
 			return lc_err_set(err, LC_EFORMAT, "%s: edges[%zu] must be an object", name,
@@ -317,9 +379,14 @@ static int load_edges(struct trc_cg *cg, json_t *arr, const char *name, struct l
 			                  "%s: edges[%zu].kind '%s' is not direct, indirect, "
 			                  "declared or resolved",
 			                  name, i, kind);
+		if ((rc = get_trips(&trips, o, i, name, err)) < 0)
+			return rc;
+		n = cg->nedges;
 		if (trc_cg_func(&a, cg, caller) < 0 || trc_cg_func(&b, cg, callee) < 0 ||
 		    trc_cg_add_edge(cg, a, b, file, line, col, k) < 0)
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
+		if (cg->nedges > n)
+			cg->edges[n].trips = trips;
 	}
 	return 0;
 }

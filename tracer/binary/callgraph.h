@@ -14,6 +14,7 @@
 #define TRC_CALLGRAPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -22,7 +23,8 @@ enum trc_cg_kind {
 	TRC_CG_INDIRECT,   /* a call through a pointer whose target the analyzer knew */
 	TRC_CG_DECLARED,   /* a target declared in the rules (indirect_targets) */
 	TRC_CG_RESOLVED,   /* a target found by type (resolve_indirect: type) */
-	TRC_CG_COMPILER    /* a call the compiler emitted (-fcallgraph-info): helpers too */
+	TRC_CG_COMPILER,   /* a call the compiler emitted (-fcallgraph-info): helpers too */
+	TRC_CG_BINARY      /* a call or tail call decoded from the machine code (disasm.h) */
 };
 
 struct trc_cg_func {
@@ -31,20 +33,33 @@ struct trc_cg_func {
 	unsigned line; /* 0 when unknown */
 	int defined;   /* has a body in the program */
 	int root;      /* an interlock root */
+	int in_binary; /* its machine code was decoded (disasm.h) */
+	int src_calls; /* its calls are known from source (analyzer JSON or .ci): its indirect
+	                * calls are the analyzer's sites, so the indirect branches of its machine
+	                * code (a switch's jump table) are not unknowns */
 };
+
+/* Loop facts of a call site (the JSON's `loop_trips`, docs/callgraph.md). */
+#define TRC_CG_TRIPS_NONE      0u         /* the graph says nothing (member absent) */
+#define TRC_CG_TRIPS_UNBOUNDED UINT64_MAX /* inside a loop with no known bound */
 
 struct trc_cg_edge {
 	size_t caller, callee; /* indexes into funcs */
 	char *file;            /* of the call; may be NULL */
 	unsigned line, col;
 	enum trc_cg_kind kind;
+	uint64_t trips; /* product of the enclosing loops' trip counts (1: in no
+	                   loop), or TRC_CG_TRIPS_NONE / TRC_CG_TRIPS_UNBOUNDED */
 };
 
 struct trc_cg_site {
 	size_t caller;
 	char *file;
 	unsigned line, col;
-	int resolved; /* the analyzer found its targets */
+	int resolved;  /* the analyzer found its targets */
+	int binary;    /* found in the machine code: file is NULL, addr says where */
+	uint64_t addr; /* binary: address of the branch */
+	char what[24]; /* binary: "indirect call", "indirect jump", "call outside" */
 };
 
 /* Storage is owned by the struct; init with memset 0, release with fini. */
@@ -80,6 +95,14 @@ int trc_cg_add_edge(struct trc_cg *cg, size_t caller, size_t callee, const char 
 int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned line, unsigned col,
                     int resolved);
 
+/* Adds an indirect branch found at addr in the machine code of caller
+ * (what: a short description, copied). Returns 0 or LC_ENOMEM. */
+int trc_cg_add_binary_site(struct trc_cg *cg, size_t caller, uint64_t addr, const char *what);
+
+/* Drops the edges and sites of caller that were decoded from the machine
+ * code (a frames: declaration with callees replaces them). */
+void trc_cg_drop_binary(struct trc_cg *cg, size_t caller);
+
 /* Reads latch-check's call-graph JSON and merges it into cg. Returns 0,
  * LC_EIO, LC_EFORMAT ("path: ..." naming what is wrong), LC_ENOMEM. */
 int trc_cg_load_json(struct trc_cg *cg, const char *path, struct lc_err *err);
@@ -88,7 +111,7 @@ int trc_cg_load_json(struct trc_cg *cg, const char *path, struct lc_err *err);
 int trc_cg_load_json_mem(struct trc_cg *cg, const char *name, const char *buf, size_t len,
                          struct lc_err *err);
 
-/* "direct", "indirect", "declared", "resolved", "compiler". */
+/* "direct", "indirect", "declared", "resolved", "compiler", "binary". */
 const char *trc_cg_kind_name(enum trc_cg_kind k);
 
 #endif /* TRC_CALLGRAPH_H */

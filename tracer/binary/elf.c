@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int name_is_reservation(const char *n)
@@ -108,8 +109,10 @@ static int read_symtab(struct trc_elf *e, Elf_Scn *scn, const GElf_Shdr *sh, str
 		o = &e->symbols[k++];
 		o->name = name;
 		o->addr = s.st_value;
-		if (e->machine == EM_ARM && type == STT_FUNC)
+		if (e->machine == EM_ARM && type == STT_FUNC) {
+			o->thumb = (unsigned char)(o->addr & 1);
 			o->addr &= ~(uint64_t)1;
+		}
 		o->size = s.st_size;
 		o->type = (unsigned char)type;
 		o->bind = (unsigned char)GELF_ST_BIND(s.st_info);
@@ -141,6 +144,7 @@ static int read_segments(struct trc_elf *e, struct lc_err *err)
 	for (i = 0; i < n; i++) {
 		GElf_Phdr ph;
 		struct trc_elf_segment *s = &e->segments[e->nsegments];
+		char pt[32];
 
 		if (gelf_getphdr(e->elf, (int)i, &ph) == NULL) {
 			rc = lc_err_set(err, LC_EFORMAT, "%s: corrupt program header %zu: %s",
@@ -149,6 +153,17 @@ static int read_segments(struct trc_elf *e, struct lc_err *err)
 		}
 		s->index = i;
 		s->type = ph.p_type;
+		if (ph.p_type != PT_NULL && ph.p_filesz > 0 &&
+		    (ph.p_offset > e->file_size || ph.p_filesz > e->file_size - ph.p_offset)) {
+			rc = lc_err_set(err, LC_EFORMAT,
+			                "%s: truncated: program header %zu (%s) holds bytes "
+			                "0x%llx..0x%llx of the file, which has only %llu bytes",
+			                e->path, i, trc_elf_pt_name(ph.p_type, pt, sizeof(pt)),
+			                (unsigned long long)ph.p_offset,
+			                (unsigned long long)(ph.p_offset + ph.p_filesz),
+			                (unsigned long long)e->file_size);
+			goto out;
+		}
 		s->flags = ph.p_flags;
 		s->offset = ph.p_offset;
 		s->vaddr = ph.p_vaddr;
@@ -225,6 +240,17 @@ static int read_sections(struct trc_elf *e, struct lc_err *err)
 			continue;
 		name = elf_strptr(e->elf, shstrndx, sh.sh_name);
 		s->name = name ? name : "";
+		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL && sh.sh_size > 0 &&
+		    (sh.sh_offset > e->file_size || sh.sh_size > e->file_size - sh.sh_offset)) {
+			rc = lc_err_set(
+			        err, LC_EFORMAT,
+			        "%s: truncated: section %zu '%s' holds bytes 0x%llx..0x%llx "
+			        "of the file, which has only %llu bytes",
+			        e->path, i, s->name, (unsigned long long)sh.sh_offset,
+			        (unsigned long long)(sh.sh_offset + sh.sh_size),
+			        (unsigned long long)e->file_size);
+			goto out;
+		}
 		s->type = sh.sh_type;
 		s->flags = sh.sh_flags;
 		s->addr = sh.sh_addr;
@@ -309,6 +335,27 @@ out:
 	return rc;
 }
 
+/* The section and program header tables themselves must lie in the file. */
+static int check_tables(const struct trc_elf *e, const GElf_Ehdr *eh, struct lc_err *err)
+{
+	uint64_t shend = eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize;
+	uint64_t phend = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+
+	if (eh->e_phnum > 0 && (eh->e_phoff > e->file_size || phend > e->file_size))
+		return lc_err_set(err, LC_EFORMAT,
+		                  "%s: truncated: the program header table ends at byte %llu, "
+		                  "the file has only %llu bytes",
+		                  e->path, (unsigned long long)phend,
+		                  (unsigned long long)e->file_size);
+	if (eh->e_shoff != 0 && (eh->e_shoff > e->file_size || shend > e->file_size))
+		return lc_err_set(err, LC_EFORMAT,
+		                  "%s: truncated: the section header table ends at byte %llu, "
+		                  "the file has only %llu bytes",
+		                  e->path, (unsigned long long)shend,
+		                  (unsigned long long)e->file_size);
+	return 0;
+}
+
 static int finish_open(struct trc_elf *e, struct lc_err *err)
 {
 	GElf_Ehdr eh;
@@ -332,6 +379,9 @@ static int finish_open(struct trc_elf *e, struct lc_err *err)
 	e->is64 = gelf_getclass(e->elf) == ELFCLASS64;
 	e->machine = eh.e_machine;
 	e->etype = eh.e_type;
+	rc = check_tables(e, &eh, err);
+	if (rc < 0)
+		goto out;
 	rc = read_segments(e, err);
 	if (rc < 0)
 		goto out;
@@ -350,22 +400,16 @@ out:
 	return rc;
 }
 
-static struct trc_elf *elf_alloc(const char *path, struct lc_err *err)
-{
-	struct trc_elf *e = calloc(1, sizeof(*e));
-
-	if (e == NULL || (e->path = strdup(path)) == NULL) {
-		free(e);
-		lc_err_set(err, LC_ENOMEM, "out of memory");
-		return NULL;
-	}
-	e->fd = -1;
-	return e;
-}
-
-int trc_elf_open(struct trc_elf **out, const char *path, struct lc_err *err)
+/*
+ * The one way in: a file (fd >= 0, buf NULL) or a buffer. The file size is
+ * what every header is checked against, so a truncated file is an error
+ * naming the first header that points past its end, as binutils says.
+ */
+static int open_common(struct trc_elf **out, const char *name, const char *path, const void *buf,
+                       size_t len, struct lc_err *err)
 {
 	struct trc_elf *e = NULL;
+	struct stat st;
 	int rc = 0;
 
 	*out = NULL;
@@ -373,20 +417,29 @@ int trc_elf_open(struct trc_elf **out, const char *path, struct lc_err *err)
 		rc = lc_err_set(err, LC_EINTERNAL, "libelf: %s", elf_errmsg(-1));
 		goto out;
 	}
-	e = elf_alloc(path, err);
-	if (e == NULL) {
-		rc = LC_ENOMEM;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL || (e->path = strdup(name)) == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 		goto out;
 	}
-	e->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (e->fd < 0) {
-		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	e->elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);
-	if (e->elf == NULL) {
-		rc = lc_err_set(err, LC_EFORMAT, "%s: not an ELF file: %s", path, elf_errmsg(-1));
-		goto out;
+	e->fd = -1;
+	if (path != NULL) {
+		e->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (e->fd < 0 || fstat(e->fd, &st) != 0) {
+			rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		e->file_size = (uint64_t)st.st_size;
+		e->elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);
+		if (e->elf == NULL) {
+			rc = lc_err_set(err, LC_EFORMAT, "%s: not an ELF file: %s", path,
+			                elf_errmsg(-1));
+			goto out;
+		}
+	} else {
+		e->file_size = len;
+		/* libelf wants a writable pointer but does not write with ELF_C_READ. */
+		e->elf = elf_memory((char *)(uintptr_t)buf, len);
 	}
 	rc = finish_open(e, err);
 out:
@@ -396,34 +449,17 @@ out:
 	}
 	*out = e;
 	return rc;
+}
+
+int trc_elf_open(struct trc_elf **out, const char *path, struct lc_err *err)
+{
+	return open_common(out, path, path, NULL, 0, err);
 }
 
 int trc_elf_open_mem(struct trc_elf **out, const char *name, const void *buf, size_t len,
                      struct lc_err *err)
 {
-	struct trc_elf *e = NULL;
-	int rc = 0;
-
-	*out = NULL;
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		rc = lc_err_set(err, LC_EINTERNAL, "libelf: %s", elf_errmsg(-1));
-		goto out;
-	}
-	e = elf_alloc(name, err);
-	if (e == NULL) {
-		rc = LC_ENOMEM;
-		goto out;
-	}
-	/* libelf wants a writable pointer but does not write with ELF_C_READ. */
-	e->elf = elf_memory((char *)(uintptr_t)buf, len);
-	rc = finish_open(e, err);
-out:
-	if (rc < 0) {
-		trc_elf_free(e);
-		e = NULL;
-	}
-	*out = e;
-	return rc;
+	return open_common(out, name, NULL, buf, len, err);
 }
 
 void trc_elf_free(struct trc_elf *e)

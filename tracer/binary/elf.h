@@ -71,23 +71,25 @@ struct trc_elf_segment {
 };
 
 struct trc_elf_symbol {
-	const char *name;   /* borrowed from the ELF string table */
-	uint64_t addr;      /* st_value, with the Thumb bit cleared for ARM functions */
-	uint64_t size;      /* st_size */
-	unsigned char type; /* STT_* */
-	unsigned char bind; /* STB_* */
-	size_t shndx;       /* section index; 0 when undefined or absolute */
-	enum trc_mem mem;   /* from the section holding it */
-	char nm;            /* the letter `nm` would print: T t D d B b R r V W ... */
+	const char *name;    /* borrowed from the ELF string table */
+	uint64_t addr;       /* st_value, with the Thumb bit cleared for ARM functions */
+	uint64_t size;       /* st_size */
+	unsigned char type;  /* STT_* */
+	unsigned char bind;  /* STB_* */
+	size_t shndx;        /* section index; 0 when undefined or absolute */
+	enum trc_mem mem;    /* from the section holding it */
+	char nm;             /* the letter `nm` would print: T t D d B b R r V W ... */
+	unsigned char thumb; /* ARM: a Thumb function (bit 0 of st_value was set) */
 };
 
 struct trc_elf {
-	Elf *elf;         /* libelf handle, for libdw (dwarf_begin_elf) */
-	char *path;       /* as given */
-	int fd;           /* -1 when opened from memory */
-	int is64;         /* ELFCLASS64 */
-	uint16_t machine; /* EM_* */
-	uint16_t etype;   /* ET_* */
+	Elf *elf;           /* libelf handle, for libdw (dwarf_begin_elf) */
+	char *path;         /* as given */
+	int fd;             /* -1 when opened from memory */
+	uint64_t file_size; /* bytes of the file (or buffer) every header is checked against */
+	int is64;           /* ELFCLASS64 */
+	uint16_t machine;   /* EM_* */
+	uint16_t etype;     /* ET_* */
 	size_t nsections;
 	struct trc_elf_section *sections; /* index 0 is the null section */
 	size_t nsegments;

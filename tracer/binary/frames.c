@@ -7,11 +7,13 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <dirent.h>
 #include <errno.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void trc_frames_init(struct trc_frames *f)
 {
@@ -376,6 +378,7 @@ int trc_frames_load_ci(struct trc_frames *f, struct trc_cg *cg, const char *path
 				if (trc_cg_func(&idx, cg, name) < 0)
 					goto nomem;
 				cg->funcs[idx].defined = 1;
+				cg->funcs[idx].src_calls = 1;
 				if (cg->funcs[idx].file == NULL && file[0]) {
 					cg->funcs[idx].file = strdup(file);
 					cg->funcs[idx].line = l;
@@ -417,6 +420,121 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------- .su / .ci files and folders */
+
+struct file_list {
+	char **v;
+	size_t n, cap;
+	const char *suffix;
+};
+
+static int list_add(struct file_list *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		char **nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n] = strdup(path);
+	if (l->v[l->n] == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void list_free(struct file_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Adds the *.suffix files under dir (depth-limited, symlinks not followed). */
+static int walk_dir(struct file_list *l, const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *de;
+	int rc = 0;
+
+	if (depth > 32)
+		return 0;
+	dp = opendir(dir);
+	if (dp == NULL)
+		return -1;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		char path[4096];
+		struct stat st;
+		size_t n, k = strlen(l->suffix);
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) != 0)
+			continue;
+		n = strlen(path);
+		if (S_ISDIR(st.st_mode))
+			rc = walk_dir(l, path, depth + 1);
+		else if (S_ISREG(st.st_mode) && n > k && strcmp(path + n - k, l->suffix) == 0)
+			rc = list_add(l, path);
+	}
+	closedir(dp);
+	return rc;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expands files and directories into a sorted list of *.suffix files. */
+static int expand(struct file_list *l, const char *const *paths, size_t n, const char *suffix,
+                  struct lc_err *err)
+{
+	size_t i;
+	struct stat st;
+
+	l->suffix = suffix;
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) != 0)
+			return lc_err_set(err, LC_EIO, "cannot open '%s': %s", paths[i],
+			                  strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			if (walk_dir(l, paths[i], 0) != 0)
+				return lc_err_set(err, LC_EIO, "cannot read directory '%s'",
+				                  paths[i]);
+		} else if (list_add(l, paths[i]) < 0) {
+			return lc_err_set(err, LC_ENOMEM, "out of memory");
+		}
+	}
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+	return 0;
+}
+
+int trc_frames_load_paths(struct trc_frames *f, struct trc_cg *cg, const char *const *paths,
+                          size_t n, int ci, size_t *nfiles, struct lc_err *err)
+{
+	struct file_list l;
+	size_t i;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	rc = expand(&l, paths, n, ci ? ".ci" : ".su", err);
+	for (i = 0; rc >= 0 && i < l.n; i++)
+		rc = ci ? trc_frames_load_ci(f, cg, l.v[i], err)
+		        : trc_frames_load_su(f, l.v[i], err);
+	if (nfiles)
+		*nfiles = l.n;
+	list_free(&l);
+	return rc;
+}
+
 static int frame_cmp(const void *a, const void *b)
 {
 	const struct trc_frame *x = a, *y = b;
@@ -443,6 +561,16 @@ void trc_frames_finish(struct trc_frames *f)
 			 * function) keeps the larger, and unknown wins. */
 			int same = (keep->src == TRC_FRAME_CFI) == (cur->src == TRC_FRAME_CFI);
 
+			if (!same && !keep->has_cfi) {
+				/* keep is .su/.ci (sorted first), cur the CFI. */
+				keep->has_cfi = 1;
+				keep->cfi_known = cur->known;
+				keep->cfi_bytes = cur->bytes;
+			} else if (!same && cur->known &&
+			           (!keep->cfi_known || cur->bytes > keep->cfi_bytes)) {
+				keep->cfi_known = 1;
+				keep->cfi_bytes = cur->bytes;
+			}
 			if (same) {
 				if (!cur->known && keep->known) {
 					struct trc_frame t = *keep;
@@ -465,7 +593,54 @@ void trc_frames_finish(struct trc_frames *f)
 		f->v[w++] = *cur;
 	}
 	f->n = w;
+	/* The larger of the known figures of the binary and the frame files. */
+	for (i = 0; i < f->n; i++) {
+		struct trc_frame *fr = &f->v[i];
+
+		if (fr->src_bytes == 0)
+			fr->src_bytes = fr->bytes;
+		if (fr->has_cfi && fr->cfi_known && fr->known && fr->cfi_bytes > fr->bytes)
+			fr->bytes = fr->cfi_bytes;
+	}
 	f->sorted = 1;
+}
+
+int trc_frames_declare(struct trc_frames *f, const char *name, int has_bytes, uint64_t bytes,
+                       uint64_t alloca_bound, const char *file, unsigned line)
+{
+	struct trc_frame *fr = (struct trc_frame *)trc_frames_find(f, name);
+
+	if (fr == NULL) {
+		if (add(f, name, has_bytes, bytes, TRC_FRAME_DECL, file, line, 0,
+		        has_bytes ? NULL : "declared only with an alloca bound, no frame size") < 0)
+			return LC_ENOMEM;
+		trc_frames_finish(f);
+		fr = (struct trc_frame *)trc_frames_find(f, name);
+		fr->alloca_bound = alloca_bound;
+		return 0;
+	}
+	if (has_bytes) {
+		if (!fr->has_cfi && fr->src == TRC_FRAME_CFI) {
+			fr->has_cfi = 1;
+			fr->cfi_known = fr->known;
+			fr->cfi_bytes = fr->bytes;
+		}
+		if (!fr->known || bytes > fr->bytes)
+			fr->bytes = bytes;
+		fr->known = 1;
+		fr->src = TRC_FRAME_DECL;
+		fr->src_bytes = bytes;
+		free(fr->why);
+		fr->why = NULL;
+	}
+	if (alloca_bound > 0 && !fr->known) {
+		fr->bytes += alloca_bound;
+		fr->known = 1;
+		fr->alloca_bound = alloca_bound;
+		free(fr->why);
+		fr->why = NULL;
+	}
+	return 0;
 }
 
 const struct trc_frame *trc_frames_find(const struct trc_frames *f, const char *name)

@@ -15,8 +15,11 @@
  *  - GCC's -fcallgraph-info=su,da files (.ci): the same sizes, and the
  *    calls the compiler emitted (library helpers included), which are added
  *    to a call graph.
- * A .su or .ci entry replaces a CFI entry of the same name. Two entries of
- * one name from one kind of source (file statics) keep the larger.
+ * A .su or .ci entry and a CFI entry of the same name give the larger of the
+ * two known figures (both are kept, see has_cfi). Two entries of one name
+ * from one kind of source (file statics) keep the larger. A frames:
+ * declaration of the rules (trc_frames_declare) makes a frame known: the
+ * declared size, or the larger known figure of the binary.
  */
 #ifndef TRC_FRAMES_H
 #define TRC_FRAMES_H
@@ -28,7 +31,7 @@
 #include "binary/elf.h"
 #include "err.h"
 
-enum trc_frame_src { TRC_FRAME_CFI = 1, TRC_FRAME_SU = 2, TRC_FRAME_CI = 3 };
+enum trc_frame_src { TRC_FRAME_CFI = 1, TRC_FRAME_SU = 2, TRC_FRAME_CI = 3, TRC_FRAME_DECL = 4 };
 
 struct trc_frame {
 	char *name;
@@ -39,6 +42,14 @@ struct trc_frame {
 	unsigned line, col;
 	char *why;  /* unknown: the reason; NULL when known */
 	int merged; /* > 1 definitions of this name were merged */
+	/* The CFI figure beside a .su/.ci/declared one (has_cfi): the frame is the
+	 * larger of the known figures, and a report shows both when they differ
+	 * (GCC's .su leaves out the argument registers an ARM variadic function
+	 * pushes; its unwind table counts them). */
+	int has_cfi, cfi_known;
+	uint64_t cfi_bytes;
+	uint64_t src_bytes;    /* the figure of src itself, before the larger is taken */
+	uint64_t alloca_bound; /* frames: alloca: N, added to a dynamic frame */
 };
 
 struct trc_frames {
@@ -65,8 +76,22 @@ int trc_frames_load_su(struct trc_frames *f, const char *path, struct lc_err *er
 int trc_frames_load_ci(struct trc_frames *f, struct trc_cg *cg, const char *path,
                        struct lc_err *err);
 
+/* Loads the .su files (ci 0) or .ci files (ci 1, edges into cg) among
+ * paths: files, or folders searched for *.su / *.ci (depth-limited,
+ * symlinks not followed), in sorted order; *nfiles (may be NULL) is how
+ * many. Returns 0, LC_EIO (a path that cannot be opened), or as above. */
+int trc_frames_load_paths(struct trc_frames *f, struct trc_cg *cg, const char *const *paths,
+                          size_t n, int ci, size_t *nfiles, struct lc_err *err);
+
 /* Sorts and merges (see the precedence above). Call once after loading. */
 void trc_frames_finish(struct trc_frames *f);
+
+/* Applies a frames: declaration after trc_frames_finish: has_bytes declares
+ * the frame size (the larger of it and a known figure of the binary counts);
+ * alloca_bound > 0 bounds the dynamic part of a frame (VLA, alloca) that is
+ * otherwise unknown. Returns 0 or LC_ENOMEM. */
+int trc_frames_declare(struct trc_frames *f, const char *name, int has_bytes, uint64_t bytes,
+                       uint64_t alloca_bound, const char *file, unsigned line);
 
 /* The frame of name, or NULL. Borrowed. Requires trc_frames_finish. */
 const struct trc_frame *trc_frames_find(const struct trc_frames *f, const char *name);

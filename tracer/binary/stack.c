@@ -90,8 +90,20 @@ static int apply_target_notes(struct trc_cg *cg, const struct trc_stack_config *
 				continue;
 			ann[j] = 1;
 			for (k = 0; k < t->ntargets; k++) {
-				size_t callee;
+				size_t callee, m;
 
+				/* A glob names every defined function it matches, as in
+				 * latch-check; a plain name may be a library function. */
+				if (strpbrk(t->targets[k], "*?[") != NULL) {
+					for (m = 0; m < n0; m++)
+						if (cg->funcs[m].defined &&
+						    fnmatch(t->targets[k], cg->funcs[m].name, 0) ==
+						            0 &&
+						    trc_cg_add_edge(cg, j, m, NULL, 0, 0,
+						                    TRC_CG_DECLARED) < 0)
+							return LC_ENOMEM;
+					continue;
+				}
 				if (trc_cg_func(&callee, cg, t->targets[k]) < 0 ||
 				    trc_cg_add_edge(cg, j, callee, NULL, 0, 0, TRC_CG_DECLARED) < 0)
 					return LC_ENOMEM;
@@ -235,6 +247,13 @@ static int set_frames(struct trc_stack *s, struct work *w, const struct trc_cg *
 			                "frame of '%s' has unknown size: %s", f->name,
 			                fr->why ? fr->why : "no frame data") < 0)
 				return LC_ENOMEM;
+		} else if (f->in_binary) {
+			if (add_unknown(
+			            s, ucap, TRC_UNK_FRAME, v, f->file, f->line, 0,
+			            "'%s' is in the binary but has no frame data (no call frame "
+			            "information, .su entry or frames: declaration)",
+			            f->name) < 0)
+				return LC_ENOMEM;
 		} else if (f->defined) {
 			sf->frame_known = 1;
 			sf->inlined = 1;
@@ -261,7 +280,21 @@ static int find_sites(struct trc_stack *s, struct work *w, const struct trc_cg *
 
 		if (site->resolved || (site->caller < w->n && w->annotated[site->caller]))
 			continue;
+		/* The source-level graph lists every call through a pointer of a
+		 * function it knows; an indirect branch of its machine code is then
+		 * a switch's jump table or one of those calls. */
+		if (site->binary && cg->funcs[site->caller].src_calls)
+			continue;
 		w->has_site[site->caller] = 1;
+		if (site->binary) {
+			if (add_unknown(s, ucap, TRC_UNK_INDIRECT, site->caller, NULL, 0, 0,
+			                "%s at 0x%llx in '%s' (machine code) has no known "
+			                "target (declare them in indirect_targets or frames:)",
+			                site->what, (unsigned long long)site->addr,
+			                cg->funcs[site->caller].name) < 0)
+				return LC_ENOMEM;
+			continue;
+		}
 		if (add_unknown(s, ucap, TRC_UNK_INDIRECT, site->caller, site->file, site->line,
 		                site->col,
 		                "indirect call in '%s' with no known targets (declare them in "

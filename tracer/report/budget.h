@@ -1,7 +1,8 @@
 /*
  * tracer/report/budget.h - budgets: limits read from the rules YAML, and verdicts.
  *
- * The `budgets:` section (schema in docs/budgets.md) is loaded into a flat,
+ * The `budgets:` section (schema in docs/budgets.md) is read by the one
+ * rules loader (common/lc_config.h, with `extends:`) and seen here as a flat,
  * ordered list of limits, each remembering where in the file it was written.
  * A command (report, memmap, stack) measures the subject of each limit it
  * understands and records a verdict; out.h renders the verdicts in every
@@ -16,9 +17,11 @@
  *     stack:     { ROOT: SIZE }                           TRC_BUDGET_STACK_ROOT
  *
  * Any other memory key than sections/symbols names a region (flash, ram, or
- * a linker region such as FLASH). Keys outside `budgets:` belong to other
- * tools (latch-check) and are ignored. Unknown keys inside `budgets:` and
- * its known sub-maps are errors, so a typo never silently disables a gate.
+ * a linker region such as FLASH). The loader knows every key of the file,
+ * latch-check's included: an unknown key anywhere is an error with its
+ * position and the nearest known key, so a typo never silently disables a
+ * gate. functions.X.coverage_min is accepted and kept by the loader
+ * (reserved for the coverage gate) but is not in this list yet.
  *
  * Exit status of a gate (trc_budget_results_exit): 2 when any verdict is
  * ERROR (the check could not be done), else 1 when any is FAIL, else 0.
@@ -30,16 +33,18 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "lc_config.h"
 
+/* The loader's kinds (lc_config.h), under the names the tracer uses. */
 enum trc_budget_kind {
-	TRC_BUDGET_LOST_EVENTS = 0, /* subject "trace", unit "events" */
-	TRC_BUDGET_FUNC_MAX,        /* functions.X.max_us, unit "us" */
-	TRC_BUDGET_FUNC_P99,        /* functions.X.p99_us, unit "us" */
-	TRC_BUDGET_FUNC_STACK,      /* functions.X.stack_bytes, unit "bytes" */
-	TRC_BUDGET_MEM_REGION,      /* memory.<region>, unit "bytes" */
-	TRC_BUDGET_MEM_SECTION,     /* memory.sections.X, unit "bytes" */
-	TRC_BUDGET_MEM_SYMBOL,      /* memory.symbols.X (sum over matches), "bytes" */
-	TRC_BUDGET_STACK_ROOT       /* stack.X, unit "bytes" */
+	TRC_BUDGET_LOST_EVENTS = LC_BUDGET_LOST_EVENTS, /* subject "trace", unit "events" */
+	TRC_BUDGET_FUNC_MAX = LC_BUDGET_FUNC_MAX,       /* functions.X.max_us, unit "us" */
+	TRC_BUDGET_FUNC_P99 = LC_BUDGET_FUNC_P99,       /* functions.X.p99_us, unit "us" */
+	TRC_BUDGET_FUNC_STACK = LC_BUDGET_FUNC_STACK,   /* functions.X.stack_bytes, "bytes" */
+	TRC_BUDGET_MEM_REGION = LC_BUDGET_MEM_REGION,   /* memory.<region>, unit "bytes" */
+	TRC_BUDGET_MEM_SECTION = LC_BUDGET_MEM_SECTION, /* memory.sections.X, unit "bytes" */
+	TRC_BUDGET_MEM_SYMBOL = LC_BUDGET_MEM_SYMBOL,   /* memory.symbols.X (sum), "bytes" */
+	TRC_BUDGET_STACK_ROOT = LC_BUDGET_STACK_ROOT    /* stack.X, unit "bytes" */
 };
 
 /* One limit as written in the file. All strings are owned by the set. */
@@ -54,8 +59,9 @@ struct trc_budget {
 
 struct trc_budgets;
 
-/* Loads the budgets of a YAML file. A file without `budgets:` gives an empty
- * set (not an error). Returns 0, LC_EIO, or LC_EFORMAT with a message
+/* Loads a rules file (and what it extends) and takes its budgets. A file
+ * without `budgets:` gives an empty set (not an error). Returns 0, LC_EIO,
+ * LC_ENOTFOUND (an unknown pack), or LC_EFORMAT with a message
  * "file:line:col: ..." in err. *out is owned by the caller
  * (trc_budgets_free). */
 int trc_budgets_load(struct trc_budgets **out, const char *path, struct lc_err *err);
@@ -70,6 +76,10 @@ void trc_budgets_free(struct trc_budgets *b);
 size_t trc_budgets_count(const struct trc_budgets *b);
 const struct trc_budget *trc_budgets_at(const struct trc_budgets *b, size_t i);
 const char *trc_budgets_file(const struct trc_budgets *b);
+
+/* The whole rules file the budgets came from (stack notes, frames, ...),
+ * borrowed from the set. */
+const struct lc_config *trc_budgets_config(const struct trc_budgets *b);
 
 /* "lost_events_max", "max_us", "p99_us", "stack_bytes", "memory", "section",
  * "symbol", "stack": the key a limit was written under. */

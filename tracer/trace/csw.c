@@ -1,91 +1,82 @@
-/* tracer/trace/csw.c - involuntary context switches per chunk (see csw.h). */
-#define _GNU_SOURCE
+/*
+ * tracer/trace/csw.c - involuntary context switches per chunk (see csw.h).
+ *
+ * The chunks are kept in the reader's order (thread by thread, each in claim
+ * order), plus an index sorted by file offset to find the chunk that holds
+ * a record. A worst case's chunks are then the run between its enter's and
+ * its exit's chunk of the same thread.
+ */
+#define _GNU_SOURCE /* qsort_r */
 #include "trace/csw.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "rtm_format.h"
+#include "trace.h"
 
 struct chunk {
-	uint64_t seq;
+	uint64_t off, end; /* [off, end): the chunk header and its records */
 	uint32_t thread;
-	uint32_t state;
+	uint32_t sealed;
 	uint32_t niv0, niv1;
 };
 
 struct trc_csw {
-	uint64_t chunk_off;
-	uint32_t chunk_size, count;
-	struct chunk *c;
+	struct chunk *c; /* thread-major, claim order inside a thread */
+	size_t *by_off;  /* indices into c, sorted by c[].off */
+	size_t n;
 };
 
-static uint32_t le32(const uint8_t *p)
+static int cmp_off(const void *a, const void *b, void *arg)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	const struct chunk *c = arg;
+	uint64_t x = c[*(const size_t *)a].off, y = c[*(const size_t *)b].off;
+
+	return x < y ? -1 : x > y;
 }
 
-static uint64_t le64(const uint8_t *p)
+static size_t count_chunks(const struct lc_trace *t)
 {
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+	struct lc_trace_chunk ck;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < lc_trace_thread_count(t); i++)
+		for (k = 0; lc_trace_chunk(&ck, t, i, k) == 0; k++)
+			n++;
+	return n;
 }
 
-int trc_csw_open(struct trc_csw **out, const char *path, struct lc_err *err)
+int trc_csw_new(struct trc_csw **out, const struct lc_trace *t, struct lc_err *err)
 {
 	struct trc_csw *c = calloc(1, sizeof(*c));
-	uint8_t hdr[RTM_CHUNK_HDR > 256 ? RTM_CHUNK_HDR : 256];
-	struct stat st;
-	uint32_t i;
-	int fd = -1, rc = 0;
+	struct lc_trace_chunk ck;
+	size_t i, k, n = count_chunks(t), j = 0;
+	uint32_t size = lc_trace_header(t)->chunk_size;
+	int rc = 0;
 
-	if (c == NULL)
-		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
-		goto out;
+	if (c != NULL) {
+		c->c = calloc(n ? n : 1, sizeof(*c->c));
+		c->by_off = calloc(n ? n : 1, sizeof(*c->by_off));
 	}
-	if (pread(fd, hdr, 256, 0) != 256 || memcmp(hdr, RTM_MAGIC, 8) != 0) {
-		rc = lc_err_set(err, LC_EFORMAT, "'%s' is not a latch trace", path);
-		goto out;
-	}
-	c->chunk_off = le64(hdr + RTM_H_CHUNK_OFF);
-	c->chunk_size = le32(hdr + RTM_H_CHUNK_SIZE);
-	c->count = le32(hdr + RTM_H_CHUNK_COUNT);
-	if (c->chunk_off == 0 || c->chunk_size < RTM_CHUNK_HDR)
-		c->count = 0;
-	/* Only the chunks the file really holds. */
-	if (c->count > 0 && (uint64_t)st.st_size > c->chunk_off &&
-	    ((uint64_t)st.st_size - c->chunk_off) / c->chunk_size < c->count)
-		c->count = (uint32_t)(((uint64_t)st.st_size - c->chunk_off) / c->chunk_size);
-	else if ((uint64_t)st.st_size <= c->chunk_off)
-		c->count = 0;
-	c->c = calloc(c->count ? c->count : 1, sizeof(*c->c));
-	if (c->c == NULL) {
+	if (c == NULL || c->c == NULL || c->by_off == NULL) {
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < c->count; i++) {
-		uint64_t off = c->chunk_off + (uint64_t)i * c->chunk_size;
-
-		if (pread(fd, hdr, RTM_CHUNK_HDR, (off_t)off) != RTM_CHUNK_HDR ||
-		    le32(hdr + RTM_C_MAGIC) != RTM_CHUNK_MAGIC)
-			continue; /* seq stays 0: unknown */
-		c->c[i].seq = le64(hdr + RTM_C_SEQ);
-		c->c[i].thread = le32(hdr + RTM_C_THREAD);
-		c->c[i].state = le32(hdr + RTM_C_STATE);
-		c->c[i].niv0 = le32(hdr + RTM_C_NIVCSW0);
-		c->c[i].niv1 = le32(hdr + RTM_C_NIVCSW1);
+	for (i = 0; i < lc_trace_thread_count(t); i++) {
+		for (k = 0; j < n && lc_trace_chunk(&ck, t, i, k) == 0; k++, j++) {
+			c->c[j].off = ck.offset;
+			c->c[j].end = ck.offset + size;
+			c->c[j].thread = (uint32_t)i;
+			c->c[j].sealed = ck.sealed;
+			c->c[j].niv0 = ck.nivcsw0;
+			c->c[j].niv1 = ck.nivcsw1;
+			c->by_off[j] = j;
+		}
 	}
+	c->n = j;
+	qsort_r(c->by_off, c->n, sizeof(*c->by_off), cmp_off, c->c);
 	*out = c;
 	c = NULL;
 out:
-	if (fd >= 0)
-		close(fd);
 	trc_csw_free(c);
 	return rc;
 }
@@ -95,43 +86,43 @@ void trc_csw_free(struct trc_csw *c)
 	if (c == NULL)
 		return;
 	free(c->c);
+	free(c->by_off);
 	free(c);
 }
 
-static int index_of(const struct trc_csw *c, uint64_t off, uint32_t *out)
+/* The index (into c->c) of the chunk holding file offset off, or -1. */
+static long chunk_of(const struct trc_csw *c, uint64_t off)
 {
-	uint64_t i;
+	size_t lo = 0, hi = c->n;
 
-	if (c->count == 0 || off < c->chunk_off)
+	/* The last chunk starting at or before off. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2u;
+
+		if (c->c[c->by_off[mid]].off <= off)
+			lo = mid + 1u;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || off >= c->c[c->by_off[lo - 1u]].end)
 		return -1;
-	i = (off - c->chunk_off) / c->chunk_size;
-	if (i >= c->count || c->c[i].seq == 0)
-		return -1;
-	*out = (uint32_t)i;
-	return 0;
+	return (long)c->by_off[lo - 1u];
 }
 
 int trc_csw_preempted(const struct trc_csw *c, uint64_t enter_off, uint64_t exit_off)
 {
-	uint32_t a, b, i;
-	uint64_t s0, s1;
+	long a = chunk_of(c, enter_off), b = chunk_of(c, exit_off), i;
 	int unknown = 0;
 
-	if (index_of(c, enter_off, &a) < 0 || index_of(c, exit_off, &b) < 0)
+	if (a < 0 || b < 0 || b < a || c->c[a].thread != c->c[b].thread)
 		return -1;
-	s0 = c->c[a].seq;
-	s1 = c->c[b].seq;
 	/* Every chunk of the thread claimed between the two, inclusive. */
-	for (i = 0; i < c->count; i++) {
-		const struct chunk *k = &c->c[i];
-
-		if (k->thread != c->c[a].thread || k->seq < s0 || k->seq > s1)
-			continue;
-		if (k->state != RTM_CS_SEALED) {
+	for (i = a; i <= b; i++) {
+		if (!c->c[i].sealed) {
 			unknown = 1;
 			continue;
 		}
-		if (k->niv1 > k->niv0)
+		if (c->c[i].niv1 > c->c[i].niv0)
 			return 1;
 	}
 	return unknown ? -1 : 0;

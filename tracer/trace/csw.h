@@ -8,9 +8,9 @@
  * the report marks such a worst case instead of blaming the function.
  *
  * The granularity is a chunk (thousands of records), so the answer is "may
- * include pre-emption", never "was pre-empted for N ns". common/trace.h does
- * not expose chunk headers, so this module reads the 64-byte chunk headers
- * itself, with the offsets of runtime/src/rtm_format.h.
+ * include pre-emption", never "was pre-empted for N ns". The chunk headers
+ * come from the trace reader (lc_trace_chunk(), common/trace.h); this module
+ * never reads the file itself.
  */
 #ifndef TRC_CSW_H
 #define TRC_CSW_H
@@ -19,17 +19,19 @@
 
 #include "err.h"
 
+struct lc_trace;
 struct trc_csw;
 
-/* Reads the chunk headers of the trace at path. Returns 0, LC_EIO, or
- * LC_EFORMAT for a file that is not a latch trace; LC_ENOMEM. A summary-mode
- * trace (no chunks) opens and answers -1 to every question. */
-int trc_csw_open(struct trc_csw **out, const char *path, struct lc_err *err);
+/* Indexes the chunk headers of trace t (borrowed only during the call).
+ * Returns 0 or LC_ENOMEM. A summary-mode trace (no chunks) gives an index
+ * that answers -1 to every question. Free with trc_csw_free(). */
+int trc_csw_new(struct trc_csw **out, const struct lc_trace *t, struct lc_err *err);
 void trc_csw_free(struct trc_csw *c);
 
 /* For the records at file offsets [enter_off, exit_off] of one thread:
  * 1 when an involuntary context switch happened in a chunk they span, 0 when
- * none did, -1 when unknown (a chunk never sealed, offsets outside chunks). */
+ * none did, -1 when unknown (a chunk never sealed, offsets outside chunks,
+ * or in chunks of two threads). */
 int trc_csw_preempted(const struct trc_csw *c, uint64_t enter_off, uint64_t exit_off);
 
 #endif /* TRC_CSW_H */

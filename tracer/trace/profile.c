@@ -80,7 +80,7 @@ static void check_preemption(struct trc_profile *a)
 	struct lc_err ignored;
 	size_t i;
 
-	if (a->summary_mode || trc_csw_open(&c, a->path, &ignored) < 0)
+	if (a->summary_mode || trc_csw_new(&c, a->t, &ignored) < 0)
 		return;
 	for (i = 0; i < a->nfns; i++) {
 		struct trc_fstat *st = a->fns[i].st;

@@ -13,16 +13,7 @@
 #include <string.h>
 
 #include "trace.h"
-
-struct frame {
-	uint64_t addr;
-	uint64_t start;      /* ticks at entry */
-	uint64_t child_corr; /* corrected inclusive ticks of direct callees */
-	uint64_t desc;       /* traced callees, direct and indirect */
-	uint64_t enter_off;  /* file offset of the enter record */
-	uint32_t fidx;       /* index into s->f */
-	uint32_t deep;       /* deepest stack at a traced entry inside, bytes */
-};
+#include "trace/replay.h"
 
 struct trc_stats {
 	uint64_t ns_mult;
@@ -36,11 +27,9 @@ struct trc_stats {
 	uint32_t hbits;
 	/* current thread */
 	uint32_t thread;
-	uint32_t depth;
-	uint64_t overflow; /* frames beyond TRC_STATS_MAX_DEPTH still open */
-	struct frame stack[TRC_STATS_MAX_DEPTH];
-	struct trc_stats_counts counts;
+	struct trc_stats_counts counts; /* filled from the replay's on request */
 	int finished;
+	struct trc_replay r; /* last: large */
 };
 
 static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
@@ -62,6 +51,7 @@ int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_t
 		goto nomem;
 	s->ns_mult = ns_mult;
 	s->hook_ticks = hook_cost_ticks;
+	trc_replay_init(&s->r, hook_cost_ticks);
 	s->hbits = 10;
 	s->keys = calloc((size_t)1 << s->hbits, sizeof(*s->keys));
 	s->vals = calloc((size_t)1 << s->hbits, sizeof(*s->vals));
@@ -169,127 +159,64 @@ void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread)
 
 void trc_stats_thread_end(struct trc_stats *s)
 {
-	s->counts.unfinished += s->depth + s->overflow;
-	s->depth = 0;
-	s->overflow = 0;
+	trc_replay_thread_end(&s->r);
 }
 
-/* Records the call path of a new worst case: the frames below the one being
- * popped (which is still at s->stack[s->depth]), outermost first. */
+/* Records the call path of a new worst case: the frames below the one just
+ * closed (which is still at r->stack[r->depth]), outermost first. */
 __attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struct trc_fstat *fs)
 {
-	uint32_t n = s->depth + 1u, first = n > TRC_STATS_PATH_MAX ? n - TRC_STATS_PATH_MAX : 0u, i;
+	const struct trc_replay *r = &s->r;
+	uint32_t n = r->depth + 1u, first = n > TRC_STATS_PATH_MAX ? n - TRC_STATS_PATH_MAX : 0u, i;
 
 	for (i = first; i < n; i++)
-		fs->worst_path[i - first] = s->stack[i].addr;
+		fs->worst_path[i - first] = r->stack[i].addr;
 	fs->worst_npath = n - first;
 	fs->worst_depth = n;
 }
 
-/* Inlined into the record loop, so the record never leaves registers. */
-__attribute__((always_inline)) static inline int on_exit(struct trc_stats *s,
-                                                         const struct trc_stats_rec *r)
+/* Inlined into the record loop, so the record never leaves registers. The
+ * pairing is trace/replay.h's; this adds one call to its function. */
+__attribute__((always_inline)) static inline int feed_one(struct trc_stats *s,
+                                                          const struct lc_trace_slot *rec)
 {
-	struct frame *fr;
+	const struct trc_replay_call *c = &s->r.call;
+	const struct trc_replay_frame *fr;
 	struct trc_fstat *fs;
-	uint64_t raw, corr, excl;
 
-	if (s->overflow > 0) {
-		s->overflow--;
+	switch (trc_replay_step(&s->r, rec)) {
+	case TRC_REPLAY_ENTERED:
+		return lookup(s, rec->addr, &s->r.stack[s->r.depth - 1u].user);
+	case TRC_REPLAY_CLOSED:
+		break;
+	default:
 		return 0;
 	}
-	if (s->depth == 0) {
-		s->counts.unmatched++;
-		return 0;
-	}
-	if (s->stack[s->depth - 1u].addr != r->addr) {
-		uint32_t i = s->depth - 1u;
-
-		/* A longjmp or an exception skipped exits: find the frame this
-		 * exit closes, and drop the ones above it. */
-		while (i > 0 && s->stack[i - 1u].addr != r->addr)
-			i--;
-		if (i == 0) {
-			s->counts.unmatched++;
-			return 0;
-		}
-		s->counts.abandoned += s->depth - i;
-		s->depth = i;
-	}
-	fr = &s->stack[--s->depth];
-	raw = r->ticks > fr->start ? r->ticks - fr->start : 0;
-	corr = trc_stats_corrected(raw, fr->desc, s->hook_ticks);
-	excl = corr > fr->child_corr ? corr - fr->child_corr : 0;
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
 	 * function, which keeps the 128-bit multiplications off the hot path. */
-	fs = &s->f[fr->fidx];
-	if (corr > fs->hist.max || fs->calls == 0) {
+	fr = c->frame;
+	fs = &s->f[fr->user];
+	if (c->corr > fs->hist.max || fs->calls == 0) {
 		fs->worst_thread = s->thread;
 		fs->worst_start_ticks = fr->start;
 		fs->worst_enter_off = fr->enter_off;
-		fs->worst_exit_off = r->offset;
+		fs->worst_exit_off = c->exit_off;
 		keep_path(s, fs);
 	}
-	if (trc_hist_add(&fs->hist, corr) < 0)
+	if (trc_hist_add(&fs->hist, c->corr) < 0)
 		return LC_ENOMEM;
 	fs->calls++;
-	fs->sum_incl_ns += corr;
-	fs->sum_excl_ns += excl;
-	fs->hook_ns += raw - corr;
-	if (excl > fs->max_excl_ns)
-		fs->max_excl_ns = excl;
+	fs->sum_incl_ns += c->corr;
+	fs->sum_excl_ns += c->excl;
+	fs->hook_ns += c->raw - c->corr;
+	if (c->excl > fs->max_excl_ns)
+		fs->max_excl_ns = c->excl;
 	if (fr->deep > fs->max_stack)
 		fs->max_stack = fr->deep;
-	if (s->depth > 0) {
-		struct frame *p = &s->stack[s->depth - 1u];
-
-		p->child_corr += corr;
-		p->desc += fr->desc + 1u;
-		if (fr->deep > p->deep)
-			p->deep = fr->deep;
-	}
 	return 0;
 }
 
-static inline int feed_one(struct trc_stats *s, const struct trc_stats_rec *r)
-{
-	s->counts.records++;
-	if (r->gap) {
-		/* Lost events: the open frames can no longer be paired. */
-		s->counts.gaps++;
-		s->counts.abandoned += s->depth + s->overflow;
-		s->depth = 0;
-		s->overflow = 0;
-	}
-	if (r->kind == LC_TRACE_ENTER) {
-		struct frame *fr;
-		uint32_t idx;
-
-		if (s->depth >= TRC_STATS_MAX_DEPTH || s->overflow > 0) {
-			s->overflow++;
-			s->counts.too_deep++;
-			return 0;
-		}
-		if (lookup(s, r->addr, &idx) < 0)
-			return LC_ENOMEM;
-		fr = &s->stack[s->depth++];
-		fr->addr = r->addr;
-		fr->start = r->ticks;
-		fr->child_corr = 0;
-		fr->desc = 0;
-		fr->enter_off = r->offset;
-		fr->fidx = idx;
-		fr->deep = r->stack;
-		if (s->depth > s->counts.max_depth)
-			s->counts.max_depth = s->depth;
-		return 0;
-	}
-	if (r->kind == LC_TRACE_EXIT)
-		return on_exit(s, r);
-	return 0;
-}
-
-int trc_stats_feed(struct trc_stats *s, const struct trc_stats_rec *r)
+int trc_stats_feed(struct trc_stats *s, const struct lc_trace_slot *r)
 {
 	return feed_one(s, r);
 }
@@ -304,26 +231,23 @@ struct trc_fstat *trc_stats_at(struct trc_stats *s, size_t i)
 	return i < s->nf ? &s->f[i] : NULL;
 }
 
-const struct trc_stats_counts *trc_stats_counts(const struct trc_stats *s)
+const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s)
 {
+	const struct trc_replay_counts *rc = &s->r.counts;
+
+	s->counts.records = rc->records;
+	s->counts.unmatched = rc->unmatched;
+	s->counts.abandoned = rc->abandoned;
+	s->counts.unfinished = rc->unfinished;
+	s->counts.too_deep = rc->too_deep;
+	s->counts.gaps = rc->gaps;
+	s->counts.max_depth = rc->max_depth;
 	return &s->counts;
 }
 
-static inline uint64_t le64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-/* Streams one thread through the raw chunk accessor: decoding the 16-byte
- * slots here, inline, is what lets one core keep up with 10^8 records per
- * second (lc_trace_iter_next() fills a 80-byte record per call). The decoding
- * follows docs/trace-format.md, "Records". */
+/* Streams one thread through the raw chunk accessor and the inline slot
+ * decoder: that is what lets one core keep up with 10^8 records per second
+ * (lc_trace_iter_next() fills a 80-byte record per call). */
 static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thread)
 {
 	const uint8_t *recs;
@@ -332,19 +256,10 @@ static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thre
 	int gap;
 
 	for (k = 0; (n = lc_trace_chunk_records(t, thread, k, &recs, &off, &gap)) > 0; k++) {
-		for (i = 0; i < n; i++) {
-			const uint8_t *p = recs + i * 16u;
-			uint64_t word = le64(p + 8);
-			struct trc_stats_rec r;
+		for (i = 0; i < n;) {
+			struct lc_trace_slot r;
 
-			r.ticks = le64(p);
-			r.kind = (uint8_t)((word >> 48) & 3u);
-			r.addr = word & ((UINT64_C(1) << 48) - 1u);
-			r.stack = (uint32_t)(word >> 50) * 16u;
-			r.offset = off + i * 16u;
-			r.gap = (uint8_t)(i == 0 && gap);
-			if (r.kind == LC_TRACE_EXT)
-				i += ((word & 0xffffu) + 15u) / 16u; /* payload slots */
+			i += lc_trace_slot_decode(&r, recs, i, off, gap);
 			if (feed_one(s, &r) < 0)
 				return LC_ENOMEM;
 		}

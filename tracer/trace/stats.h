@@ -1,8 +1,8 @@
 /*
  * tracer/trace/stats.h - streaming per-function aggregation of enter/exit records.
  *
- * One pass over each thread's records, in time order, with a fixed-depth
- * shadow stack per thread and an open-addressing hash table keyed by function
+ * One pass over each thread's records, in time order, paired into calls by
+ * trace/replay.h, and an open-addressing hash table keyed by function
  * address. Memory is functions x histogram buckets, never trace length:
  * nothing per call is kept. Names are resolved afterwards, once per distinct
  * address (sym.h).
@@ -27,11 +27,8 @@
 #include "err.h"
 #include "trace/hist.h"
 
-#define TRC_STATS_MAX_DEPTH 1024u /* shadow stack; deeper calls are counted */
-#define TRC_STATS_PATH_MAX  32u   /* frames kept of a worst case's call path */
-#define TRC_STATS_NQ        4     /* quantiles kept: p50, p90, p99, p99.9 */
-
-_Static_assert((TRC_STATS_MAX_DEPTH & (TRC_STATS_MAX_DEPTH - 1u)) == 0, "TRC_STATS_MAX_DEPTH");
+#define TRC_STATS_PATH_MAX 32u /* frames kept of a worst case's call path */
+#define TRC_STATS_NQ       4   /* quantiles kept: p50, p90, p99, p99.9 */
 
 /* What the aggregation knows about one function. While records are fed,
  * the durations (hist, sums, maxima) are in clock ticks; trc_stats_finish()
@@ -58,22 +55,12 @@ struct trc_fstat {
 	int worst_preempted; /* set by the caller (csw.h): -1 unknown, 0 no, 1 yes */
 };
 
-/* One record, as the aggregation needs it (a subset of lc_trace_rec). */
-struct trc_stats_rec {
-	uint64_t ticks;
-	uint64_t addr;
-	uint64_t offset; /* file offset, for error messages and worst cases */
-	uint32_t stack;  /* stack depth at the hook, bytes */
-	uint8_t kind;    /* LC_TRACE_ENTER / EXIT; others are ignored */
-	uint8_t gap;     /* events were lost just before this record */
-};
-
 struct trc_stats_counts {
 	uint64_t records;    /* records fed */
 	uint64_t unmatched;  /* exits with no enter on the shadow stack */
 	uint64_t abandoned;  /* frames dropped: non-local exit or a gap */
 	uint64_t unfinished; /* calls still open at the end of a thread */
-	uint64_t too_deep;   /* enters beyond TRC_STATS_MAX_DEPTH */
+	uint64_t too_deep;   /* enters beyond TRC_REPLAY_MAX_DEPTH */
 	uint64_t gaps;       /* records flagged with lost events before them */
 	uint32_t max_depth;  /* deepest call depth seen */
 };
@@ -88,15 +75,6 @@ struct trc_stats;
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
                   struct lc_err *err);
 
-/* One call's inclusive time with the tracer's own cost taken out: one hook
- * pair per traced callee (desc of them); never below 0. report and export
- * both measure through this, so their figures agree. */
-static inline uint64_t trc_stats_corrected(uint64_t raw, uint64_t desc, uint64_t pair_ticks)
-{
-	uint64_t hook = desc * pair_ticks;
-
-	return raw > hook ? raw - hook : 0;
-}
 void trc_stats_free(struct trc_stats *s);
 
 /* Starts a new thread: the shadow stack is emptied (open frames are counted
@@ -104,7 +82,8 @@ void trc_stats_free(struct trc_stats *s);
 void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread);
 
 /* Feeds one record of the current thread. Returns 0 or LC_ENOMEM. */
-int trc_stats_feed(struct trc_stats *s, const struct trc_stats_rec *r);
+struct lc_trace_slot;
+int trc_stats_feed(struct trc_stats *s, const struct lc_trace_slot *r);
 
 /* Ends the current thread (counts its open frames as unfinished). */
 void trc_stats_thread_end(struct trc_stats *s);
@@ -118,7 +97,7 @@ int trc_stats_finish(struct trc_stats *s);
  * borrowed and valid until the next feed. */
 size_t trc_stats_count(const struct trc_stats *s);
 struct trc_fstat *trc_stats_at(struct trc_stats *s, size_t i);
-const struct trc_stats_counts *trc_stats_counts(const struct trc_stats *s);
+const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s);
 
 /*
  * Feeds every record of the trace's threads (all threads, or only the one

@@ -1,5 +1,5 @@
 /*
- * common/yaml.c - a read-only YAML document with positions (see yaml.h).
+ * common/lc_yaml.c - a read-only YAML document with positions (see lc_yaml.h).
  *
  * libyaml's yaml_document_t already is a node array with marks; this file
  * adds bounds-checked accessors, duplicate-key detection (a rules file that
@@ -7,7 +7,7 @@
  * messages name the file, line and column.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "yaml.h"
+#include "lc_yaml.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +16,8 @@
 #include <strings.h>
 
 #include <yaml.h>
+
+#include "size.h"
 
 struct lc_yaml {
 	yaml_document_t doc;
@@ -412,46 +414,22 @@ int lc_yaml_to_bool(const struct lc_yaml *y, lc_ynode n, int *out, struct lc_err
 	return expected(y, n, "true or false", err);
 }
 
-int lc_parse_size(const char *s, uint64_t *out)
+int lc_yaml_to_size(const struct lc_yaml *y, lc_ynode n, uint64_t *out, struct lc_err *err)
 {
-	static const struct {
-		const char *suffix;
-		unsigned shift;
-	} units[] = {
-	        {"KiB", 10}, {"KB", 10},  {"K", 10},  {"k", 10}, {"MiB", 20}, {"MB", 20},
-	        {"M", 20},   {"GiB", 30}, {"GB", 30}, {"G", 30}, {"B", 0},
-	};
-	const char *end;
-	uint64_t v;
-	unsigned shift = 0;
-	size_t i, len;
-
-	if (s == NULL)
-		return LC_EFORMAT;
-	len = strlen(s);
-	end = s + len;
-	if (!(len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t sl = strlen(units[i].suffix);
-
-			if (len > sl && strcmp(end - sl, units[i].suffix) == 0) {
-				end -= sl;
-				shift = units[i].shift;
-				break;
-			}
-		}
-	}
-	while (end > s && end[-1] == ' ')
-		end--;
-	if (parse_u64(s, end, &v) < 0 || (shift && v > (UINT64_MAX >> shift)))
-		return LC_EFORMAT;
-	*out = v << shift;
+	if (lc_size_parse(lc_yaml_scalar(y, n), out) < 0)
+		return expected(y, n, "a size such as " LC_SIZE_EXAMPLES, err);
 	return 0;
 }
 
-int lc_yaml_to_size(const struct lc_yaml *y, lc_ynode n, uint64_t *out, struct lc_err *err)
+int lc_yaml_is_null(const struct lc_yaml *y, lc_ynode n)
 {
-	if (lc_parse_size(lc_yaml_scalar(y, n), out) < 0)
-		return expected(y, n, "a size such as 4096, 4K, 512KiB, 1M or 0x1000", err);
-	return 0;
+	const yaml_node_t *nd = node(y, n);
+	const char *s;
+
+	if (nd == NULL || nd->type != YAML_SCALAR_NODE ||
+	    nd->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = (const char *)nd->data.scalar.value;
+	return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }

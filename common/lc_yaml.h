@@ -1,5 +1,7 @@
 /*
- * common/yaml.h - a read-only view of one YAML document, with positions.
+ * common/lc_yaml.h - a read-only view of one YAML document, with positions.
+ *
+ * Named lc_yaml.h, not yaml.h, so that it never shadows libyaml's <yaml.h>.
  *
  * A thin layer over libyaml's document loader: rule packs, .latch.yaml and
  * budgets are small, so the whole document is loaded and then queried by
@@ -69,10 +71,11 @@ int lc_yaml_to_u64(const struct lc_yaml *y, lc_ynode n, uint64_t *out, struct lc
 int lc_yaml_to_double(const struct lc_yaml *y, lc_ynode n, double *out, struct lc_err *err);
 int lc_yaml_to_bool(const struct lc_yaml *y, lc_ynode n, int *out, struct lc_err *err);
 
-/* A byte size: 4096, 0x1000, 4K, 4KB, 4KiB, 1M, 1MiB, 2G (all binary multiples). */
+/* A byte size in the grammar of size.h: 4096, 0x1000, 4K, 4KiB, 1M, 2G. */
 int lc_yaml_to_size(const struct lc_yaml *y, lc_ynode n, uint64_t *out, struct lc_err *err);
 
-/* The same size syntax outside YAML (for command-line values); returns 0 or LC_EFORMAT. */
-int lc_parse_size(const char *s, uint64_t *out);
+/* 1 when n is a plain scalar that YAML reads as null: empty, "~" or "null"
+ * (`key:` with nothing after it); 0 otherwise, also for quoted "". */
+int lc_yaml_is_null(const struct lc_yaml *y, lc_ynode n);
 
 #endif /* LC_YAML_H */

@@ -1,0 +1,69 @@
+/*
+ * tracer/binary/irq.h - the interrupt part of the main stack's worst case on
+ * a Cortex-M (ARMv7-M/ARMv8-M) target.
+ *
+ * On exception entry the core pushes a frame on the active stack: 8 words
+ * (32 bytes), or 26 words (104 bytes) when the interrupted context uses the
+ * FPU (the extended frame, whose space lazy stacking reserves even when it
+ * defers the writes). A handler can be preempted only by an exception of a
+ * strictly more urgent (numerically lower) priority, so the main stack holds
+ * at most one handler per priority level. Its worst case is therefore
+ *   deepest thread path + sum over a chain of priority levels of
+ *   (exception frame + worst case of that level's deepest handler),
+ * the chain being the costliest levels, all of them or max_nesting of them.
+ * The optional alignment word the core adds when SP is not 8-aligned at
+ * entry (STKALIGN) is not counted: AAPCS code keeps SP 8-aligned.
+ *
+ * Handlers and priorities come from the rules (interrupts:) or, without
+ * them, from the vector table of the ELF (.isr_vector, .vectors,
+ * .vector_table): then every distinct handler function is taken to be able
+ * to preempt every other (priorities are set at run time, and this is the
+ * bound that holds whatever they are), under NMI (-2) and HardFault (-1).
+ * FPU use is read from .ARM.attributes (Tag_FP_arch, Tag_ABI_VFP_args)
+ * unless the rules say.
+ */
+#ifndef TRC_IRQ_H
+#define TRC_IRQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "binary/elf.h"
+#include "err.h"
+
+struct trc_irq_handler {
+	char *name;    /* owned */
+	int priority;  /* Cortex-M: lower preempts higher */
+	uint64_t cost; /* exception frame + the handler's worst case (set by the caller) */
+	int complete;  /* the handler's worst case is complete (set by the caller) */
+};
+
+struct trc_irq_set {
+	struct trc_irq_handler *v;
+	size_t n, cap;
+	int from_vectors; /* 1: read from the vector table, priorities assumed */
+};
+
+void trc_irq_set_init(struct trc_irq_set *s);
+void trc_irq_set_fini(struct trc_irq_set *s);
+
+/* Adds a handler (name copied). Returns 0 or LC_ENOMEM. */
+int trc_irq_add(struct trc_irq_set *s, const char *name, int priority);
+
+/* Fills s from e's vector table (see above). Returns 0; LC_ENOTFOUND when
+ * e is not ARM or has no vector table section; LC_EFORMAT when the table
+ * is unreadable; LC_ENOMEM. */
+int trc_irq_from_vectors(struct trc_irq_set *s, const struct trc_elf *e, struct lc_err *err);
+
+/* FPU use by .ARM.attributes: 1 FP code, 0 none, -1 no attributes (not ARM,
+ * or stripped). Returns 0, or LC_EFORMAT for a malformed section. */
+int trc_irq_fpu_of(int *fpu, const struct trc_elf *e, struct lc_err *err);
+
+/* The deepest preemption chain: indexes into s->v from the least to the
+ * most urgent (*out owned by the caller, free()), its length, its bytes and
+ * whether every handler on it is complete. max_nesting 0: no limit.
+ * Returns 0 or LC_ENOMEM. */
+int trc_irq_chain(size_t **out, size_t *n, uint64_t *bytes, int *complete,
+                  const struct trc_irq_set *s, unsigned max_nesting);
+
+#endif /* TRC_IRQ_H */

@@ -1,0 +1,170 @@
+/*
+ * tracer/report/doc.h - the document model: one report document, rendered to every
+ * output format by one writer per format (report/write_*.c).
+ *
+ * A subcommand builds a struct trc_doc: a few header facts ("meta"), one or
+ * more tables, free-text blocks (histogram bars), footnotes and, optionally,
+ * the budget results of budget.h. trc_doc_write() then renders the whole
+ * document as aligned text, JSON, CSV, Markdown or JUnit XML, so every
+ * command gets every format from one description of its data.
+ *
+ * Every cell carries two things: a raw value for the machine formats (JSON
+ * and CSV get numbers, not "12.3 us") and a human text for text and Markdown.
+ *
+ * Format rules, documented for users in docs/report-json.md:
+ *  - text:  meta lines "label: human", each table as aligned columns under a
+ *           title, blocks verbatim, notes, then the budget verdicts; colour
+ *           (ANSI) only when the caller passes color=1 (a TTY).
+ *  - json:  one object {"tool","command","schema_version","meta":{key:raw},
+ *           "tables":{key:[{col:raw,...}]},"notes":[...],"budgets":[...]},
+ *           written with jansson. Blocks are text-only and omitted.
+ *  - csv:   RFC 4180: the primary table only (the first one unless another
+ *           is chosen with trc_doc_set_primary), a header row of column keys,
+ *           raw values, CRLF line ends.
+ *  - md:    meta as a bullet list, tables as GitHub pipe tables, blocks in
+ *           code fences, budgets as a table; for a CI job summary.
+ *  - junit: one <testsuite> with one <testcase> per budget result; a FAIL is
+ *           a <failure>, an ERROR an <error>. Tables are not written.
+ *
+ * Errors are sticky: the first builder call that runs out of memory is
+ * remembered in the document, calls on the NULL table a failed
+ * trc_doc_add_table() left do nothing, and trc_doc_write() refuses the
+ * incomplete document. A command may therefore build the whole document,
+ * ignoring the builders' return values, and check trc_doc_status() once.
+ * A misuse (a bad column index, a column added after the first row) is
+ * returned as LC_EUSAGE and leaves the document as it was.
+ *
+ * Ownership: every string passed in is copied; the doc owns its tables.
+ * A table's returned pointer is borrowed and lives as long as the doc.
+ */
+#ifndef TRC_DOC_H
+#define TRC_DOC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+struct trc_budget_results; /* budget.h */
+
+enum trc_fmt { TRC_FMT_TEXT = 0, TRC_FMT_JSON, TRC_FMT_CSV, TRC_FMT_MD, TRC_FMT_JUNIT };
+
+/* Where and how a command writes its report: --format and -o. */
+struct trc_out_opts {
+	enum trc_fmt fmt; /* TRC_FMT_TEXT unless --format says otherwise */
+	const char *path; /* -o FILE; NULL means stdout. Borrowed from argv. */
+};
+
+/* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
+ * LC_EUSAGE with a message listing the valid names. */
+int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err);
+
+/* The canonical name of a format ("text", "json", ...). */
+const char *trc_fmt_name(enum trc_fmt fmt);
+
+enum trc_align { TRC_ALIGN_LEFT = 0, TRC_ALIGN_RIGHT };
+
+/* Colour hint for a text cell; ignored unless colour is on. */
+enum trc_style { TRC_STYLE_NONE = 0, TRC_STYLE_GOOD, TRC_STYLE_BAD, TRC_STYLE_WARN, TRC_STYLE_DIM };
+
+struct trc_doc;
+struct trc_table;
+
+/* Creates an empty document for subcommand `command` ("report", "memmap").
+ * Returns 0 or LC_ENOMEM. The caller frees it with trc_doc_free(). */
+int trc_doc_new(struct trc_doc **out, const char *command, struct lc_err *err);
+void trc_doc_free(struct trc_doc *d);
+
+/* 0, or LC_ENOMEM when a builder call ran out of memory (the sticky error). */
+int trc_doc_status(const struct trc_doc *d);
+
+/*
+ * Header facts. `key` is the JSON key (snake_case), `label` the text shown
+ * before the value in text/Markdown. The _u64/_i64/_f64 forms put a number
+ * into JSON and `human` into text (NULL human: the number in decimal).
+ * A NULL label keeps the fact out of text and Markdown (JSON only).
+ * Returns 0 or LC_ENOMEM.
+ */
+int trc_doc_meta_str(struct trc_doc *d, const char *key, const char *label, const char *value);
+int trc_doc_meta_u64(struct trc_doc *d, const char *key, const char *label, uint64_t raw,
+                     const char *human);
+int trc_doc_meta_i64(struct trc_doc *d, const char *key, const char *label, int64_t raw,
+                     const char *human);
+int trc_doc_meta_f64(struct trc_doc *d, const char *key, const char *label, double raw,
+                     const char *human);
+
+/* A footnote, in text, Markdown and JSON "notes". Returns 0 or LC_ENOMEM. */
+int trc_doc_note(struct trc_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A preformatted text block (e.g. histogram bars): written verbatim in text,
+ * in a code fence in Markdown, omitted from machine formats, which carry the
+ * same data as a table. `text` may hold ANSI colour only when colour is on.
+ * Returns 0 or LC_ENOMEM. */
+int trc_doc_block(struct trc_doc *d, const char *title, const char *text);
+
+/*
+ * Adds a table. `key` names it in JSON ("functions"), `title` heads it in
+ * text/Markdown (may be NULL). *out is borrowed from the doc (NULL on
+ * failure; the table functions accept that NULL and do nothing).
+ * Returns 0 or LC_ENOMEM.
+ */
+int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key,
+                      const char *title);
+
+/* Marks a table as data for the machine formats only (JSON, CSV): text and
+ * Markdown show a drawing of the same data instead (trc_doc_block). */
+void trc_table_machine_only(struct trc_table *t);
+
+/* Chooses the table CSV writes (default: the first table added). */
+void trc_doc_set_primary(struct trc_doc *d, const struct trc_table *t);
+
+/* Attaches budget verdicts (borrowed; must outlive trc_doc_write). */
+void trc_doc_set_budgets(struct trc_doc *d, const struct trc_budget_results *r);
+
+/* Adds a column; `key` is the JSON/CSV name, `header` the text heading.
+ * Columns must all be added before the first row. Returns the column index
+ * (>= 0) or LC_ENOMEM / LC_EUSAGE (rows already present). */
+int trc_table_col(struct trc_table *t, const char *key, const char *header, enum trc_align align);
+
+/* Hides column col from text and Markdown (machine formats keep it): for
+ * raw data such as addresses that would only widen the human table. */
+void trc_table_col_machine_only(struct trc_table *t, int col);
+
+/* Starts a new row; its cells are null ("-") until set. Returns the row
+ * index or LC_ENOMEM. */
+int trc_table_row(struct trc_table *t);
+
+/*
+ * Sets a cell of the last row. A raw number goes to JSON/CSV and `human` to
+ * text/Markdown (NULL: the number printed plainly). A string cell is the same
+ * in every format. Returns 0, LC_EUSAGE for a bad column or no row, or
+ * LC_ENOMEM.
+ */
+int trc_table_str(struct trc_table *t, int col, const char *s);
+int trc_table_u64(struct trc_table *t, int col, uint64_t raw, const char *human);
+int trc_table_i64(struct trc_table *t, int col, int64_t raw, const char *human);
+int trc_table_f64(struct trc_table *t, int col, double raw, const char *human);
+int trc_table_bool(struct trc_table *t, int col, int raw, const char *human);
+/* A null (JSON null, empty CSV field) shown as `human` in text ("-" if NULL). */
+int trc_table_null(struct trc_table *t, int col, const char *human);
+/* Colour of the last row's cell `col` in text output. */
+void trc_table_style(struct trc_table *t, int col, enum trc_style style);
+
+size_t trc_table_rows(const struct trc_table *t);
+
+/*
+ * Renders the whole document to f. `color` allows ANSI colour in text
+ * output only. Returns 0, LC_EIO on a write error, or LC_ENOMEM (also when
+ * a builder call ran out of memory: trc_doc_status()).
+ */
+int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
+                  struct lc_err *err);
+
+/*
+ * Renders to o->path (or stdout when NULL): opens, writes, closes and
+ * reports a failed write or close as LC_EIO naming the file.
+ */
+int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                 struct lc_err *err);
+
+#endif /* TRC_DOC_H */
