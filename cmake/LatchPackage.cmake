@@ -24,25 +24,30 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/latchConfig.cmake ${CMAKE_CURRENT_BINA
   ${CMAKE_CURRENT_LIST_DIR}/LatchTraceBudgetsRun.cmake
   DESTINATION ${LATCH_INSTALL_CMAKEDIR})
 
-# pkg-config, for make-based (firmware) builds. The prefix is found from the
-# .pc file's own place, so the installed tree can move. An rpath is written
-# only when the library folder is not one the dynamic linker searches.
-set(LATCH_PC_RPATH "")
-if(NOT CMAKE_INSTALL_FULL_LIBDIR IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
-  set(LATCH_PC_RPATH "-Wl,-rpath,\${libdir}")
-endif()
-file(RELATIVE_PATH LATCH_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
-string(REGEX REPLACE "/$" "" LATCH_PC_TO_PREFIX "${LATCH_PC_TO_PREFIX}")
+# pkg-config, for make-based (firmware) builds: written at install time
+# (cmake/LatchPcInstall.cmake) for the prefix the install really goes to, so
+# cpack's /usr gets plain paths and no rpath, and `--prefix $HOME/opt/latch`
+# gets an rpath to its lib folder. A new runtime (Cortex-M) adds its
+# cmake/<name>.pc.in and its name here.
 set(_latch_pcs latch_rt)
 if(TARGET latch_rt_heapguard)
   list(APPEND _latch_pcs latch_rt_heapguard)
 endif()
 foreach(_pc IN LISTS _latch_pcs)
-  configure_file(${CMAKE_CURRENT_LIST_DIR}/${_pc}.pc.in ${CMAKE_CURRENT_BINARY_DIR}/${_pc}.pc @ONLY)
-  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/${_pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  install(CODE "set(LATCH_PC_IN [==[${CMAKE_CURRENT_LIST_DIR}/${_pc}.pc.in]==])
+    set(LATCH_PC_NAME ${_pc})
+    set(LATCH_PC_TMP [==[${CMAKE_CURRENT_BINARY_DIR}/pc-install]==])
+    set(LATCH_VERSION ${LATCH_VERSION})
+    set(LATCH_PC_LIBDIR [==[${CMAKE_INSTALL_LIBDIR}]==])
+    set(LATCH_PC_INCLUDEDIR [==[${CMAKE_INSTALL_INCLUDEDIR}]==])
+    set(LATCH_PC_IMPLICIT [==[${CMAKE_C_IMPLICIT_LINK_DIRECTORIES}]==])
+    include([==[${CMAKE_CURRENT_LIST_DIR}/LatchPcInstall.cmake]==])")
 endforeach()
 
 if(LATCH_BUILD_TOOLS)
   add_subdirectory(${PROJECT_SOURCE_DIR}/packaging ${PROJECT_BINARY_DIR}/packaging)
 endif()
-include(LatchCPack)
+# In-tree (LATCH_INSTALL=ON in a user's build) the CPack set-up is the user's.
+if(PROJECT_IS_TOP_LEVEL)
+  include(LatchCPack)
+endif()

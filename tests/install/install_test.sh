@@ -98,6 +98,26 @@ cmake)
 	done
 	readelf -d "$work/user/bin/pressure_so" | grep -q 'NEEDED.*liblatch_rt\.so\.0\.' ||
 		fail "pressure_so does not need the versioned liblatch_rt.so"
+	# The two ctest entries fail when they should: a budget of 1 ns (every
+	# call takes longer), and a heap allocation on the interlock path.
+	cp "$ex/.latch.yaml" "$work/latch.yaml.orig"
+	sed -i 's/max_us: 1000/max_us: 0.001/' "$ex/.latch.yaml"
+	if (cd "$work/b" && ctest -V -R pressure_budgets) >"$work/neg1.log" 2>&1; then
+		cat "$work/neg1.log"
+		fail "latch_trace_budgets passed a broken budget"
+	fi
+	grep -q 'FAIL .*over_pressure .*max_us' "$work/neg1.log" || { cat "$work/neg1.log"; fail "no FAIL line for the broken budget"; }
+	grep -q '<failure' "$work/b/pressure_budgets.junit.xml" || fail "the JUnit file does not show the broken budget"
+	cp "$work/latch.yaml.orig" "$ex/.latch.yaml"
+	cp "$ex/main.c" "$work/main.c.orig"
+	sed -i 's/^static int scale(int raw) { return 3 \* raw + 1; }$/#include <stdlib.h>\nstatic int scale(int raw) { free(malloc(1)); return 3 * raw + 1; }/' "$ex/main.c"
+	grep -q 'malloc' "$ex/main.c" || fail "could not plant the allocation"
+	if (cd "$work/b" && ctest -V -R latch_check_pressure) >"$work/neg2.log" 2>&1; then
+		cat "$work/neg2.log"
+		fail "latch_check passed an allocation on the interlock path"
+	fi
+	grep -q 'main.c:[0-9]*:[0-9]*: error: .*\[heap-alloc\]' "$work/neg2.log" || { cat "$work/neg2.log"; fail "no heap-alloc finding"; }
+	cp "$work/main.c.orig" "$ex/main.c"
 	;;
 make)
 	need pkg-config
@@ -192,6 +212,9 @@ deb)
 		fail "no shlibs entry for liblatch_rt"
 	"$work/root/usr/bin/latch-check" --version | grep -q "latch-check $version" || fail "unpacked latch-check does not run"
 	"$work/root/usr/bin/latch-trace" --version | grep -q "latch-trace $version" || fail "unpacked latch-trace does not run"
+	pc=$work/root/usr/lib/pkgconfig/latch_rt.pc
+	grep -qx 'prefix=/usr' "$pc" || fail "latch_rt.pc in the package is not for /usr"
+	! grep -q rpath "$pc" || fail "latch_rt.pc in the package adds an rpath to a system folder"
 	zcat "$work/root/usr/share/man/man1/latch-trace.1.gz" | grep -q '^\.SS stack' || fail "latch-trace(1) lacks the stack command"
 	if command -v apt-get >/dev/null; then
 		# resolves Depends against the machine's archive without installing
