@@ -410,6 +410,7 @@ static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k
 	if (!w->cur_usr)
 		return;
 	call.caller_usr = (char *)w->cur_usr;
+	call.trips = w->trips;
 	call.file = (char *)an__cursor_loc(w, c, &call.line, &call.col, NULL);
 	if (!call.file)
 		return;
@@ -434,6 +435,22 @@ static void handle_call(struct an__walk *w, CXCursor c, const struct an__kids *k
 		an__set_nomem(w);
 	free(name);
 	free(type);
+}
+
+/* outer * (n + extra), saturating to AN_TRIPS_UNBOUNDED; n < 0 is unknown.
+ * A loop that never runs still counts as 1, so a trip count stays >= 1. */
+static uint64_t loop_trips(uint64_t outer, long long n, int extra)
+{
+	uint64_t t;
+
+	if (n < 0 || outer == AN_TRIPS_UNBOUNDED)
+		return AN_TRIPS_UNBOUNDED;
+	t = (uint64_t)n + (uint64_t)extra;
+	if (t == 0)
+		t = 1;
+	if (outer > (AN_TRIPS_UNBOUNDED - 1) / t)
+		return AN_TRIPS_UNBOUNDED;
+	return outer * t;
 }
 
 static void walk_kids(struct an__walk *w, const struct an__kids *k, size_t from)
@@ -509,10 +526,21 @@ static void walk(struct an__walk *w, CXCursor c, int callee_pos, long long bound
 		break;
 	case CXCursor_ForStmt:
 	case CXCursor_WhileStmt:
-	case CXCursor_DoStmt:
-		an__loop_check(w, c, &k, bound, prev);
-		walk_kids(w, &k, 0);
+	case CXCursor_DoStmt: {
+		long long n = an__loop_check(w, c, &k, bound, prev);
+		uint64_t outer = w->trips;
+		size_t body = kind == CXCursor_DoStmt ? 0 : k.n - 1;
+
+		/* The body runs n times; the condition (and, conservatively, the
+		 * rest of the header) n + 1 times; the do body's condition n. */
+		for (i = 0; i < k.n; i++) {
+			w->trips =
+			        loop_trips(outer, n, i == body || kind == CXCursor_DoStmt ? 0 : 1);
+			walk(w, k.v[i], 0, -1);
+		}
+		w->trips = outer;
 		break;
+	}
 	case CXCursor_GotoStmt: {
 		CXCursor lbl = clang_getCursorReferenced(c);
 		unsigned gl, gc, ll, lc, off;
@@ -552,6 +580,7 @@ static void handle_function(struct an__walk *w, CXCursor c)
 		return;
 	an__kids_get(&k, c);
 	w->cur_usr = usr;
+	w->trips = 1;
 	for (i = 0; i < k.n; i++)
 		if (clang_getCursorKind(k.v[i]) == CXCursor_CompoundStmt)
 			walk(w, k.v[i], 0, -1);

@@ -40,6 +40,8 @@ struct an__walk {
 	size_t npb, cappb;
 	const char *cur_usr; /* function whose body is walked; NULL at file scope */
 	CXCursor prev;       /* the statement before the one walked, in its block */
+	uint64_t trips;      /* runs of the code walked per call of the function:
+	                        the product of the enclosing loops' trip counts */
 	int rc;
 };
 

@@ -18,7 +18,7 @@
 
 #include "util.h"
 
-#define AN_CACHE_FORMAT 5
+#define AN_CACHE_FORMAT 6
 
 /* ---- content hashes ---------------------------------------------------- */
 
@@ -179,10 +179,13 @@ static json_t *summary_to_json(const struct an_summary *s)
 	a = json_array();
 	for (i = 0; i < s->ncalls; i++) {
 		const struct an_scall *c = &s->calls[i];
-		json_array_append_new(a, json_pack("[s o s s i i i o]", c->caller_usr,
-		                                   jstr(c->callee_usr), c->callee_name, c->file,
-		                                   (int)c->line, (int)c->col, (int)c->kind,
-		                                   jstr(c->fptr_type)));
+		/* trips: -1 for AN_TRIPS_UNBOUNDED (json integers are signed) */
+		json_array_append_new(
+		        a, json_pack("[s o s s i i i o I]", c->caller_usr, jstr(c->callee_usr),
+		                     c->callee_name, c->file, (int)c->line, (int)c->col,
+		                     (int)c->kind, jstr(c->fptr_type),
+		                     c->trips == AN_TRIPS_UNBOUNDED ? (json_int_t)-1
+		                                                    : (json_int_t)c->trips));
 	}
 	json_object_set_new(o, "calls", a);
 	a = json_array();
@@ -258,10 +261,13 @@ static int summary_from_json(struct an_summary **out, json_t *o)
 	{
 		struct an_scall c = {0};
 		int line, col, kind;
+		json_int_t trips;
 		json_t *cu, *ft;
-		if (json_unpack(e, "[s o s s i i i o]", &c.caller_usr, &cu, &c.callee_name, &c.file,
-		                &line, &col, &kind, &ft) != 0)
+		if (json_unpack(e, "[s o s s i i i o I]", &c.caller_usr, &cu, &c.callee_name,
+		                &c.file, &line, &col, &kind, &ft, &trips) != 0 ||
+		    (trips < 1 && trips != -1))
 			goto out;
+		c.trips = trips == -1 ? AN_TRIPS_UNBOUNDED : (uint64_t)trips;
 		c.callee_usr = (char *)json_string_value(cu);
 		c.fptr_type = (char *)json_string_value(ft);
 		c.line = (unsigned)line;

@@ -44,6 +44,14 @@ static json_t *rel(const char *path, const char *cwd)
 	return s;
 }
 
+/* loop_trips of docs/callgraph.md: a count, or "unbounded". */
+static json_t *trips_json(uint64_t trips)
+{
+	if (trips == AN_TRIPS_UNBOUNDED || trips > (uint64_t)INT64_MAX)
+		return json_string("unbounded");
+	return json_integer((json_int_t)trips);
+}
+
 int an_callgraph_json(FILE *out, const struct an_graph *g, const char *cwd)
 {
 	json_t *doc = NULL, *fns = json_array(), *edges = json_array(), *sites = json_array();
@@ -71,11 +79,12 @@ int an_callgraph_json(FILE *out, const struct an_graph *g, const char *cwd)
 			const struct an_edge *e = &g->edges[i];
 			const struct an_fn *c = &g->fns[e->callee];
 			json_array_append_new(
-			        edges, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:s}",
-			                         "caller", f->name, "caller_usr", f->usr, "callee",
-			                         c->name, "callee_usr", c->usr, "file",
-			                         rel(e->file, cwd), "line", (int)e->line, "column",
-			                         (int)e->col, "kind", edge_kinds[e->kind]));
+			        edges,
+			        json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:s, s:o}", "caller",
+			                  f->name, "caller_usr", f->usr, "callee", c->name,
+			                  "callee_usr", c->usr, "file", rel(e->file, cwd), "line",
+			                  (int)e->line, "column", (int)e->col, "kind",
+			                  edge_kinds[e->kind], "loop_trips", trips_json(e->trips)));
 		}
 		for (i = 0; i < g->nsites; i++) {
 			const struct an_site *s = &g->sites[i];
@@ -84,11 +93,11 @@ int an_callgraph_json(FILE *out, const struct an_graph *g, const char *cwd)
 			if (!s->resolved)
 				json_array_append_new(
 				        edges,
-				        json_pack("{s:s, s:s, s:n, s:n, s:o, s:i, s:i, s:s}",
+				        json_pack("{s:s, s:s, s:n, s:n, s:o, s:i, s:i, s:s, s:o}",
 				                  "caller", f->name, "caller_usr", f->usr, "callee",
 				                  "callee_usr", "file", rel(s->file, cwd), "line",
 				                  (int)s->line, "column", (int)s->col, "kind",
-				                  "indirect"));
+				                  "indirect", "loop_trips", trips_json(s->trips)));
 			json_array_append_new(sites,
 			                      json_pack("{s:s, s:s, s:o, s:i, s:i, s:s?, s:b}",
 			                                "caller", f->name, "pointer", s->name,

@@ -58,7 +58,7 @@ static int fn_of_usr(const struct an_graph *g, const char *usr)
 }
 
 static int add_edge(struct an_graph *g, int caller, int callee, enum an_edge_kind kind,
-                    const char *file, unsigned line, unsigned col, int site)
+                    const char *file, unsigned line, unsigned col, int site, uint64_t trips)
 {
 	struct an_edge *e;
 
@@ -72,6 +72,7 @@ static int add_edge(struct an_graph *g, int caller, int callee, enum an_edge_kin
 	e->line = line;
 	e->col = col;
 	e->site = site;
+	e->trips = trips;
 	return 0;
 }
 
@@ -114,7 +115,7 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				if (callee < 0)
 					continue;
 				rc = add_edge(g, caller, callee, AN_EDGE_DIRECT, c->file, c->line,
-				              c->col, -1);
+				              c->col, -1, c->trips);
 			} else {
 				struct an_site *st;
 				if (an_util_grow((void **)&g->sites, &g->capsites, g->nsites + 1,
@@ -129,6 +130,7 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				st->type = c->fptr_type;
 				st->line = c->line;
 				st->col = c->col;
+				st->trips = c->trips;
 				st->resolved = 0;
 				st->unsure = NULL;
 			}
@@ -216,7 +218,7 @@ static int add_named_targets(struct an_graph *g, const struct an_site *st, int s
 		if (!is_defined(g, (int)i) || fnmatch(pat, g->fns[i].name, 0) != 0)
 			continue;
 		if (add_edge(g, st->caller, (int)i, AN_EDGE_DECLARED, st->file, st->line, st->col,
-		             site) < 0)
+		             site, st->trips) < 0)
 			return LC_ENOMEM;
 		n++;
 	}
@@ -282,7 +284,7 @@ static int resolve_by_type(struct an_graph *g, struct an_site *st, int site)
 		if (!hit[j])
 			continue;
 		rc = add_edge(g, st->caller, (int)j, AN_EDGE_RESOLVED, st->file, st->line, st->col,
-		              site);
+		              site, st->trips);
 		any = 1;
 	}
 	st->resolved = any && !st->unsure;

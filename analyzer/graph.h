@@ -37,13 +37,15 @@ struct an_edge {
 	enum an_edge_kind kind;
 	const char *file;
 	unsigned line, col;
-	int site; /* for declared/resolved edges: the indirect site */
+	int site;       /* for declared/resolved edges: the indirect site */
+	uint64_t trips; /* an_scall.trips of the call (of the site) */
 };
 
 struct an_site {
 	int caller;
 	const char *name, *file, *type;
 	unsigned line, col;
+	uint64_t trips; /* an_scall.trips of the call */
 	int resolved;
 	/* under type resolution: a value that is no known function reaches
 	 * pointers of this type (the conversion's location), so the targets

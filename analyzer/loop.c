@@ -130,8 +130,28 @@ struct counted {
 	CXCursor var;
 	long long start, bound, step;
 	enum CXBinaryOperatorKind op;
+	long long trips; /* iterations, when the verdict is LOOP_OK */
 	char why[160];
 };
+
+/* Iterations of `v OP bound` from start, stepping by step toward bound
+ * (the caller has checked the direction and that the type holds it). */
+static long long trip_count(enum CXBinaryOperatorKind op, long long start, long long bound,
+                            long long step)
+{
+	long long d = step > 0 ? bound - start : start - bound, s = step > 0 ? step : -step;
+
+	switch (op) {
+	case CXBinaryOperator_LT:
+	case CXBinaryOperator_GT:
+		return d > 0 ? (d + s - 1) / s : 0;
+	case CXBinaryOperator_LE:
+	case CXBinaryOperator_GE:
+		return d >= 0 ? d / s + 1 : 0;
+	default: /* != with a step of 1 or -1 that reaches the bound */
+		return d > 0 ? d : 0;
+	}
+}
 
 /* A pointer into a fixed-size array: `arr`, `&arr[K]`, `arr + K` with K
  * constant. Returns 1 with the array's declaration and the offset. */
@@ -371,6 +391,8 @@ static enum verdict bounded_by(CXCursor cmp, CXCursor inc, CXCursor body, CXCurs
 		v = LOOP_WRAP;
 	else if (start < lo || start > hi)
 		v = LOOP_WRAP;
+	if (v == LOOP_OK)
+		lc->trips = trip_count(op, start, bound, step);
 	if (v == LOOP_WRAP && ptr) {
 		char *an = an__take(clang_getCursorSpelling(arr));
 		snprintf(lc->why, sizeof(lc->why), "'%s' goes past the end of '%s' (%lld elements)",
@@ -496,8 +518,8 @@ static long long pragma_bound(const struct an__walk *w, CXCursor loop)
 	return -1;
 }
 
-void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, long long bound,
-                    CXCursor prev)
+long long an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, long long bound,
+                         CXCursor prev)
 {
 	enum CXCursorKind kind = clang_getCursorKind(c);
 	long long v;
@@ -505,12 +527,16 @@ void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, lo
 	enum verdict vd;
 
 	memset(&lc, 0, sizeof(lc));
-	if (bound >= 0 || pragma_bound(w, c) >= 0 || k->n == 0)
-		return;
+	if (bound >= 0)
+		return bound;
+	if (pragma_bound(w, c) >= 0)
+		return pragma_bound(w, c);
+	if (k->n == 0)
+		return -1;
 	if (kind == CXCursor_ForStmt) {
 		if (k->n == 1) {
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP, "infinite loop 'for (;;)'");
-			return;
+			return -1;
 		}
 		vd = for_is_canonical(k, &lc);
 		if (vd == LOOP_NOBOUND)
@@ -519,22 +545,24 @@ void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, lo
 		else if (vd != LOOP_OK)
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP, "'for' loop without a bound: %s",
 			             lc.why);
-		return;
+		return vd == LOOP_OK ? lc.trips : -1;
 	}
 	{
 		CXCursor cond = kind == CXCursor_WhileStmt ? k->v[0] : k->v[k->n - 1];
 		const char *kw = kind == CXCursor_WhileStmt ? "while" : "do";
 		if (an__eval_int(cond, &v)) {
-			if (v != 0)
+			if (v != 0) {
 				an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
 				             "infinite loop: '%s' condition is always true", kw);
+				return -1;
+			}
 			/* a constant-false condition runs the body at most once:
 			 * the do { ... } while (0) macro idiom */
-			return;
+			return 1;
 		}
 		vd = kind == CXCursor_WhileStmt ? while_is_canonical(k, prev, &lc) : LOOP_NOBOUND;
 		if (vd == LOOP_OK)
-			return;
+			return lc.trips;
 		if (vd == LOOP_WRAP || vd == LOOP_START)
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
 			             "'while' loop without a bound: %s", lc.why);
@@ -542,6 +570,7 @@ void an__loop_check(struct an__walk *w, CXCursor c, const struct an__kids *k, lo
 			an__add_viol(w, c, AN_RULE_UNBOUNDED_LOOP,
 			             "'%s' loop with a data-dependent condition", kw);
 	}
+	return -1;
 }
 
 /* The LATCH_LOOP_BOUND(n) marker: a call to latch__loop_bound. Returns the

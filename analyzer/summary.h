@@ -43,7 +43,13 @@ struct an_scall {
 	unsigned line, col;
 	enum an_call_kind kind;
 	char *fptr_type; /* indirect only: canonical pointee function type */
+	uint64_t trips;  /* times the call can run per call of its caller: the
+	                    product of the enclosing loops' trip counts (1 in no
+	                    loop), or AN_TRIPS_UNBOUNDED */
 };
+
+/* A call inside a loop whose trip count is not known. */
+#define AN_TRIPS_UNBOUNDED UINT64_MAX
 
 struct an_sviol {
 	enum an_rule rule;

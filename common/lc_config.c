@@ -19,9 +19,12 @@
 #define LC_CONFIG_MAX_DEPTH 8
 
 static const char *const rule_ids[] = {
-        [LC_RULE_HEAP_ALLOC] = "heap-alloc",       [LC_RULE_UNBOUNDED_LOOP] = "unbounded-loop",
-        [LC_RULE_RECURSION] = "recursion",         [LC_RULE_INDIRECT_CALL] = "indirect-call",
-        [LC_RULE_BLOCKING_CALL] = "blocking-call", [LC_RULE_UNKNOWN_CALLEE] = "unknown-callee",
+        [LC_RULE_HEAP_ALLOC] = "heap-alloc",
+        [LC_RULE_UNBOUNDED_LOOP] = "unbounded-loop",
+        [LC_RULE_RECURSION] = "recursion",
+        [LC_RULE_INDIRECT_CALL] = "indirect-call",
+        [LC_RULE_BLOCKING_CALL] = "blocking-call",
+        [LC_RULE_UNKNOWN_CALLEE] = "unknown-callee",
         [LC_RULE__COUNT] = NULL,
 };
 
@@ -64,9 +67,8 @@ static const char *const top_keys[] = {
 };
 
 static const char *const sev_keys[] = {"severity", NULL};
-static const char *const supp_keys[] = {"file", "line", "function", "rule", "reason", "bound", NULL};
-static const char *const frame_keys[] = {"bytes", "calls", NULL};
-static const char *const irq_keys[] = {"priority", "max_nesting", NULL};
+static const char *const supp_keys[] = {"file",   "line",  "function", "rule",
+                                        "reason", "bound", NULL};
 
 const char *lc_rule_id(enum lc_rule r)
 {
@@ -105,7 +107,8 @@ static int read_rules(const struct lc__cctx *c, lc_ynode n)
 			return LC_EFORMAT;
 		if (lc_yaml_kind(y, v) == LC_Y_MAP) {
 			for (j = 0; j < lc_yaml_len(y, v); j++)
-				if (lc__cfg_key(c, lc_yaml_key_at(y, v, j), "key", "", sev_keys) < 0)
+				if (lc__cfg_key(c, lc_yaml_key_at(y, v, j), "key", "", sev_keys) <
+				    0)
 					return LC_EFORMAT;
 			if (lc_yaml_get(y, v, "severity") == 0)
 				return lc__cfg_bad(c, v, "expected 'severity' for rule '%s'",
@@ -155,7 +158,8 @@ static int read_indirect(const struct lc__cctx *c, lc_ynode n)
 	for (i = 0; i < lc_yaml_len(c->y, n) && rc == 0; i++) {
 		struct lc_indirect *ind;
 
-		if (lc__grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1, sizeof(*cfg->ind)) < 0)
+		if (lc__grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1, sizeof(*cfg->ind)) <
+		    0)
 			return lc__cfg_nomem(c);
 		ind = &cfg->ind[cfg->nind];
 		memset(ind, 0, sizeof(*ind));
@@ -345,93 +349,16 @@ static int read_supps(const struct lc__cctx *c, lc_ynode n)
 	return 0;
 }
 
-/* frames: { FUNC: { bytes: SIZE, calls: [FUNC...] } } */
-static int read_frames(const struct lc__cctx *c, lc_ynode n)
+/* frames: and interrupts: belong to the stack analysis, which reads them
+ * from this file with their own shapes and checks every key of them with its
+ * position (tracer/binary/stackrules.c, docs/memmap.md). The loader checks
+ * that each is a mapping, so that a scalar or list there is still an error
+ * for latch-check too. */
+static int read_stack_section(const struct lc__cctx *c, lc_ynode n, const char *what)
 {
-	struct lc_config *cfg = c->cfg;
-	size_t i, j;
-
-	if (lc_yaml_is_null(c->y, n))
+	if (lc_yaml_is_null(c->y, n) || lc_yaml_kind(c->y, n) == LC_Y_MAP)
 		return 0;
-	if (lc_yaml_kind(c->y, n) != LC_Y_MAP)
-		return lc__cfg_bad(c, n, "expected 'frames' to map functions to { bytes, calls }");
-	for (i = 0; i < lc_yaml_len(c->y, n); i++) {
-		lc_ynode v = lc_yaml_value_at(c->y, n, i);
-		struct lc_frame *f;
-		int rc;
-
-		if (lc_yaml_kind(c->y, v) != LC_Y_MAP || lc_yaml_len(c->y, v) == 0)
-			return lc__cfg_bad(c, v, "expected a frame such as { bytes: 64, calls: [f] }");
-		for (j = 0; j < lc_yaml_len(c->y, v); j++)
-			if (lc__cfg_key(c, lc_yaml_key_at(c->y, v, j), "key", "frames.", frame_keys) <
-			    0)
-				return LC_EFORMAT;
-		if (lc__grow((void **)&cfg->frames, &cfg->capframes, cfg->nframes + 1,
-		             sizeof(*cfg->frames)) < 0)
-			return lc__cfg_nomem(c);
-		f = &cfg->frames[cfg->nframes];
-		memset(f, 0, sizeof(*f));
-		rc = func_key(c, lc_yaml_key_at(c->y, n, i), &f->func);
-		if (rc < 0)
-			return rc;
-		cfg->nframes++;
-		if (lc_yaml_get(c->y, v, "bytes")) {
-			rc = lc_yaml_to_size(c->y, lc_yaml_get(c->y, v, "bytes"), &f->bytes, c->err);
-			f->has_bytes = rc == 0;
-		}
-		if (rc == 0)
-			rc = lc__cfg_names(c, &f->calls, lc_yaml_get(c->y, v, "calls"), "calls");
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* interrupts: { HANDLER: { priority: N, max_nesting: N } } */
-static int read_irqs(const struct lc__cctx *c, lc_ynode n)
-{
-	struct lc_config *cfg = c->cfg;
-	size_t i, j;
-
-	if (lc_yaml_is_null(c->y, n))
-		return 0;
-	if (lc_yaml_kind(c->y, n) != LC_Y_MAP)
-		return lc__cfg_bad(c, n, "expected 'interrupts' to map handlers to { priority }");
-	for (i = 0; i < lc_yaml_len(c->y, n); i++) {
-		lc_ynode v = lc_yaml_value_at(c->y, n, i), pr;
-		struct lc_interrupt *q;
-		int rc;
-
-		if (lc_yaml_kind(c->y, v) != LC_Y_MAP)
-			return lc__cfg_bad(c, v, "expected { priority: N, max_nesting: N }");
-		for (j = 0; j < lc_yaml_len(c->y, v); j++)
-			if (lc__cfg_key(c, lc_yaml_key_at(c->y, v, j), "key", "interrupts.",
-			                irq_keys) < 0)
-				return LC_EFORMAT;
-		pr = lc_yaml_get(c->y, v, "priority");
-		if (pr == 0)
-			return lc__cfg_bad(c, v, "an interrupt needs its 'priority'");
-		if (lc__grow((void **)&cfg->irqs, &cfg->capirqs, cfg->nirqs + 1,
-		             sizeof(*cfg->irqs)) < 0)
-			return lc__cfg_nomem(c);
-		q = &cfg->irqs[cfg->nirqs];
-		memset(q, 0, sizeof(*q));
-		rc = func_key(c, lc_yaml_key_at(c->y, n, i), &q->handler);
-		if (rc < 0)
-			return rc;
-		cfg->nirqs++;
-		rc = lc_yaml_to_u64(c->y, pr, &q->priority, c->err);
-		if (rc == 0 && lc_yaml_get(c->y, v, "max_nesting")) {
-			rc = lc_yaml_to_u64(c->y, lc_yaml_get(c->y, v, "max_nesting"),
-			                    &q->max_nesting, c->err);
-			if (rc == 0 && q->max_nesting == 0)
-				rc = lc__cfg_bad(c, lc_yaml_get(c->y, v, "max_nesting"),
-				                 "max_nesting is at least 1");
-		}
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return lc__cfg_bad(c, n, "expected '%s' to be a mapping (see docs/memmap.md)", what);
 }
 
 static int read_section(const struct lc__cctx *c, enum top_key k, lc_ynode v)
@@ -462,9 +389,9 @@ static int read_section(const struct lc__cctx *c, enum top_key k, lc_ynode v)
 	case K_RBOUNDS:
 		return read_rbounds(c, v);
 	case K_FRAMES:
-		return read_frames(c, v);
+		return read_stack_section(c, v, "frames");
 	case K_INTERRUPTS:
-		return read_irqs(c, v);
+		return read_stack_section(c, v, "interrupts");
 	case K_NAME:
 		if (lc_yaml_kind(c->y, v) != LC_Y_SCALAR)
 			return lc__cfg_bad(c, v, "expected the pack's name");
@@ -524,12 +451,4 @@ void lc__cfg_free_lists(struct lc_config *cfg)
 	for (i = 0; i < cfg->nbudgets; i++)
 		free(cfg->budgets[i].subject);
 	free(cfg->budgets);
-	for (i = 0; i < cfg->nframes; i++) {
-		free(cfg->frames[i].func.pat);
-		lc__pats_fini(&cfg->frames[i].calls);
-	}
-	free(cfg->frames);
-	for (i = 0; i < cfg->nirqs; i++)
-		free(cfg->irqs[i].handler.pat);
-	free(cfg->irqs);
 }

@@ -113,34 +113,19 @@ enum lc_budget_kind {
 
 struct lc_budget {
 	enum lc_budget_kind kind;
-	char *subject;    /* function or glob, region, section, symbol glob, root; "trace" */
-	double limit;     /* in unit */
-	const char *unit; /* "us", "bytes", "events" or "%" (static) */
+	char *subject;       /* function or glob, region, section, symbol glob, root; "trace" */
+	double limit;        /* in unit */
+	const char *unit;    /* "us", "bytes", "events" or "%" (static) */
 	struct lc_origin at; /* of the limit's value */
-};
-
-/* frames: { FUNC: { bytes: SIZE, calls: [FUNC...] } } (reserved, issue 14) */
-struct lc_frame {
-	struct lc_pat func;
-	uint64_t bytes;
-	int has_bytes;
-	struct lc_pats calls;
-};
-
-/* interrupts: { HANDLER: { priority: N, max_nesting: N } } (reserved, issue 14) */
-struct lc_interrupt {
-	struct lc_pat handler;
-	uint64_t priority;    /* NVIC style: a lower number pre-empts a higher one */
-	uint64_t max_nesting; /* 0: not given */
 };
 
 enum lc_resolve { LC_RESOLVE_UNSET, LC_RESOLVE_NONE, LC_RESOLVE_TYPE };
 
 struct lc_config {
-	char *path;    /* the file given to the loader (as given) */
-	char *pack;    /* the first shipped pack or extended file applied, or NULL */
-	char **files;  /* every file read, in load order (layer i = files[i]) */
-	char **dirs;   /* directory of files[i], for relative globs */
+	char *path;   /* the file given to the loader (as given) */
+	char *pack;   /* the first shipped pack or extended file applied, or NULL */
+	char **files; /* every file read, in load order (layer i = files[i]) */
+	char **dirs;  /* directory of files[i], for relative globs */
 	size_t nfiles, capfiles;
 
 	struct lc_rule_sev sev[LC_RULE__COUNT];
@@ -155,10 +140,6 @@ struct lc_config {
 	size_t nsupps, capsupps;
 	struct lc_budget *budgets;
 	size_t nbudgets, capbudgets;
-	struct lc_frame *frames;
-	size_t nframes, capframes;
-	struct lc_interrupt *irqs;
-	size_t nirqs, capirqs;
 };
 
 /*
@@ -171,8 +152,8 @@ struct lc_config {
  * cycle) or LC_ENOMEM, with err "file:line:col: ...". *out is
  * zeroed first and owned by the caller (lc_config_fini), also on failure.
  */
-int lc_config_load(struct lc_config *out, const char *path, int is_project,
-                   const char *const *dirs, struct lc_err *err);
+int lc_config_load(struct lc_config *out, const char *path, int is_project, const char *const *dirs,
+                   struct lc_err *err);
 
 /* The same for a document in memory (tests, fuzzing); name is its file name
  * in messages and relative extends resolve against the working directory. */

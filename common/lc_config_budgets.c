@@ -20,8 +20,7 @@
 
 #include "lc_config_int.h"
 
-static const char *const budget_keys[] = {"lost_events_max", "functions", "memory", "stack",
-                                          NULL};
+static const char *const budget_keys[] = {"lost_events_max", "functions", "memory", "stack", NULL};
 static const char *const func_keys[] = {"max_us", "p99_us", "stack_bytes", "coverage_min", NULL};
 static const char *const mem_keys[] = {"sections", "symbols", NULL};
 
@@ -113,18 +112,22 @@ static int load_functions(const struct lc__cctx *c, lc_ynode map)
 			case 1:
 				rc = read_number(c, lv, &lim);
 				if (rc == 0)
-					rc = add_limit(c, key == 0 ? LC_BUDGET_FUNC_MAX : LC_BUDGET_FUNC_P99,
+					rc = add_limit(c,
+					               key == 0 ? LC_BUDGET_FUNC_MAX
+					                        : LC_BUDGET_FUNC_P99,
 					               name, lim, "us", lv);
 				break;
 			case 2:
 				rc = read_size(c, lv, &lim);
 				if (rc == 0)
-					rc = add_limit(c, LC_BUDGET_FUNC_STACK, name, lim, "bytes", lv);
+					rc = add_limit(c, LC_BUDGET_FUNC_STACK, name, lim, "bytes",
+					               lv);
 				break;
 			case 3:
 				rc = read_percent(c, lv, &lim);
 				if (rc == 0)
-					rc = add_limit(c, LC_BUDGET_FUNC_COVERAGE, name, lim, "%", lv);
+					rc = add_limit(c, LC_BUDGET_FUNC_COVERAGE, name, lim, "%",
+					               lv);
 				break;
 			default:
 				rc = LC_EFORMAT;
@@ -205,8 +208,8 @@ int lc__cfg_budgets(const struct lc__cctx *c, lc_ynode sec)
 		case 0:
 			rc = lc_yaml_to_u64(c->y, v, &n, c->err);
 			if (rc == 0)
-				rc = add_limit(c, LC_BUDGET_LOST_EVENTS, "trace", (double)n, "events",
-				               v);
+				rc = add_limit(c, LC_BUDGET_LOST_EVENTS, "trace", (double)n,
+				               "events", v);
 			break;
 		case 1:
 			rc = load_functions(c, v);

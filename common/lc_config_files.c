@@ -235,7 +235,8 @@ static int push_file(struct lc_config *cfg, const char *name, const char *real)
 
 	if (f == NULL || d == NULL ||
 	    lc__grow((void **)&cfg->files, &cap, cfg->nfiles + 1, sizeof(*cfg->files)) < 0 ||
-	    lc__grow((void **)&cfg->dirs, &cfg->capfiles, cfg->nfiles + 1, sizeof(*cfg->dirs)) < 0) {
+	    lc__grow((void **)&cfg->dirs, &cfg->capfiles, cfg->nfiles + 1, sizeof(*cfg->dirs)) <
+	            0) {
 		free(f);
 		free(d);
 		return LC_ENOMEM;
@@ -316,7 +317,8 @@ static int load_common(struct lc_config *out, struct lc_yaml *y, const char *rea
 
 	memset(&ls, 0, sizeof(ls));
 	if (dirs == NULL) {
-		lc_config_rules_dirs(defdirs, sizeof(defdirs) / sizeof(defdirs[0]), buf, sizeof(buf));
+		lc_config_rules_dirs(defdirs, sizeof(defdirs) / sizeof(defdirs[0]), buf,
+		                     sizeof(buf));
 		dirs = defdirs;
 	}
 	ls.dirs = dirs;
@@ -331,8 +333,8 @@ static int load_common(struct lc_config *out, struct lc_yaml *y, const char *rea
 	return rc;
 }
 
-int lc_config_load(struct lc_config *out, const char *path, int is_project,
-                   const char *const *dirs, struct lc_err *err)
+int lc_config_load(struct lc_config *out, const char *path, int is_project, const char *const *dirs,
+                   struct lc_err *err)
 {
 	struct lc_yaml *y = NULL;
 	char *real = NULL;
@@ -373,7 +375,8 @@ int lc_config_load_pack(struct lc_config *out, const char *name, const char *con
 
 	memset(out, 0, sizeof(*out));
 	if (dirs == NULL) {
-		lc_config_rules_dirs(defdirs, sizeof(defdirs) / sizeof(defdirs[0]), buf, sizeof(buf));
+		lc_config_rules_dirs(defdirs, sizeof(defdirs) / sizeof(defdirs[0]), buf,
+		                     sizeof(buf));
 		dirs = defdirs;
 	}
 	real = find_pack(name, NULL, dirs);

@@ -58,7 +58,8 @@ static size_t distance(const char *a, const char *b)
 		d[0][j] = j;
 	for (i = 1; i <= n; i++) {
 		for (j = 1; j <= m; j++) {
-			int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+			int same = tolower((unsigned char)a[i - 1]) ==
+			           tolower((unsigned char)b[j - 1]);
 			size_t best = d[i - 1][j] + 1;
 
 			if (d[i][j - 1] + 1 < best)
@@ -108,14 +109,17 @@ int lc__cfg_unknown(const struct lc__cctx *c, lc_ynode k, const char *what, cons
 		                   lc_yaml_kind(c->y, k) == LC_Y_MAP ? "mapping" : "sequence");
 	near = lc__cfg_nearest(key, known);
 	if (near != NULL)
-		return lc__cfg_bad(c, k, "unknown %s '%s%s'; did you mean '%s%s'?", what, prefix, key,
-		                   prefix, near);
+		return lc__cfg_bad(c, k, "unknown %s '%s%s'; did you mean '%s%s'?", what, prefix,
+		                   key, prefix, near);
 	while (known[n] != NULL)
 		n++;
 	list[0] = '\0';
 	for (i = 0; i < n && len < sizeof(list); i++) {
 		int w = snprintf(list + len, sizeof(list) - len, "%s%s",
-		                 i == 0 ? "" : i + 1 == n ? " or " : ", ", known[i]);
+		                 i == 0       ? ""
+		                 : i + 1 == n ? " or "
+		                              : ", ",
+		                 known[i]);
 
 		if (w < 0)
 			break;

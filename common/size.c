@@ -43,9 +43,9 @@ int lc_size_parse(const char *s, uint64_t *out)
 		unsigned shift;
 		int hex_ok; /* may follow a hexadecimal number */
 	} units[] = {
-	        {"KiB", 10, 1}, {"KB", 10, 1}, {"K", 10, 1}, {"k", 10, 1}, {"MiB", 20, 1},
-	        {"MB", 20, 1},  {"M", 20, 1},  {"GiB", 30, 1}, {"GB", 30, 1}, {"G", 30, 1},
-	        {"B", 0, 0},
+	        {"KiB", 10, 1}, {"KB", 10, 1}, {"K", 10, 1}, {"k", 10, 1},
+	        {"MiB", 20, 1}, {"MB", 20, 1}, {"M", 20, 1}, {"GiB", 30, 1},
+	        {"GB", 30, 1},  {"G", 30, 1},  {"B", 0, 0},
 	};
 	const char *end, *digits;
 	unsigned shift = 0, base = 10;

@@ -20,6 +20,9 @@
 #include "report/out.h"
 #include "trace.h"
 #include "report/units.h"
+#include "report/sections.h"
+#include "binary/callgraph.h"
+#include "trace/heapfind.h"
 
 #define MAX_FILTERS 32
 
@@ -41,6 +44,7 @@ struct report_opts {
 	const char *trace;
 	const char *budgets;
 	const char *exe;
+	const char *bound; /* --bound CALLGRAPH.json */
 	enum sort_key sort;
 	size_t top;  /* 0: all */
 	long thread; /* -1: all */
@@ -57,6 +61,9 @@ static void print_help(FILE *f)
 	           "the call path of each worst case. The hook's calibrated cost is subtracted.\n\n"
 	           "options:\n"
 	           "  --budgets FILE  check the budgets: section of FILE (rules YAML)\n"
+	           "  --bound CG      an upper bound per interlock root from the call graph\n"
+	           "                  (latch-check --callgraph json) and the measured self\n"
+	           "                  times; \"no bound\" with the reason where there is none\n"
 	           "  --sort KEY      max (default), p99, p50, calls, total, self, stack, name\n"
 	           "  --top N         show the first N functions only\n"
 	           "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
@@ -94,6 +101,8 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "--budgets") == 0) {
 			o->budgets = argv[++i];
+		} else if (strcmp(a, "--bound") == 0) {
+			o->bound = argv[++i];
 		} else if (strcmp(a, "--exe") == 0) {
 			o->exe = argv[++i];
 		} else if (strcmp(a, "--sort") == 0) {
@@ -438,18 +447,25 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_profile *a = NULL;
 	struct trc_budgets *bs = NULL;
 	struct trc_budget_results *res = NULL;
+	struct trc_heapfind *heap = NULL;
+	struct trc_cg cg;
 	struct trc_doc *d = NULL;
 	struct sort_item *v = NULL;
 	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
 	int status = 2, rc;
 
+	trc_cg_init(&cg);
 	rc = parse_args(&o, argc, argv);
 	if (rc != 0) {
 		status = rc > 0 ? 0 : 2;
 		goto out;
 	}
 	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (o.bound != NULL && trc_cg_load_json(&cg, o.bound, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;
 	}
@@ -474,11 +490,27 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             "the readable "
 		             "part only",
 		             problems);
-	if (bs != NULL) {
-		if (trc_budget_results_new(&res, &err) < 0 || check_budgets(res, bs, a) < 0) {
+	if (o.bound != NULL && trc_section_bounds(d, &cg, a, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (trc_heapfind_run(&heap, a->t, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (bs != NULL || heap->nsites > 0) {
+		if (trc_budget_results_new(&res, &err) < 0 ||
+		    (bs != NULL && check_budgets(res, bs, a) < 0)) {
 			trc_fail("out of memory");
 			goto out;
 		}
+		if (trc_section_heap(d, res, heap, a, &err) < 0) {
+			trc_fail("%s: %s", o.trace, err.msg);
+			goto out;
+		}
+		if (heap->malformed > 0)
+			trc_doc_note(d, "%" PRIu64 " heap-guard record(s) did not decode",
+			             heap->malformed);
 		trc_doc_set_budgets(d, res);
 	}
 	if (trc_doc_emit(d, &o.out, opts->color, &err) < 0) {
@@ -490,6 +522,8 @@ out:
 	free(v);
 	trc_doc_free(d);
 	trc_budget_results_free(res);
+	trc_heapfind_free(heap);
+	trc_cg_fini(&cg);
 	trc_budgets_free(bs);
 	trc_profile_free(a);
 	return status;

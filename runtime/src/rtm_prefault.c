@@ -51,8 +51,8 @@ RTM_NOTRACE static void *prefault_main(void *arg)
 
 	LATCH_LOOP_BOUND(1u << 31); /* ends at stop or when the buffer is present */
 	for (i = 0; !__atomic_load_n(&st->pf_stop, __ATOMIC_ACQUIRE); i++) {
-		uint64_t c = __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS),
-		                             __ATOMIC_RELAXED);
+		uint64_t c =
+		        __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS), __ATOMIC_RELAXED);
 		uint64_t want;
 
 		if (c & RTM_CLAIMS_CLOSED)

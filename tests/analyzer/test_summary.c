@@ -41,7 +41,7 @@ static void test_summary_cache_round_trip_and_invalidation(void **state)
 	struct an_hashcache *hc = NULL;
 	struct an_sfunc fn = {
 	        "tick", "c:@F@tick", NULL, 3, 5, "void (void)", AN_FN_DEFINED | AN_FN_ROOT};
-	struct an_scall call = {"c:@F@tick", NULL, "cb", NULL, 4, 2, AN_CALL_INDIRECT, "int (int)"};
+	struct an_scall call = {"c:@F@tick", NULL, "cb", NULL, 4, 2, AN_CALL_INDIRECT, "int (int)", 12};
 	struct an_ssupp sup = {NULL, 4, 2, 1, 1u << AN_RULE_RECURSION, 8, "tree depth", NULL};
 	struct an_sdep dep;
 	struct lc_err err = {0};
@@ -76,6 +76,7 @@ static void test_summary_cache_round_trip_and_invalidation(void **state)
 	assert_int_equal(back->funcs[0].flags, AN_FN_DEFINED | AN_FN_ROOT);
 	assert_null(back->calls[0].callee_usr);
 	assert_string_equal(back->calls[0].fptr_type, "int (int)");
+	assert_int_equal(back->calls[0].trips, 12);
 	assert_int_equal((int)back->supps[0].bound, 8);
 	assert_string_equal(back->supps[0].reason, "tree depth");
 	assert_null(back->supps[0].error);

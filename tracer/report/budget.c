@@ -32,7 +32,14 @@ static const char *const kind_names[] = {
         [TRC_BUDGET_MEM_SECTION] = "section",
         [TRC_BUDGET_MEM_SYMBOL] = "symbol",
         [TRC_BUDGET_STACK_ROOT] = "stack",
+        [TRC_BUDGET_COVERAGE] = "coverage_min",
+        [TRC_BUDGET_HEAP_ALLOC] = "heap-alloc",
 };
+
+const char *trc_budget_rule_id(enum trc_budget_kind kind)
+{
+	return kind == TRC_BUDGET_HEAP_ALLOC ? "heap-alloc" : "budget";
+}
 
 const char *trc_budget_kind_name(enum trc_budget_kind kind)
 {

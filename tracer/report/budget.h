@@ -44,8 +44,16 @@ enum trc_budget_kind {
 	TRC_BUDGET_MEM_REGION = LC_BUDGET_MEM_REGION,   /* memory.<region>, unit "bytes" */
 	TRC_BUDGET_MEM_SECTION = LC_BUDGET_MEM_SECTION, /* memory.sections.X, unit "bytes" */
 	TRC_BUDGET_MEM_SYMBOL = LC_BUDGET_MEM_SYMBOL,   /* memory.symbols.X (sum), "bytes" */
-	TRC_BUDGET_STACK_ROOT = LC_BUDGET_STACK_ROOT    /* stack.X, unit "bytes" */
+	TRC_BUDGET_STACK_ROOT = LC_BUDGET_STACK_ROOT,   /* stack.X, unit "bytes" */
+	TRC_BUDGET_COVERAGE = LC_BUDGET_FUNC_COVERAGE,  /* functions.ROOT.coverage_min, "%" */
+	/* Not from the YAML: a finding that fails the gate like a budget. */
+	TRC_BUDGET_HEAP_ALLOC = LC_BUDGET__COUNT /* heap guard: an allocation under a root,
+	                                            rule id heap-alloc, unit "allocations" */
 };
+
+/* The rule id a broken verdict is printed with: "heap-alloc" for the heap
+ * guard's findings (the id of latch-check's static rule), else "budget". */
+const char *trc_budget_rule_id(enum trc_budget_kind kind);
 
 /* One limit as written in the file. All strings are owned by the set. */
 struct trc_budget {

@@ -51,7 +51,8 @@ int trc__write_junit(const struct trc_doc *d, FILE *f)
 			xmlTextWriterStartElement(
 			        w, BAD_CAST(b->verdict == TRC_VERDICT_FAIL ? "failure" : "error"));
 			xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST b->message);
-			xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "budget");
+			xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+			                            BAD_CAST trc_budget_rule_id(b->kind));
 			if (b->budget_file != NULL)
 				xmlTextWriterWriteFormatString(w, "%s (budget set at %s:%u)",
 				                               b->message, b->budget_file,

@@ -145,8 +145,11 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 			fprintf(f, "%s:%u:1: ", b->src_file, b->src_line);
 		else if (b->budget_file != NULL)
 			fprintf(f, "%s:%u:1: ", b->budget_file, b->budget_line);
-		fprintf(f, "%s: %s [budget]\n",
-		        b->verdict == TRC_VERDICT_FAIL ? "warning" : "error", b->message);
+		fprintf(f, "%s: %s [%s]\n",
+		        b->verdict == TRC_VERDICT_FAIL && b->kind != TRC_BUDGET_HEAP_ALLOC
+		                ? "warning"
+		                : "error",
+		        b->message, trc_budget_rule_id(b->kind));
 	}
 }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""tests/tracer/report_heapguard.py - the heap guard's records as findings.
+
+rt_prog_heapguard's `heap` scenario calls interlock_tick() N times, which
+allocates through alloc_helper() and frees, and telemetry() N times, which
+allocates outside any root. With LATCH_ROOTS=interlock_* the runtime records
+the two calls under the root; `latch-trace report` must show both sites with
+their counts, fail the gate (exit 1) with error-level [heap-alloc]
+diagnostics at the allocating line, in JUnit too, and never report
+telemetry(). A trace of the same program without the guard exits 0.
+
+usage: report_heapguard.py LATCH_TRACE RT_PROG_HEAPGUARD WORKDIR
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures += 1
+
+
+def run(cmd, env=None):
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+
+
+def main():
+    lt, prog, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    n = 3
+    trace = os.path.join(work, "heap.latch")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LATCH_")}
+    env.update(LATCH_TRACE=trace, LATCH_BUF_MB="8", LATCH_HEAPGUARD="1", LATCH_ROOTS="interlock_*")
+    p = run([prog, "heap", str(n)], env)
+    check(p.returncode == 0, "traced program ran: %s" % p.stderr.strip())
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime", "rt_prog.c")
+    lines = open(src).read().split("\n")
+    malloc_line = next(i + 1 for i, l in enumerate(lines) if "return malloc(n);" in l)
+    free_line = next(i + 1 for i, l in enumerate(lines) if "free(alloc_ptr(24));" in l)
+
+    r = run([lt, "report", trace])
+    check(r.returncode == 1, "report fails the gate on heap-guard findings (exit %d)" % r.returncode)
+    diags = [l for l in r.stdout.split("\n") if "[heap-alloc]" in l and ": error: " in l]
+    want = [
+        "rt_prog.c:%d:1: error: 'malloc' called from 'alloc_helper' while interlock root "
+        "'interlock_tick' was on the stack (%d times, heap guard) [heap-alloc]" % (malloc_line, n),
+        "rt_prog.c:%d:1: error: 'free' called from 'interlock_tick' while interlock root "
+        "'interlock_tick' was on the stack (%d times, heap guard) [heap-alloc]" % (free_line, n),
+    ]
+    got = [re.sub(r"^.*/", "", d) for d in diags]
+    check(got == want, "exact diagnostics:\n  got  %r\n  want %r" % (got, want))
+    check("telemetry" not in " ".join(diags), "the allocation outside the root is not a finding")
+
+    j = run([lt, "report", trace, "--format", "json"])
+    check(j.returncode == 1, "json: exit 1")
+    doc = json.loads(j.stdout)
+    rows = doc["tables"].get("heap_guard")
+    check(rows is not None, "json has the heap_guard table")
+    if rows is not None:
+        sites = sorted((r["allocator"], r["function"], r["count"], r["max_size"]) for r in rows)
+        check(sites == [("free", "interlock_tick", n, 0), ("malloc", "alloc_helper", n, 24)],
+              "json sites, counts and sizes: %r" % sites)
+        check(all("interlock_tick" in r["backtrace"] for r in rows), "backtraces name the root")
+
+    x = run([lt, "report", trace, "--format", "junit"])
+    root = ET.fromstring(x.stdout)
+    fails = root.findall(".//testcase/failure")
+    check(len(fails) == 2 and all(f.get("type") == "heap-alloc" for f in fails),
+          "junit: two failures of type heap-alloc: %r" % [f.get("type") for f in fails])
+
+    plain = os.path.join(work, "plain.latch")
+    env2 = dict(env, LATCH_TRACE=plain)
+    del env2["LATCH_HEAPGUARD"]
+    p = run([prog, "heap", str(n)], env2)
+    r = run([lt, "report", plain])
+    check(r.returncode == 0 and "[heap-alloc]" not in r.stdout,
+          "without the guard: no finding, exit 0 (exit %d)" % r.returncode)
+    print("%d failure(s)" % failures)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

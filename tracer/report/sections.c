@@ -1,0 +1,237 @@
+/* tracer/report/sections.c - bound and heap-guard sections of report (see sections.h). */
+#define _GNU_SOURCE
+#include "report/sections.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/units.h"
+#include "trace/bound.h"
+
+static int by_label(const void *pa, const void *pb)
+{
+	const struct trc_fn *const *a = pa, *const *b = pb;
+
+	return strcmp((*a)->label, (*b)->label);
+}
+
+int trc_section_self_times(uint64_t *self_ns, const struct trc_cg *cg, const struct trc_profile *a)
+{
+	const struct trc_fn **v = malloc((a->nfns ? a->nfns : 1) * sizeof(*v));
+	size_t i, n = 0;
+
+	if (v == NULL)
+		return LC_ENOMEM;
+	for (i = 0; i < a->nfns; i++)
+		if (a->fns[i].sym.name != NULL && a->fns[i].st->calls > 0)
+			v[n++] = &a->fns[i];
+	qsort(v, n, sizeof(*v), by_label);
+	for (i = 0; i < cg->nfuncs; i++) {
+		struct trc_fn key;
+		const struct trc_fn *kp = &key, *const * hit;
+
+		self_ns[i] = TRC_BOUND_UNMEASURED;
+		snprintf(key.label, sizeof(key.label), "%s", cg->funcs[i].name);
+		hit = bsearch(&kp, v, n, sizeof(*v), by_label);
+		if (hit == NULL)
+			continue;
+		/* two statics of one name: the first and last of the run of equal
+		 * labels bracket them; take the largest */
+		while (hit > v && strcmp(hit[-1]->label, key.label) == 0)
+			hit--;
+		for (self_ns[i] = 0; hit < v + n && strcmp((*hit)->label, key.label) == 0; hit++)
+			if ((*hit)->st->max_excl_ns > self_ns[i])
+				self_ns[i] = (*hit)->st->max_excl_ns;
+	}
+	free(v);
+	return 0;
+}
+
+static int ns_cell(struct trc_table *t, int col, uint64_t ns)
+{
+	char u[TRC_UNITS_BUF];
+
+	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
+}
+
+int trc_section_bounds(struct trc_doc *d, const struct trc_cg *cg, const struct trc_profile *a,
+                       struct lc_err *err)
+{
+	uint64_t *self = malloc((cg->nfuncs ? cg->nfuncs : 1) * sizeof(*self));
+	struct trc_bound *b = NULL;
+	struct trc_table *t = NULL;
+	int c_root, c_obs, c_bound, c_status, c_reason, c_at;
+	size_t i;
+	int rc = LC_ENOMEM;
+
+	if (self == NULL || trc_section_self_times(self, cg, a) < 0)
+		goto nomem;
+	if ((rc = trc_bound_compute(&b, cg, self, err)) < 0)
+		goto out;
+	rc = LC_ENOMEM;
+	if (trc_doc_add_table(&t, d, "bounds",
+	                      "timing bound per root: call graph x measured self times "
+	                      "(docs/wcet-bound.md)") < 0)
+		goto nomem;
+	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
+	c_obs = trc_table_col(t, "observed_max_ns", "observed max", TRC_ALIGN_RIGHT);
+	c_bound = trc_table_col(t, "bound_ns", "bound", TRC_ALIGN_RIGHT);
+	c_status = trc_table_col(t, "status", "status", TRC_ALIGN_LEFT);
+	c_reason = trc_table_col(t, "reason", "why", TRC_ALIGN_LEFT);
+	c_at = trc_table_col(t, "at", "at", TRC_ALIGN_LEFT);
+	for (i = 0; i < b->nroots; i++) {
+		const struct trc_bound_root *r = &b->roots[i];
+		const struct trc_fn *f = trc_profile_find(a, cg->funcs[r->func].name);
+		char why[512], at[320];
+
+		trc_table_row(t);
+		trc_table_str(t, c_root, cg->funcs[r->func].name);
+		if (f != NULL && f->st->calls > 0)
+			ns_cell(t, c_obs, f->st->hist.max);
+		else
+			trc_table_null(t, c_obs, "never ran");
+		if (r->why == TRC_BOUND_OK) {
+			ns_cell(t, c_bound, r->bound_ns);
+			trc_table_str(t, c_status, "bounded");
+			trc_table_null(t, c_reason, "");
+			trc_table_null(t, c_at, "");
+			continue;
+		}
+		trc_table_null(t, c_bound, "-");
+		trc_table_str(t, c_status, "no bound");
+		trc_table_style(t, c_status, TRC_STYLE_WARN);
+		snprintf(why, sizeof(why), "%s: '%s'", trc_bound_why_name(r->why),
+		         cg->funcs[r->why_func].name);
+		trc_table_str(t, c_reason, why);
+		if (r->why_file != NULL && r->why_line > 0) {
+			snprintf(at, sizeof(at), "%s:%u", r->why_file, r->why_line);
+			trc_table_str(t, c_at, at);
+		} else {
+			trc_table_null(t, c_at, "");
+		}
+	}
+	if (trc_doc_status(d) < 0)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+out:
+	trc_bound_free(b);
+	free(self);
+	return rc;
+}
+
+/* The allocating function: the first frame with source information (the
+ * program's own code, built with -g), else the innermost frame. */
+static int site_caller(struct trc_symbol *out, const struct trc_profile *a,
+                       const struct trc_heap_site *s, struct lc_err *err)
+{
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < s->nframes; i++) {
+		/* a return address: the call is the instruction before it */
+		if ((rc = trc_sym_lookup(a->sym, s->frames[i] - 1, out, err)) < 0)
+			return rc;
+		if (out->name != NULL && out->file != NULL)
+			return 0;
+	}
+	if (s->nframes > 0)
+		return trc_sym_lookup(a->sym, s->frames[0] - 1, out, err);
+	return 0;
+}
+
+static int backtrace_text(char *buf, size_t n, const struct trc_profile *a,
+                          const struct trc_heap_site *s, struct lc_err *err)
+{
+	size_t i, len = 0;
+	int rc;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nframes && len + 1 < n; i++) {
+		struct trc_symbol sy;
+
+		if ((rc = trc_sym_lookup(a->sym, s->frames[i] - 1, &sy, err)) < 0)
+			return rc;
+		if (sy.name != NULL)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " < " : "",
+			                        sy.name);
+		else
+			len += (size_t)snprintf(buf + len, n - len, "%s0x%" PRIx64, i ? " < " : "",
+			                        s->frames[i]);
+	}
+	return 0;
+}
+
+int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
+                     const struct trc_heapfind *h, const struct trc_profile *a, struct lc_err *err)
+{
+	static const struct trc_budget heap_rule = {
+	        TRC_BUDGET_HEAP_ALLOC, "heap guard", 0, "allocations", NULL, 0, 0};
+	struct trc_table *t = NULL;
+	int c_root, c_alloc, c_fn, c_count, c_size, c_at, c_src, c_bt;
+	size_t i;
+	int rc;
+
+	if (h->nsites == 0)
+		return 0;
+	if (trc_doc_add_table(&t, d, "heap_guard",
+	                      "heap guard: allocations while an interlock root was on the "
+	                      "stack [heap-alloc]") < 0)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
+	c_alloc = trc_table_col(t, "allocator", "call", TRC_ALIGN_LEFT);
+	c_fn = trc_table_col(t, "function", "from", TRC_ALIGN_LEFT);
+	c_count = trc_table_col(t, "count", "times", TRC_ALIGN_RIGHT);
+	c_size = trc_table_col(t, "max_size", "size", TRC_ALIGN_RIGHT);
+	c_at = trc_table_col(t, "first_at_ns", "first at", TRC_ALIGN_RIGHT);
+	c_src = trc_table_col(t, "source", "source", TRC_ALIGN_LEFT);
+	c_bt = trc_table_col(t, "backtrace", "backtrace", TRC_ALIGN_LEFT);
+	for (i = 0; i < h->nsites; i++) {
+		const struct trc_heap_site *s = &h->sites[i];
+		const char *alloc = trc_heapfind_alloc_name(s->alloc);
+		struct trc_symbol root, from;
+		char rootname[256], fromname[256], src[320], bt[2048], u[TRC_UNITS_BUF];
+		uint64_t start = lc_trace_time_ns(a->t, lc_trace_header(a->t)->start_ticks);
+		uint64_t at = s->first_ns > start ? s->first_ns - start : 0;
+
+		if ((rc = trc_sym_lookup(a->sym, s->root, &root, err)) < 0 ||
+		    (rc = site_caller(&from, a, s, err)) < 0 ||
+		    (rc = backtrace_text(bt, sizeof(bt), a, s, err)) < 0)
+			return rc;
+		snprintf(rootname, sizeof(rootname), "%s", root.name ? root.name : "?");
+		if (from.name != NULL)
+			snprintf(fromname, sizeof(fromname), "%s", from.name);
+		else
+			snprintf(fromname, sizeof(fromname), "0x%" PRIx64, s->caller);
+		src[0] = '\0';
+		if (from.file != NULL)
+			snprintf(src, sizeof(src), "%s:%u", from.file, from.line);
+		trc_table_row(t);
+		trc_table_str(t, c_root, rootname);
+		trc_table_str(t, c_alloc, alloc);
+		trc_table_str(t, c_fn, fromname);
+		trc_table_u64(t, c_count, s->count, NULL);
+		trc_table_u64(t, c_size, s->max_size, NULL);
+		snprintf(u, sizeof(u), "+");
+		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
+		trc_table_u64(t, c_at, at, u);
+		trc_table_str(t, c_src, src[0] ? src : NULL);
+		trc_table_str(t, c_bt, bt);
+		trc_table_style(t, c_alloc, TRC_STYLE_BAD);
+		if (trc_budget_results_add(res, &heap_rule, rootname, TRC_VERDICT_FAIL, 1,
+		                           (double)s->count, from.file, from.line,
+		                           "'%s' called from '%s' while interlock root '%s' was on "
+		                           "the stack (%" PRIu64 " time%s, heap guard)",
+		                           alloc, fromname, rootname, s->count,
+		                           s->count == 1 ? "" : "s") < 0)
+			return lc_err_set(err, LC_ENOMEM, "out of memory");
+	}
+	if (trc_doc_status(d) < 0)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	return 0;
+}
