@@ -22,7 +22,6 @@
 #   test's output, <test>.junit.xml beside the trace in the current binary
 #   directory, for CI. Fails when the run fails or a budget breaks.
 include_guard(GLOBAL)
-set(_LATCH_TOOLS_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 function(_latch_tool out name)
   if(NOT TARGET latch::${name})
@@ -109,6 +108,6 @@ set(LATCH_BUDGETS [==[${_budgets}]==])
 set(LATCH_OUT [==[${_base}]==])
 ${_q}")
   add_test(NAME ${A_NAME} COMMAND ${CMAKE_COMMAND} -DLATCH_ARGS_FILE=${_args}
-    -P "${_LATCH_TOOLS_DIR}/LatchTraceBudgetsRun.cmake")
+    -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/LatchTraceBudgetsRun.cmake")
   set_tests_properties(${A_NAME} PROPERTIES LABELS "latch")
 endfunction()

@@ -12,6 +12,8 @@
 #   intree  add_subdirectory(latch) (fetch: FetchContent): latch's sources stay out of the
 #           project's compile_commands.json, `cmake --install` writes only
 #           the project's own program under its prefix
+#   intree-tools  the same with LATCH_BUILD_TOOLS=ON: latch_check and
+#           latch_trace_budgets from an in-tree latch
 #   byhand  the by-hand compile lines (README, docs/integrate.md "By hand"),
 #           run from a folder laid out like a built latch checkout
 #   deb     cpack -G DEB: file name, computed Depends, contents; installable
@@ -150,6 +152,21 @@ PY
 	expect_trips "$work/intree.out" "in-tree pressure"
 	check_trace "$work/intree.latch" "$build/tracer/latch-trace"
 	;;
+intree-tools)
+	run cmake -S "$ex/intree-tools" -B "$work/b" -DLATCH_DIR="$src"
+	run cmake --build "$work/b" -j2
+	(cd "$work/b" && ctest -V) >"$work/ctest.log" 2>&1 || { cat "$work/ctest.log"; fail "the project's ctest failed"; }
+	grep -q 'latch_check_pressure .*Passed' "$work/ctest.log" || fail "latch_check test did not run"
+	grep -q 'pressure_budgets .*Passed' "$work/ctest.log" || fail "latch_trace_budgets test did not run"
+	grep -q 'PASS .*over_pressure .*max_us' "$work/ctest.log" || fail "no budget line in the test's output"
+	# latch's own sources (tools included) stay out of the compile database
+	python3 - "$work/b/compile_commands.json" <<'PY' || fail "the compile database holds more than main.c"
+import json, sys
+files = [e["file"] for e in json.load(open(sys.argv[1]))]
+print("compile database:", files)
+sys.exit(0 if len(files) == 1 and files[0].endswith("/main.c") else 1)
+PY
+	;;
 byhand)
 	mkdir -p "$work/top"
 	ln -s "$src/runtime" "$work/top/runtime"
@@ -224,7 +241,7 @@ deb)
 	fi
 	;;
 *)
-	echo "usage: install_test.sh cmake|make|intree|fetch|byhand|deb SRC BUILD WORK" >&2
+	echo "usage: install_test.sh cmake|make|intree|fetch|intree-tools|byhand|deb SRC BUILD WORK" >&2
 	exit 2
 	;;
 esac
