@@ -40,10 +40,12 @@ need() {
 run() { # prints the command, runs it quietly, shows its output when it fails
 	local log=$work/step.log
 	echo "+ $*"
-	"$@" >"$log" 2>&1 || {
+	local rc=0
+	"$@" >"$log" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
 		cat "$log" >&2
-		fail "exit $? from: $*"
-	}
+		fail "exit $rc from: $*"
+	fi
 }
 # check_trace TRACE LATCH_TRACE_EXE: the example's loop calls over_pressure
 # and scale 1000 times each, main once (main.c); the report must say so.
@@ -148,6 +150,16 @@ PY
 	(cd "$work/stage" && find . -type f -o -type l | sort) >"$work/installed.txt"
 	[ "$(cat "$work/installed.txt")" = "./opt/pressure/bin/pressure" ] ||
 		fail "the install wrote more than the user's program: $(tr '\n' ' ' <"$work/installed.txt")"
+	# asked to (LATCH_INSTALL=ON), latch installs its package under the
+	# project's prefix and nowhere else
+	run cmake -S "$ex/$mode" -B "$work/b" -DLATCH_INSTALL=ON
+	run cmake --build "$work/b"
+	run env DESTDIR="$work/stage2" cmake --install "$work/b"
+	(cd "$work/stage2" && find . -type f -o -type l | sort) >"$work/installed2.txt"
+	grep -v '^\./opt/pressure/' "$work/installed2.txt" && fail "LATCH_INSTALL=ON wrote outside the prefix"
+	for f in bin/pressure include/latch/rt.h lib/cmake/latch/latchConfig.cmake lib/pkgconfig/latch_rt.pc; do
+		grep -qx "./opt/pressure/$f" "$work/installed2.txt" || fail "LATCH_INSTALL=ON did not install $f"
+	done
 	env LATCH_TRACE="$work/intree.latch" "$work/b/pressure" >"$work/intree.out" || fail "pressure exited $?"
 	expect_trips "$work/intree.out" "in-tree pressure"
 	check_trace "$work/intree.latch" "$build/tracer/latch-trace"
