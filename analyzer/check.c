@@ -207,7 +207,22 @@ static int resolve_files(char ***out, int *rules_changed, const struct an_opts *
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
 	for (i = 0; i < o->nfiles; i++) {
 		char buf[PATH_MAX];
+		const char *b = strrchr(o->files[i], '/');
+		b = b ? b + 1 : o->files[i];
+		if (strcmp(b, ".latch.yaml") == 0 || strcmp(b, ".latch.yml") == 0) {
+			/* the rules file (also when the commit deletes it) */
+			*rules_changed = 1;
+		}
 		if (!realpath(o->files[i], buf)) {
+			if (*rules_changed &&
+			    (strcmp(b, ".latch.yaml") == 0 || strcmp(b, ".latch.yml") == 0)) {
+				v[i] = strdup("/");
+				if (!v[i]) {
+					rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+					goto out;
+				}
+				continue;
+			}
 			rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", o->files[i],
 			                strerror(errno));
 			goto out;
@@ -322,7 +337,12 @@ static void tu_hint(struct msgs *m, const struct an_tu *t, const char *msg)
 
 	if (!strstr(msg, "file not found") && !strstr(msg, "failed to parse"))
 		return;
-	if (t->drv) {
+	if (t->drv && strstr(msg, "failed to parse") && t->drv->triple && !t->drv->native) {
+		say(m, "note",
+		    "compiler '%s' reports target '%s': the clang of latch-check may not support "
+		    "it; pass a target it knows with --extra-arg=--target=<TRIPLE>",
+		    t->drv->name, t->drv->triple);
+	} else if (t->drv) {
 		an_driver_describe(t->drv, what, sizeof(what));
 		say(m, "note",
 		    "%s; add a directory with --extra-arg=-isystem<DIR>, or a target with "

@@ -142,6 +142,20 @@ static int has_arg(const char *const *args, int nargs, const char *prefix)
 	return 0;
 }
 
+/* Toolchains named by their architecture alone ("avr-gcc"). */
+static int is_bare_arch(const char *t)
+{
+	static const char *const arch[] = {"avr",     "msp430",  "xtensa",  "arm",
+	                                   "aarch64", "riscv32", "riscv64", "mips",
+	                                   "ppc",     "sparc",   NULL};
+	size_t i;
+
+	for (i = 0; arch[i]; i++)
+		if (strcmp(t, arch[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The flags that tell clang what the driver knows: a queried driver's
  * target, sysroot and include directories, else the target its name
  * carries ("arm-none-eabi-gcc" is parsed for arm-none-eabi, not the host). */
@@ -165,7 +179,7 @@ static int push_toolchain(char ***v, int *n, size_t *cap, const char *const *arg
 		return rc;
 	}
 	if (nargs > 0 && an_driver_name_triple(triple, sizeof(triple), args[0]) &&
-	    strchr(triple, '-')) {
+	    (strchr(triple, '-') || is_bare_arch(triple))) {
 		snprintf(opt, sizeof(opt), "--target=%s", triple);
 		rc = push(v, n, cap, opt);
 	}
@@ -459,24 +473,32 @@ static int driver_allowed(const struct an_compdb_opts *o, const char *argv0, con
 	return 0;
 }
 
-/* The driver record for argv0 (queried on first use). Returns NULL with rc
- * set on a failure; a compiler that is not gcc-like has no record. */
-static int driver_for(const struct an_driver **out, struct an_compdb *db, const char *argv0,
-                      const char *dir, const struct an_compdb_opts *o, struct lc_err *err)
+/* The driver record for argv0 with the entry's include-relevant flags
+ * (queried on first use); *out stays NULL for a compiler that is not
+ * gcc-like. Returns 0 or a negative code. */
+static int driver_for(const struct an_driver **out, struct an_compdb *db, const char *const *args,
+                      int nargs, const char *dir, const struct an_compdb_opts *o,
+                      struct lc_err *err)
 {
 	size_t i;
 	struct an_driver *d, **nv;
-	int rc;
+	const char *argv0 = args[0];
+	char *flags = NULL;
+	int rc = 0;
 
 	*out = NULL;
 	if (!an_driver_is_gcc(argv0))
 		return 0;
+	flags = an_driver_flags(args, nargs);
+	if (!flags)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
 	for (i = 0; i < db->ndrivers; i++)
 		if (strcmp(db->drivers[i]->name, argv0) == 0 &&
+		    strcmp(db->drivers[i]->flags, flags) == 0 &&
 		    (argv0[0] == '/' || !strchr(argv0, '/') ||
 		     strcmp(db->drivers[i]->dir, dir) == 0)) {
 			*out = db->drivers[i];
-			return 0;
+			goto out;
 		}
 	d = calloc(1, sizeof(*d));
 	nv = realloc(db->drivers, (db->ndrivers + 1) * sizeof(*nv));
@@ -484,25 +506,25 @@ static int driver_for(const struct an_driver **out, struct an_compdb *db, const 
 		free(d);
 		if (nv)
 			db->drivers = nv;
-		return lc_err_set(err, LC_ENOMEM, "out of memory");
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
 	}
 	db->drivers = nv;
-	{
-		/* the PATH lookup happens in an_driver_query; the glob sees the
-		 * name as written and, once known, the resolved path */
-		rc = an_driver_query(d, argv0, dir, 0, NULL, err);
-		if (rc == 0 && driver_allowed(o, argv0, d->path)) {
-			an_driver_fini(d);
-			rc = an_driver_query(d, argv0, dir, 1, o ? o->cache_dir : NULL, err);
-		}
+	/* the PATH lookup happens in an_driver_query; the glob sees the name as
+	 * written and, once known, the resolved path */
+	rc = an_driver_query(d, argv0, dir, flags, 0, NULL, err);
+	if (rc == 0 && driver_allowed(o, argv0, d->path)) {
+		an_driver_fini(d);
+		rc = an_driver_query(d, argv0, dir, flags, 1, o ? o->cache_dir : NULL, err);
 	}
 	if (rc == 0 && !(d->dir = strdup(dir)))
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 	db->drivers[db->ndrivers++] = d;
-	if (rc < 0)
-		return rc;
-	*out = d;
-	return 0;
+	if (rc == 0)
+		*out = d;
+out:
+	free(flags);
+	return rc;
 }
 
 static int add_skipped(struct an_compdb *db, const char *file, enum an_lang lang)
@@ -610,7 +632,7 @@ static int load_entry(struct an_compdb *db, size_t *cap, json_t *e, size_t idx, 
 			goto nomem;
 		goto out;
 	}
-	rc = driver_for(&drv, db, args[0], dir, o, err);
+	rc = driver_for(&drv, db, (const char *const *)args, nargs, dir, o, err);
 	if (rc < 0)
 		goto out;
 	if (drv && !drv->path && an_driver_is_gcc(args[0]) &&

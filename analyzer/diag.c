@@ -102,6 +102,16 @@ static void print_note(FILE *out, const struct an_finding *f, const struct an_gr
 		for (i = 1; i < f->npath; i++)
 			fprintf(out, "%s%s()", i > 1 ? " -> " : "", g->fns[f->path[i]].name);
 		fputc('\n', out);
+		/* each hop at its call site, as the SARIF codeFlow has them */
+		for (i = 1; i < f->npath; i++) {
+			const struct an_fn *fn = &g->fns[f->path[i]];
+			const struct an_edge *e = &g->edges[fn->parent];
+			char *ef = an_diag_display(e->file, cwd);
+			fprintf(out, "%s:%u:%u: note: '%s' calls '%s'%s\n", ef ? ef : e->file,
+			        e->line, e->col, g->fns[f->path[i - 1]].name, fn->name,
+			        e->kind == AN_EDGE_DIRECT ? "" : " through a function pointer");
+			free(ef);
+		}
 	}
 	free(rf);
 }

@@ -5,7 +5,9 @@
  * Text form (one per finding, sorted by file, line, column):
  *   FILE:LINE:COL: error: MESSAGE [RULE]
  *   ROOTFILE:LINE:COL: note: reached from interlock root 'R' via a() -> b()
- * The note is located at the root's definition.
+ *   CALLFILE:LINE:COL: note: 'R' calls 'a'          (one per hop)
+ *   CALLFILE:LINE:COL: note: 'a' calls 'b'
+ * The first note is located at the root's definition, each hop at its call.
  */
 #ifndef AN_DIAG_H
 #define AN_DIAG_H

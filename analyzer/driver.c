@@ -101,6 +101,40 @@ static char *find_exe(const char *argv0, const char *dir)
 	return NULL;
 }
 
+char *an_driver_flags(const char *const *args, int nargs)
+{
+	static const char *const pre[] = {
+	        "--specs=",     "-specs=", "--sysroot=", "-isysroot", "-nostdinc",
+	        "-nostdlibinc", "-mmcu=",  "-march=",    "-mabi=",    "-mcpu=",
+	        "-mfloat-abi=", "-mthumb", "-marm",      NULL};
+	size_t len = 1, k;
+	int i;
+	char *s;
+
+	for (i = 1; i < nargs; i++)
+		len += strlen(args[i]) + 1;
+	s = calloc(1, len + 16);
+	if (!s)
+		return NULL;
+	for (i = 1; i < nargs; i++) {
+		int take = 0, next = 0;
+		for (k = 0; pre[k] && !take; k++)
+			take = strncmp(args[i], pre[k], strlen(pre[k])) == 0;
+		if (strcmp(args[i], "--sysroot") == 0 || strcmp(args[i], "-isysroot") == 0 ||
+		    strcmp(args[i], "-specs") == 0)
+			take = next = 1;
+		if (!take)
+			continue;
+		strcat(s, args[i]);
+		strcat(s, "\n");
+		if (next && i + 1 < nargs) {
+			strcat(s, args[++i]);
+			strcat(s, "\n");
+		}
+	}
+	return s;
+}
+
 /* Runs argv, returns its stdout+stderr (malloc'd) and exit status. */
 static int run_capture(char **out, int *status, char *const argv[])
 {
@@ -242,10 +276,11 @@ static int is_native(const char *triple)
 	return strncmp(triple, u.machine, strlen(u.machine)) == 0 && strstr(triple, "linux");
 }
 
-static void cache_file(char *buf, size_t n, const char *cache_dir, const char *path)
+static void cache_file(char *buf, size_t n, const char *cache_dir, const char *path,
+                       const char *flags)
 {
 	struct stat st;
-	uint64_t h = an_hash_str(AN_HASH_INIT, path);
+	uint64_t h = an_hash_str(an_hash_str(AN_HASH_INIT, path), flags);
 	char tag[64];
 
 	if (stat(path, &st) == 0) {
@@ -313,28 +348,67 @@ out:
 	json_decref(o);
 }
 
-int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int allowed,
-                    const char *cache_dir, struct lc_err *err)
+/* Runs the driver with the entry's flags (one per line in `flags`), then
+ * `tail`; see run_capture. */
+static int run_driver(char **out, int *status, const struct an_driver *d, const char *flags,
+                      const char *const *tail)
+{
+	size_t n = 2, k = 0, i;
+	const char *p;
+	char **av = NULL, *copy = strdup(flags), *save = NULL, *tok;
+	int rc;
+
+	for (p = flags; *p; p++)
+		n += *p == '\n';
+	for (i = 0; tail[i]; i++)
+		n++;
+	av = calloc(n + 1, sizeof(*av));
+	if (!av || !copy) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	av[k++] = d->path;
+	for (tok = strtok_r(copy, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
+		av[k++] = tok;
+	for (i = 0; tail[i]; i++)
+		av[k++] = (char *)tail[i];
+	av[k] = NULL;
+	rc = run_capture(out, status, av);
+out:
+	free(av);
+	free(copy);
+	return rc;
+}
+
+int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, const char *flags,
+                    int allowed, const char *cache_dir, struct lc_err *err)
 {
 	char *out = NULL, *out2 = NULL, cfile[PATH_MAX + 64];
 	int status = 0, rc = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->name = strdup(argv0);
-	if (!d->name)
+	d->flags = strdup(flags ? flags : "");
+	if (!d->name || !d->flags)
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	flags = d->flags;
 	d->path = find_exe(argv0, dir);
 	if (!d->path || !allowed)
 		goto out;
 	if (cache_dir) {
-		cache_file(cfile, sizeof(cfile), cache_dir, d->path);
+		cache_file(cfile, sizeof(cfile), cache_dir, d->path, flags);
 		if (cache_load(d, cfile) == 0) {
 			d->queried = d->from_cache = 1;
 			d->native = is_native(d->triple);
 			goto out;
 		}
-		an_driver_fini(d);
-		memset(d, 0, sizeof(*d));
+		{
+			char *keep = d->flags;
+			d->flags = NULL;
+			an_driver_fini(d);
+			d->flags = keep;
+		}
+		flags = d->flags;
 		d->name = strdup(argv0);
 		d->path = find_exe(argv0, dir);
 		if (!d->name || !d->path) {
@@ -343,8 +417,8 @@ int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int
 		}
 	}
 	{
-		char *av[] = {d->path, (char *)"-dumpmachine", NULL};
-		rc = run_capture(&out, &status, av);
+		static const char *const tail[] = {"-dumpmachine", NULL};
+		rc = run_driver(&out, &status, d, flags, tail);
 		if (rc < 0 || status != 0 || !out[0]) {
 			rc = lc_err_set(
 			        err, LC_EFORMAT,
@@ -359,8 +433,9 @@ int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int
 		out = NULL;
 	}
 	{
-		char *av[] = {d->path, (char *)"-print-sysroot", NULL};
-		if (run_capture(&out, &status, av) == 0 && status == 0 && out[0] == '/') {
+		static const char *const tail[] = {"-print-sysroot", NULL};
+		if (run_driver(&out, &status, d, flags, tail) == 0 && status == 0 &&
+		    out[0] == '/') {
 			struct stat st;
 			char *s = first_line(out);
 			if (s && stat(s, &st) == 0 && S_ISDIR(st.st_mode))
@@ -370,10 +445,9 @@ int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int
 		}
 	}
 	{
-		char *av[] = {d->path,      (char *)"-E",        (char *)"-v",
-		              (char *)"-x", (char *)"c",         (char *)"/dev/null",
-		              (char *)"-o", (char *)"/dev/null", NULL};
-		rc = run_capture(&out2, &status, av);
+		static const char *const tail[] = {"-E",        "-v", "-x",        "c",
+		                                   "/dev/null", "-o", "/dev/null", NULL};
+		rc = run_driver(&out2, &status, d, flags, tail);
 		if (rc < 0 || status != 0) {
 			rc = lc_err_set(
 			        err, LC_EFORMAT,
@@ -415,6 +489,7 @@ void an_driver_fini(struct an_driver *d)
 	free(d->name);
 	free(d->path);
 	free(d->dir);
+	free(d->flags);
 	free(d->triple);
 	free(d->sysroot);
 	memset(d, 0, sizeof(*d));

@@ -24,6 +24,7 @@ struct an_driver {
 	char *name;     /* argv[0] as in the database */
 	char *path;     /* resolved executable, or NULL when absent */
 	char *dir;      /* the directory a relative name was resolved in (compdb.c) */
+	char *flags;    /* the entry's flags that change the answer, one per line */
 	char *triple;   /* -dumpmachine, or NULL when not queried */
 	char *sysroot;  /* -print-sysroot, or NULL when empty */
 	char **isystem; /* built-in include directories clang must be told */
@@ -41,14 +42,20 @@ int an_driver_is_gcc(const char *argv0);
  * "arm-none-eabi", "avr-gcc" -> "avr") into buf; 0 when it has none. */
 int an_driver_name_triple(char *buf, size_t n, const char *argv0);
 
+/* The flags of a command that change what its driver answers (--specs=,
+ * --sysroot, -nostdinc, -mmcu=, ...), joined by '\n' into a malloc'd
+ * string ("" when none); NULL on out of memory. */
+char *an_driver_flags(const char *const *args, int nargs);
+
 /* Fills d for compiler argv0 (dir: the entry's directory, for a relative
- * path). The driver is run only when `allowed` (the --query-driver globs
+ * path) with `flags` (from an_driver_flags, copied; passed to the driver).
+ * The driver is run only when `allowed` (the --query-driver globs
  * match, or none were given); cache_dir may be NULL (no disk cache).
  * An absent compiler is not an error here: d->path stays NULL.
  * Returns 0, LC_ENOMEM, or LC_EFORMAT when the driver ran but failed (err
  * names the compiler and quotes its output). */
-int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, int allowed,
-                    const char *cache_dir, struct lc_err *err);
+int an_driver_query(struct an_driver *d, const char *argv0, const char *dir, const char *flags,
+                    int allowed, const char *cache_dir, struct lc_err *err);
 void an_driver_fini(struct an_driver *d);
 
 /* "target arm-none-eabi, -isystem /usr/lib/arm-none-eabi/include" or

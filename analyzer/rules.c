@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "diag.h"
+#include "scc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,65 +134,14 @@ static int check_calls(struct ctx *c, int fn)
 
 /* ---- recursion --------------------------------------------------------- */
 
-struct tarjan {
-	int *index, *low, *onstack, *stack, *comp;
-	size_t *iter; /* next out-edge to look at, per node */
-	int *call;    /* explicit DFS stack */
-	int next, sp, csp, ncomp;
-};
-
 static int follow(const struct an_graph *g, const struct an_edge *e)
 {
 	return reachable(g, e->callee);
 }
 
-static void tarjan_from(const struct an_graph *g, struct tarjan *t, int start)
-{
-	t->call[t->csp++] = start;
-	t->index[start] = t->low[start] = t->next++;
-	t->stack[t->sp++] = start;
-	t->onstack[start] = 1;
-	t->iter[start] = g->fns[start].first;
-	while (t->csp > 0) {
-		int v = t->call[t->csp - 1];
-		const struct an_fn *f = &g->fns[v];
-		if (t->iter[v] < f->first + f->nout) {
-			const struct an_edge *e = &g->edges[t->iter[v]++];
-			int w = e->callee;
-			if (!follow(g, e))
-				continue;
-			if (t->index[w] < 0) {
-				t->index[w] = t->low[w] = t->next++;
-				t->stack[t->sp++] = w;
-				t->onstack[w] = 1;
-				t->iter[w] = g->fns[w].first;
-				t->call[t->csp++] = w;
-			} else if (t->onstack[w] && t->index[w] < t->low[v]) {
-				t->low[v] = t->index[w];
-			}
-			continue;
-		}
-		t->csp--;
-		if (t->csp > 0) {
-			int u = t->call[t->csp - 1];
-			if (t->low[v] < t->low[u])
-				t->low[u] = t->low[v];
-		}
-		if (t->low[v] == t->index[v]) {
-			int w;
-			do {
-				w = t->stack[--t->sp];
-				t->onstack[w] = 0;
-				t->comp[w] = t->ncomp;
-			} while (w != v);
-			t->ncomp++;
-		}
-	}
-}
-
 /* Reports the SCC `comp`: BFS from its entry inside the SCC to the first
  * edge that returns to the entry. */
-static int report_cycle(struct ctx *c, const struct tarjan *t, int comp, int *members, size_t nm)
+static int report_cycle(struct ctx *c, const struct lc_scc *t, int comp, int *members, size_t nm)
 {
 	const struct an_graph *g = c->g;
 	int entry = members[0], *par = NULL, *queue = NULL, closing = -1;
@@ -219,7 +169,7 @@ static int report_cycle(struct ctx *c, const struct tarjan *t, int comp, int *me
 		const struct an_fn *f = &g->fns[v];
 		for (j = f->first; j < f->first + f->nout; j++) {
 			const struct an_edge *e = &g->edges[j];
-			if (!follow(g, e) || t->comp[e->callee] != comp)
+			if (!follow(g, e) || t->comp[e->callee] != (size_t)comp)
 				continue;
 			if (e->callee == entry) {
 				closing = (int)j;
@@ -274,59 +224,58 @@ out:
 static int check_recursion(struct ctx *c)
 {
 	const struct an_graph *g = c->g;
-	struct tarjan t;
-	size_t i, j, n = g->nfns + 1;
+	struct lc_scc t;
+	size_t i, j, k = 0, n = g->nfns + 1, *first = NULL, *succ = NULL, *starts = NULL;
 	int rc = 0, *members = NULL, *cnt = NULL, *selfloop = NULL;
 
 	memset(&t, 0, sizeof(t));
-	t.index = malloc(n * sizeof(int));
-	t.low = malloc(n * sizeof(int));
-	t.onstack = calloc(n, sizeof(int));
-	t.stack = malloc(n * sizeof(int));
-	t.comp = malloc(n * sizeof(int));
-	t.call = malloc(n * sizeof(int));
-	t.iter = malloc(n * sizeof(size_t));
+	first = malloc((n + 1) * sizeof(size_t));
+	succ = malloc((g->nedges + 1) * sizeof(size_t));
+	starts = malloc((g->nroots + 1) * sizeof(size_t));
 	members = malloc(n * sizeof(int));
 	cnt = calloc(n, sizeof(int));
 	selfloop = calloc(n, sizeof(int));
-	if (!t.index || !t.low || !t.onstack || !t.stack || !t.comp || !t.call || !t.iter ||
-	    !members || !cnt || !selfloop) {
+	if (!first || !succ || !starts || !members || !cnt || !selfloop) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	/* The graph for common/scc.h: an edge to an unreachable callee is not followed. */
+	for (i = 0; i < g->nfns; i++) {
+		first[i] = k;
+		for (j = g->fns[i].first; j < g->fns[i].first + g->fns[i].nout; j++)
+			succ[k++] =
+			        follow(g, &g->edges[j]) ? (size_t)g->edges[j].callee : LC_SCC_SKIP;
+	}
+	first[g->nfns] = k;
+	/* visit in root order so component numbering is deterministic */
+	for (i = 0; i < g->nroots; i++)
+		starts[i] = (size_t)g->roots[i];
+	if (lc_scc_compute(&t, g->nfns, first, succ, starts, g->nroots) < 0) {
 		rc = LC_ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < g->nfns; i++) {
-		t.index[i] = -1;
-		t.comp[i] = -1;
-	}
-	/* visit in root order so component numbering is deterministic */
-	for (i = 0; i < g->nroots; i++)
-		if (t.index[g->roots[i]] < 0)
-			tarjan_from(g, &t, g->roots[i]);
-	for (i = 0; i < g->nfns; i++) {
-		if (t.comp[i] < 0)
+		if (t.comp[i] == LC_SCC_NONE)
 			continue;
 		cnt[t.comp[i]]++;
 		for (j = g->fns[i].first; j < g->fns[i].first + g->fns[i].nout; j++)
 			if (g->edges[j].callee == (int)i)
 				selfloop[t.comp[i]] = 1;
 	}
-	for (i = 0; i < (size_t)t.ncomp && rc == 0; i++) {
+	for (i = 0; i < t.ncomp && rc == 0; i++) {
 		size_t nm = 0;
 		if (cnt[i] < 2 && !selfloop[i])
 			continue;
 		for (j = 0; j < g->nfns; j++)
-			if (t.comp[j] == (int)i)
+			if (t.comp[j] == i)
 				members[nm++] = (int)j;
 		rc = report_cycle(c, &t, (int)i, members, nm);
 	}
 out:
-	free(t.index);
-	free(t.low);
-	free(t.onstack);
-	free(t.stack);
-	free(t.comp);
-	free(t.call);
-	free(t.iter);
+	lc_scc_fini(&t);
+	free(first);
+	free(succ);
+	free(starts);
 	free(members);
 	free(cnt);
 	free(selfloop);

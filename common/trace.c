@@ -31,6 +31,10 @@ struct lc__chunk {
 	uint64_t off;    /* file offset of the chunk */
 	uint32_t thread; /* index into the thread list */
 	uint32_t nslots; /* valid record slots */
+	/* The header fields lc_trace_chunk() returns, read once at open so
+	 * that walking the chunk headers later touches no page of the file. */
+	uint32_t sealed;
+	uint32_t nvcsw0, nivcsw0, nvcsw1, nivcsw1;
 };
 
 /* The reader's window over a mapped file: the byte range of the chunks
@@ -80,7 +84,7 @@ static void win_touch(const struct lc_trace *t, uint64_t off, uint64_t len)
 		if (hi > t->len)
 			hi = t->len;
 		if (hi > lo)
-			madvise((uint8_t *)t->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
+			madvise((void *)(uintptr_t)(t->buf + lo), (size_t)(hi - lo), MADV_DONTNEED);
 		w->lo = off;
 		w->hi = off + len;
 		w->bytes = len;
@@ -464,7 +468,12 @@ static int read_chunks(struct lc_trace *t)
 		win_touch(t, c, RTM_CHUNK_HDR + (uint64_t)n * RTM_REC_SIZE);
 		ck->nslots = scan_records(t, &t->threads[thread], c + RTM_CHUNK_HDR, n);
 		t->threads[thread].chunks++;
-		if (rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED) {
+		ck->sealed = rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED;
+		ck->nvcsw0 = rd32(t, c + RTM_C_NVCSW0);
+		ck->nivcsw0 = rd32(t, c + RTM_C_NIVCSW0);
+		ck->nvcsw1 = rd32(t, c + RTM_C_NVCSW1);
+		ck->nivcsw1 = rd32(t, c + RTM_C_NIVCSW1);
+		if (ck->sealed) {
 			uint32_t v0 = rd32(t, c + RTM_C_NVCSW0), v1 = rd32(t, c + RTM_C_NVCSW1);
 			uint32_t i0 = rd32(t, c + RTM_C_NIVCSW0), i1 = rd32(t, c + RTM_C_NIVCSW1);
 
@@ -945,11 +954,11 @@ int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t 
 	c = &t->chunks[i];
 	out->seq = c->seq;
 	out->offset = c->off;
-	out->sealed = rd32(t, c->off + RTM_C_STATE) == RTM_CS_SEALED;
-	out->nvcsw0 = rd32(t, c->off + RTM_C_NVCSW0);
-	out->nivcsw0 = rd32(t, c->off + RTM_C_NIVCSW0);
-	out->nvcsw1 = rd32(t, c->off + RTM_C_NVCSW1);
-	out->nivcsw1 = rd32(t, c->off + RTM_C_NIVCSW1);
+	out->sealed = c->sealed;
+	out->nvcsw0 = c->nvcsw0;
+	out->nivcsw0 = c->nivcsw0;
+	out->nvcsw1 = c->nvcsw1;
+	out->nivcsw1 = c->nivcsw1;
 	out->nslots = c->nslots;
 	return 0;
 }

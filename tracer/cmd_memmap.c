@@ -299,7 +299,11 @@ static int add_segments(struct trc_doc *d, const struct trc_elf *e)
 	return rc < 0 ? rc : 0;
 }
 
-static int add_regions(struct trc_doc *d, const struct trc_regions *r)
+/* The region table. A region filled past its length, or allocated bytes in
+ * no region (the regions given are wrong), is an error finding: *errors
+ * counts them and the command exits 1. */
+static int add_regions(struct trc_doc *d, const char *path, const struct trc_regions *r,
+                       size_t *errors)
 {
 	struct trc_table *t = NULL;
 	int c_name, c_origin, c_len, c_used, c_free, c_pct, rc;
@@ -335,12 +339,27 @@ static int add_regions(struct trc_doc *d, const struct trc_regions *r)
 			rc = cell_delta(t, c_free, (int64_t)g->length - (int64_t)g->used);
 		if (rc >= 0)
 			rc = trc_table_f64(t, c_pct, pct, pb);
-		if (g->used > g->length)
+		if (g->used > g->length) {
 			trc_table_style(t, c_free, TRC_STYLE_BAD);
+			(*errors)++;
+		}
 	}
-	if (rc >= 0 && r->outside > 0)
-		rc = trc_doc_note(d, "%llu allocated bytes lie outside every region",
-		                  (unsigned long long)r->outside);
+	for (i = 0; i < r->n && rc >= 0; i++)
+		if (r->r[i].used > r->r[i].length)
+			rc = trc_doc_note(
+			        d,
+			        "%s: error: region '%s' overflowed: %llu bytes used of %llu "
+			        "(%.0f%%) [region]",
+			        path, r->r[i].name, (unsigned long long)r->r[i].used,
+			        (unsigned long long)r->r[i].length,
+			        100.0 * (double)r->r[i].used / (double)r->r[i].length);
+	if (rc >= 0 && r->outside > 0) {
+		(*errors)++;
+		rc = trc_doc_note(d,
+		                  "%s: error: %llu allocated bytes lie outside every region: the "
+		                  "regions given do not describe this image [region]",
+		                  path, (unsigned long long)r->outside);
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -545,6 +564,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_budgets *bud = NULL;
 	struct trc_budget_results *res = NULL;
 	struct trc_regions regions;
+	size_t region_errors = 0;
 	int status = 2, rc;
 	char h[64];
 
@@ -555,6 +575,8 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	if (a.regions && trc_regions_parse(&regions, a.regions, &err) < 0)
 		goto fail;
 	if (a.map && trc_regions_load_map(&regions, a.map, &err) < 0)
+		goto fail;
+	if (regions.n > 0 && trc_regions_check(&regions, &err) < 0)
 		goto fail;
 	if (a.budgets && trc_budgets_load(&bud, a.budgets, &err) < 0)
 		goto fail;
@@ -590,7 +612,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 
 	if (regions.n > 0) {
 		trc_regions_measure(&regions, e);
-		if (add_regions(d, &regions) < 0)
+		if (add_regions(d, e->path, &regions, &region_errors) < 0)
 			goto nomem;
 	}
 	if (a.diff) {
@@ -617,6 +639,8 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	if (trc_doc_emit(d, &a.out, opts->color, &err) < 0)
 		goto fail;
 	status = res ? trc_budget_results_exit(res) : 0;
+	if (region_errors > 0 && status == 0)
+		status = 1;
 	goto out;
 nomem:
 	lc_err_set(&err, LC_ENOMEM, "out of memory");

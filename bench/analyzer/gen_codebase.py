@@ -4,9 +4,11 @@ latch-check: N translation units in modules of 10, each including libc
 headers, its module header and a shared HAL header with inline functions;
 functions call across files and modules; one interlock root per module.
 Writes the sources and build/compile_commands.json (gcc-style commands)
-into OUTDIR. Deterministic: the same N gives the same tree.
+into OUTDIR. Deterministic: the same N gives the same tree. With --cross the
+commands are arm-none-eabi-gcc ones for a Cortex-M4F, as a bear-recorded
+firmware build has them, plus the startup file's assembler entry.
 
-usage: gen_codebase.py OUTDIR [N]
+usage: gen_codebase.py OUTDIR [N] [--cross]
 """
 import json
 import os
@@ -74,9 +76,30 @@ def source(rng, m, f, nfiles, nfuncs, nmods):
     return "\n\n".join(out) + "\n"
 
 
+STARTUP = """	.syntax unified
+	.thumb
+	.section .isr_vector, "a", %progbits
+	.word 0x20010000
+	.word reset_handler
+	.text
+	.global reset_handler
+	.type reset_handler, %function
+reset_handler:
+	b reset_handler
+"""
+
+CROSS = ("arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 "
+         "-std=gnu11 -O2 -g -Wall -Wextra -Werror -ffunction-sections -fdata-sections "
+         "-fstack-usage")
+HOST = ("/usr/bin/gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror "
+        "-fno-tree-loop-distribute-patterns -fstack-usage")
+
+
 def main():
-    outdir = os.path.abspath(sys.argv[1])
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    args = [a for a in sys.argv[1:] if a != "--cross"]
+    cross = "--cross" in sys.argv[1:]
+    outdir = os.path.abspath(args[0])
+    n = int(args[1]) if len(args) > 1 else 300
     include = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "runtime", "include"))
     rng = random.Random(42)
     nfiles, nfuncs = 10, 6
@@ -95,9 +118,14 @@ def main():
                 fh.write(source(rng, m, f, nfiles, nfuncs, nmods))
             db.append({"directory": os.path.join(outdir, "build"),
                        "file": "../src/" + name,
-                       "command": "/usr/bin/gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror "
-                                  "-fno-tree-loop-distribute-patterns -fstack-usage "
-                                  "-I../src -I%s -c ../src/%s -o %s.o" % (include, name, name[:-2])})
+                       "command": "%s -I../src -I%s -c ../src/%s -o %s.o"
+                                  % (CROSS if cross else HOST, include, name, name[:-2])})
+    if cross:
+        with open(os.path.join(outdir, "src", "startup.S"), "w") as fh:
+            fh.write(STARTUP)
+        db.append({"directory": os.path.join(outdir, "build"), "file": "../src/startup.S",
+                   "command": "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -c ../src/startup.S "
+                              "-o startup.o"})
     with open(os.path.join(outdir, "build", "compile_commands.json"), "w") as fh:
         json.dump(db, fh, indent=1)
     with open(os.path.join(outdir, ".latch.yaml"), "w") as fh:

@@ -84,9 +84,38 @@ def warm(path):
 
 def main():
     build = os.path.abspath(sys.argv[1])
-    calls = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000_000
     work = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else os.path.join(build, "bench-tracer")
     os.makedirs(work, exist_ok=True)
+    if len(sys.argv) > 2:
+        return one_size(build, int(sys.argv[2]), work)
+    # Issue 16: traces of 20 M and 100 M events, each recorded with a buffer
+    # four times what it needs (the file is cut at the end), then the
+    # resident memory of report on a 4 GiB trace.
+    for calls in (10_000_000, 50_000_000):
+        one_size(build, calls, work, factor=4)
+    return rss_4g(build, work)
+
+
+def rss_4g(build, work):
+    """report's peak resident memory on a 4 GiB trace (2^28 records, the
+    file as a crash leaves it: not cut), against the trace's size."""
+    lt = os.path.join(build, "tracer", "latch-trace")
+    prog = os.path.join(work, "bench_latch")
+    trace = os.path.join(work, "bench4g.trace")
+    calls = (4 << 30) // 32 - (1 << 20)
+    env = dict(os.environ, LATCH_TRACE=trace, LATCH_BUF_MB="4096")
+    subprocess.run([prog, str(calls)], env=env, check=True, stdout=subprocess.DEVNULL)
+    size = os.stat(trace).st_size
+    w, c, rss, anon = best_of(1, [lt, "report", trace], os.path.join(work, "latch-report-4g.txt"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print("\n4 GiB trace: %.2f GiB file, %s records; latch-trace report %.2f s wall, peak RSS %d MiB "
+          "(VmHWM), peak anon %d KiB (bound: 64 MiB)" % (size / 2**30, format(2 * calls, ","), w,
+                                                          rss // 1024, anon))
+    os.unlink(trace)
+    return 0 if rss < 64 * 1024 and before >= 0 else 1
+
+
+def one_size(build, calls, work, factor=1):
     lt = os.path.join(build, "tracer", "latch-trace")
     sh(["cmake", "--build", build, "--target", "latch-trace", "latch_rt", "-j2"], stdout=subprocess.DEVNULL)
     rt = os.path.join(build, "runtime", "liblatch_rt.a")
@@ -97,7 +126,7 @@ def main():
 
     # latch: record, then report
     trace = os.path.join(work, "bench.trace")
-    mb = calls * 2 * 16 // (1 << 20) * 105 // 100 + 64
+    mb = (calls * 2 * 16 // (1 << 20) * 105 // 100 + 64) * factor
     rec = sh([lt, "record", "--buf-mb", str(mb), "-o", trace, "--", prog_latch, str(calls)],
              capture_output=True, text=True)
     events = int(re.search(r"events: (\d+)", rec.stdout).group(1))
@@ -119,8 +148,9 @@ def main():
     uevents = 2 * ucalls
 
     print()
-    print("program: %s calls of a control-loop shape (bench_prog.c); best of %d runs each" %
-          (format(calls, ","), RUNS))
+    print("program: %s calls of a control-loop shape (bench_prog.c); best of %d runs each; "
+          "latch buffer %d MiB, trace file %.0f MiB after the cut" %
+          (format(calls, ","), RUNS, mb, os.stat(trace).st_size / 2**20))
     print("%-22s %14s %8s %8s %16s %12s %14s" % ("report", "records", "wall s", "cpu s", "records/s (wall)",
                                                "peak RSS", "peak anon"))
     for name, ev, w, c, rss, anon in (("latch-trace report", events, lw, lc, lrss, lanon),
@@ -130,6 +160,8 @@ def main():
     print("latch lost events: %d" % lost)
     print("speed-up (records/s, wall): %.1fx" % ((events / lw) / (uevents / uw)))
     print("latch records per CPU second: %s" % format(int(events / lc), ","))
+    os.unlink(trace)
+    shutil.rmtree(udata, ignore_errors=True)
     return 0
 
 

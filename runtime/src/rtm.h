@@ -44,7 +44,7 @@ enum rtm_prefault {
 };
 
 /* Chunks (at least) kept present ahead of the claims in RTM_PF_AHEAD. */
-#define RTM_PF_AHEAD_BYTES (16u << 20)
+#define RTM_PF_AHEAD_BYTES (64u << 20)
 #define RTM_PF_AHEAD_MIN   4u
 
 struct rtm_config {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Memory the library allocated is released with the C library's free,
@@ -164,6 +165,78 @@ static void test_compdb_load_reads_and_sorts(void **state)
 	rmdir(dir);
 }
 
+static void test_compdb_load_relative_dir_asm_cxx_exclude(void **state)
+{
+	char dir[] = "/tmp/test_compdb_XXXXXX";
+	char build[600], path[700], expect[700];
+	struct an_compdb db;
+	struct an_compdb_opts o;
+	struct lc_err err = {0};
+	const char *excl[] = {"skip_*.c"};
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(build, sizeof(build), "%s/build", dir);
+	assert_int_equal(mkdir(build, 0755), 0);
+	write_db(build, "[{\"directory\": \"..\", \"file\": \"src/a.c\", "
+	                "\"command\": \"cc -DMSG='\\\"a b\\\"' -c src/a.c\"},"
+	                " {\"directory\": \"..\", \"file\": \"start.S\", \"command\": \"cc -c start.S\"},"
+	                " {\"directory\": \"..\", \"file\": \"start.S\", \"command\": \"cc -c start.S\"},"
+	                " {\"directory\": \"..\", \"file\": \"g.cpp\", \"command\": \"c++ -c g.cpp\"},"
+	                " {\"directory\": \"..\", \"file\": \"skip_me.c\", \"command\": \"cc -c skip_me.c\"}]");
+	/* compile_flags.txt beside it is never read instead */
+	snprintf(path, sizeof(path), "%s/compile_flags.txt", build);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("-DNOPE\n", f);
+	fclose(f);
+	memset(&o, 0, sizeof(o));
+	o.exclude = excl;
+	o.nexclude = 1;
+	assert_int_equal(an_compdb_load(&db, build, &o, &err), 0);
+	assert_int_equal((int)db.ntus, 1);
+	snprintf(expect, sizeof(expect), "%s/src/a.c", dir);
+	assert_string_equal(db.tus[0].file, expect);
+	assert_string_equal(db.tus[0].dir, dir);
+	assert_true(has(db.tus[0].argv, db.tus[0].argc, "-DMSG=\"a b\""));
+	assert_false(has(db.tus[0].argv, db.tus[0].argc, "-DNOPE"));
+	assert_int_equal((int)db.nskipped, 2);
+	snprintf(expect, sizeof(expect), "%s/g.cpp", dir);
+	assert_string_equal(db.skipped[0].file, expect);
+	assert_int_equal(db.skipped[0].lang, AN_LANG_CXX);
+	assert_int_equal(db.skipped[1].lang, AN_LANG_ASM);
+	an_compdb_fini(&db);
+	/* only compile_flags.txt: an error that says why */
+	snprintf(path, sizeof(path), "%s/compile_commands.json", build);
+	unlink(path);
+	assert_int_equal(an_compdb_load(&db, build, &o, &err), LC_EIO);
+	assert_non_null(strstr(err.msg, "compile_flags.txt"));
+	snprintf(path, sizeof(path), "%s/compile_flags.txt", build);
+	unlink(path);
+	rmdir(build);
+	rmdir(dir);
+}
+
+static void test_compdb_clean_demotes_clang_only_errors(void **state)
+{
+	const char *args[] = {"gcc", "-Werror", "-Werror=implicit-function-declaration",
+	                      "-Wno-error=foo", "-Wno-unused", "-Wall", "-c", "a.c"};
+	char **v = NULL;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(an_compdb_clean_args(&v, &n, args, 8, "a.c", "/src", NULL), 0);
+	assert_false(has(v, n, "-Werror"));
+	assert_false(has(v, n, "-Werror=implicit-function-declaration"));
+	assert_true(has(v, n, "-Wno-error=foo"));
+	assert_true(has(v, n, "-Wno-unused"));
+	assert_true(has(v, n, "-Wno-error=implicit-function-declaration"));
+	assert_true(has(v, n, "-Wno-error=int-conversion"));
+	assert_true(has(v, n, "-Wno-error=incompatible-function-pointer-types"));
+	free_argv(v, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +244,8 @@ int main(void)
 	        cmocka_unit_test(test_compdb_clean_sets_cross_target),
 	        cmocka_unit_test(test_compdb_load_reports_line_of_syntax_error),
 	        cmocka_unit_test(test_compdb_load_reads_and_sorts),
+	        cmocka_unit_test(test_compdb_load_relative_dir_asm_cxx_exclude),
+	        cmocka_unit_test(test_compdb_clean_demotes_clang_only_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * tests/fuzz/fuzz_elf.c - libFuzzer target for the ELF/DWARF readers of
  * latch-trace memmap and stack (tracer/binary/elf.c, dwarf_cu.c, frames.c,
- * regions.c, memdiff.c). Any input must give a result or an error message,
+ * regions.c, memdiff.c, the machine-code decoder disasm.c and the vector
+ * table and .ARM.attributes readers of irq.c). Any input must give a result or an error message,
  * never a crash, a leak or undefined behaviour.
  *
  *   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang-19 -DLATCH_FUZZ=ON
@@ -11,9 +12,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "binary/callgraph.h"
+#include "binary/disasm.h"
 #include "binary/dwarf_cu.h"
 #include "binary/elf.h"
 #include "binary/frames.h"
+#include "binary/irq.h"
 #include "binary/memdiff.h"
 #include "binary/regions.h"
 
@@ -26,7 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trc_memdiff *md = NULL;
 	struct trc_frames fr;
 	struct trc_regions rg;
+	struct trc_cg cg;
+	struct trc_irq_set irq;
 	struct lc_err err = {0, ""};
+	int fpu;
 
 	if (trc_elf_open_mem(&e, "fuzz", data, size, &err) < 0)
 		return 0;
@@ -39,6 +46,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trc_frames_from_cfi(&fr, e, &err);
 	trc_frames_finish(&fr);
 	trc_frames_fini(&fr);
+	trc_cg_init(&cg);
+	if (trc_disasm_supported(e))
+		trc_disasm_calls(&cg, e, NULL, &err);
+	trc_cg_fini(&cg);
+	trc_irq_set_init(&irq);
+	trc_irq_from_vectors(&irq, e, &err);
+	trc_irq_set_fini(&irq);
+	trc_irq_fpu_of(&fpu, e, &err);
 	if (trc_memdiff_new(&md, e, e, &err) == 0)
 		trc_memdiff_free(md);
 	memset(&rg, 0, sizeof(rg));

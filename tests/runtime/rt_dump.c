@@ -36,10 +36,12 @@ int main(int argc, char **argv)
 	h = lc_trace_header(t);
 	printf("header mode=%s clock=%s pid=%u ppid=%u flags=%u lost_total=%" PRIu64 " lost_no_slot=%" PRIu64
 	       " hook_cost_ticks=%" PRIu64 " hook_cost_ns=%" PRIu64 " tick_hz=%" PRIu64 " chunk_claims=%" PRIu64
-	       " chunk_count=%u chunk_size=%u heap_events=%u build_id_len=%zu exe=%s\n",
+	       " chunk_count=%u chunk_size=%u heap_events=%u build_id_len=%zu chunks_used=%u chunks_kept=%u"
+	       " hook_residue_ticks=%" PRIu64 " exe=%s\n",
 	       lc_trace_mode_name(h->mode), lc_trace_clock_name(h->clock), h->pid, h->ppid, h->flags, h->lost_total,
 	       h->lost_no_slot, h->hook_cost_ticks, h->hook_cost_ns, h->tick_hz, h->chunk_claims, h->chunk_count,
-	       h->chunk_size, h->heap_events, h->build_id_len, h->exe_path);
+	       h->chunk_size, h->heap_events, h->build_id_len, h->chunks_used, h->chunks_kept,
+	       h->hook_residue_ticks, h->exe_path);
 	for (i = 0; i < lc_trace_module_count(t); i++) {
 		const struct lc_trace_module *m = lc_trace_module(t, i);
 

@@ -154,6 +154,12 @@ __attribute__((no_instrument_function)) static void *errno_thread(void *arg)
 	return (void *)bad;
 }
 
+/* An empty traced function: its self time in a report is the hooks' residue. */
+__attribute__((noinline)) void empty_leaf(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
 int main(int argc, char **argv)
 {
 	const char *sc = argc > 1 ? argv[1] : "tree";
@@ -235,6 +241,14 @@ int main(int argc, char **argv)
 		aux_fn();
 		alpha();
 #endif
+	} else if (strcmp(sc, "die") == 0) {
+		/* Dies by SIGKILL after n trees: no destructor, no clean stop. */
+		for (i = 0; i < n; i++)
+			run_tree();
+		raise(SIGKILL);
+	} else if (strcmp(sc, "leaf") == 0) {
+		for (i = 0; i < n; i++)
+			empty_leaf();
 	} else if (strcmp(sc, "mark") == 0) {
 		latch_rt_mark("phase-1");
 		leaf();

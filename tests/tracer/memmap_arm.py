@@ -91,6 +91,36 @@ def main():
     d2 = memmap(elf, "--regions", "FLASH=0x08000000:512K,RAM=0x20000000:128K")
     check(d2 and d2["tables"]["regions"] == d["tables"]["regions"], "--regions gives the same as --map")
 
+    # Region errors: exit 2 for regions that cannot be right, FAIL (exit 1)
+    # for a region the image overflows or bytes outside every region.
+    def run(*args):
+        return subprocess.run([LT, "memmap", elf] + list(args), capture_output=True, text=True)
+    p = run("--regions", "FLASH=0x08000000:512K,flash=0x0:1K")
+    check(p.returncode == 2 and "memory region 'flash' is given twice" in p.stderr, "duplicate region: exit 2")
+    p = run("--regions", "FLASH=0x08000000:512K,RAM=0x20000000:128K,BOOT=0x08001000:4K")
+    check(p.returncode == 2 and "memory regions 'FLASH'" in p.stderr and "overlap" in p.stderr,
+          "overlapping regions: exit 2: %s" % p.stderr.strip())
+    p = run("--regions", "FLASH=0x08000000:1K,RAM=0x20000000:128K")
+    check(p.returncode == 1 and "error: region 'FLASH' overflowed: " in p.stdout and "used of 1024 (" in p.stdout,
+          "a region the image overflows is exit 1 with an error: %s" % p.stdout[-300:])
+    p = run("--regions", "FLASH=0x08000000:512K")
+    check(p.returncode == 1 and "allocated bytes lie outside every region" in p.stdout,
+          "bytes outside every region are exit 1 with an error")
+    bud = os.path.join(WORK, "flash_budget.yaml")
+    with open(bud, "w") as f:
+        f.write("budgets:\n  memory:\n    FLASH: 512K\n")
+    p = run("--regions", "FLASH=0x09000000:512K,RAM=0x20000000:128K", "--budgets", bud)
+    check(p.returncode == 2 and "holds no section" in p.stdout,
+          "a budget on a region that holds nothing is an error (exit 2), not a pass: %s" % p.stdout[-300:])
+    hostmap = os.path.join(WORK, "host.map")
+    hostc = os.path.join(WORK, "host.c")
+    with open(hostc, "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    subprocess.run(["gcc", hostc, "-o", os.path.join(WORK, "host"), "-Wl,-Map=" + hostmap], check=True)
+    p = subprocess.run([LT, "memmap", os.path.join(WORK, "host"), "--map", hostmap], capture_output=True, text=True)
+    check(p.returncode == 2 and "declares no memory regions" in p.stderr,
+          "--map of a link without MEMORY{} invents no region (exit 2): %s" % p.stderr.strip())
+
     p = subprocess.run(["arm-none-eabi-size", "-A", elf], capture_output=True, text=True)
     secs = [(f[0], int(f[1])) for f in (l.split() for l in p.stdout.splitlines()[2:]) if len(f) == 3]
     total = [int(l.split()[1]) for l in p.stdout.splitlines() if l.startswith("Total")][0]

@@ -4,10 +4,15 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter) # also in CMakeLists.txt; 
 
 # Unit tests read the test executable itself as their ELF (host, built
 # with -g whatever the build type), so they need no fixture files.
-foreach(mod elf regions dwarf_cu memdiff frames callgraph stackdepth)
+foreach(mod elf regions dwarf_cu memdiff frames callgraph stackdepth disasm irq)
   latch_add_cmocka_test(test_${mod} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_${mod}.c
     LINK_LIBRARIES trc_core LABELS tracer)
   target_compile_options(test_${mod} PRIVATE -g)  # they read their own DWARF
+endforeach()
+# disasm and irq also read the checked-in Cortex-M4 image.
+foreach(mod disasm irq)
+  target_compile_definitions(test_${mod} PRIVATE
+    TEST_FW_MIN_ELF="${CMAKE_CURRENT_SOURCE_DIR}/data/golden/fw_min.elf")
 endforeach()
 
 add_test(NAME memmap_check

@@ -76,6 +76,26 @@ def main():
     check(len(fails) == 2 and all(f.get("type") == "heap-alloc" for f in fails),
           "junit: two failures of type heap-alloc: %r" % [f.get("type") for f in fails])
 
+    sf = run([lt, "report", trace, "--format", "sarif"])
+    sarif = json.loads(sf.stdout)
+    res = sarif["runs"][0]["results"]
+    check(sf.returncode == 1 and [(r["ruleId"], r["level"]) for r in res] ==
+          [("heap-alloc", "error")] * 2, "sarif: two error results of rule heap-alloc")
+    locs = [r["locations"][0]["physicalLocation"] for r in res]
+    check([(os.path.basename(l["artifactLocation"]["uri"]), l["region"]["startLine"]) for l in locs] ==
+          [("rt_prog.c", malloc_line), ("rt_prog.c", free_line)], "sarif: locations at the allocating lines")
+    schema = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data",
+                          "sarif-schema-2.1.0.json")
+    if os.path.exists(schema):
+        import jsonschema
+        try:
+            jsonschema.validate(sarif, json.load(open(schema)))
+            check(True, "sarif validates against the SARIF 2.1.0 schema")
+        except jsonschema.ValidationError as e:
+            check(False, "sarif schema: %s" % e.message)
+    else:
+        print("note: %s absent, schema validation not done (structure checked above)" % schema)
+
     plain = os.path.join(work, "plain.latch")
     env2 = dict(env, LATCH_TRACE=plain)
     del env2["LATCH_HEAPGUARD"]

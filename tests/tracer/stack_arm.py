@@ -17,7 +17,11 @@ register is an unknown), the depth by a depth-first search. Checked:
     the FPU, 32 without, by .ARM.attributes) + the preempting handlers by
     priority; max_nesting and equal priorities limit the chain;
   - a truncated ELF (1 KB, 64 KB, 1 MB) is exit 2 for memmap and stack, as
-    arm-none-eabi-size rejects it.
+    arm-none-eabi-size rejects it; garbage in .debug_info (at its start, in
+    the middle, at its end) is exit 2 for memmap --by cu and --by file;
+  - memmap --by cu gives an assembly function without a symbol size
+    (arm/asm_nosize.S, like newlib's memchr.S) to its compile unit, with the
+    bytes `size -A` gives its object's section.
 
 Exit 77 (ctest: skipped) when the cross compiler is not installed.
 
@@ -265,6 +269,49 @@ def main():
         st = subprocess.run([LT, "stack", t, "--root", "fix_reset"], capture_output=True, text=True)
         check(s.returncode != 0 and m.returncode == 2 and st.returncode == 2 and "truncated" in m.stderr,
               "ELF cut at %d bytes: size -A rejects it, memmap and stack exit 2: %s" % (cut, m.stderr.strip()))
+    # 4. Corrupt DWARF; an assembly symbol sized only by DWARF.
+    asm = os.path.join(ARM, "asm_nosize.S")
+    caller = write("call_nosize.c", "void asm_nosize(void);\nvoid call_nosize(void) { asm_nosize(); }\n")
+    elf, folder = build("asm", ["-mfloat-abi=soft"], extra=["-Wl,-u,call_nosize", asm, caller])
+    obj = os.path.join(folder, "asm_nosize.o")
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-g", "-c", asm, "-o", obj], check=True)
+    sz = [l.split() for l in subprocess.run(["arm-none-eabi-size", "-A", obj], capture_output=True,
+                                              text=True).stdout.splitlines()]
+    want = [int(f[1]) for f in sz if f and f[0] == ".text.asm_nosize"][0]
+    nm = subprocess.run(["arm-none-eabi-nm", "-S", elf], capture_output=True, text=True).stdout
+    check(any(l.split()[-1] == "asm_nosize" and len(l.split()) == 3 for l in nm.splitlines()),
+          "asm_nosize has no symbol size (nm -S prints none)")
+    p = subprocess.run([LT, "memmap", elf, "--by", "cu", "--format", "json"], capture_output=True, text=True)
+    d = json.loads(p.stdout) if p.returncode == 0 else None
+    rows = {r["name"].rsplit("/", 1)[-1]: r for r in d["tables"]["compile_units"]} if d else {}
+    check(rows.get("asm_nosize.S", {}).get("flash") == want and sum(r["flash"] for r in rows.values()) == d["meta"]["flash"],
+          "--by cu: asm_nosize.S has its %d bytes (size -A of its object), rows still add up: %s"
+          % (want, rows.get("asm_nosize.S")))
+    # stack: a call into it is named, and it is an unknown until declared.
+    d = stack(elf, "--root", "call_nosize")
+    u = [(x["kind"], x["function"], x["detail"]) for x in d["tables"]["unknowns"]] if d else []
+    check(u and u[0][:2] == ("unknown-frame", "asm_nosize") and "is in the binary but has no frame data" in u[0][2],
+          "stack: the call to asm_nosize (no symbol size) is named and unknown: %s" % u)
+    rules = write("nosize.yaml", "frames:\n  asm_nosize: { frame: 0, callees: [] }\n")
+    d = stack(elf, "--root", "call_nosize", "--rules", rules)
+    r = d["tables"]["roots"][0] if d else {}
+    check(r.get("complete") and r.get("bytes") == su_frames(folder)["call_nosize"],
+          "stack: frames: asm_nosize closes it (call_nosize = its .su frame): %s" % r)
+    sec = subprocess.run(["arm-none-eabi-readelf", "-SW", elf], capture_output=True, text=True).stdout
+    f = [l.split("]", 1)[1].split() for l in sec.splitlines() if " .debug_info " in l][0]
+    off, size = int(f[3], 16), int(f[4], 16)
+    whole = open(elf, "rb").read()
+    for where, start, n in (("start", 0, 64), ("middle", size // 2, 256), ("end", size - 300, 300)):
+        bad = bytearray(whole)
+        for i in range(n):
+            bad[off + start + i] = (i * 37 + 11) & 0xFF
+        t = os.path.join(WORK, "dwarf_%s.elf" % where)
+        with open(t, "wb") as g:
+            g.write(bad)
+        for by in ("cu", "file"):
+            p = subprocess.run([LT, "memmap", t, "--by", by], capture_output=True, text=True)
+            check(p.returncode == 2 and "corrupt DWARF" in p.stderr and p.stdout == "",
+                  "garbage at the %s of .debug_info: --by %s exits 2: %s" % (where, by, p.stderr.strip()))
     print("%d failure(s)" % len(FAILS))
     return 1 if FAILS else 0
 

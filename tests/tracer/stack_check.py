@@ -113,6 +113,12 @@ def main():
     want_ind = su["root_indirect"] + max(su["c1"] + su["c2"] + su["c3"] + 128, su["other"] + 128)
     check(r.get("root_indirect", {}).get("bytes") == want_ind and r["root_indirect"]["complete"],
           "indirect_targets [c1, other] -> root_indirect = %d" % want_ind)
+    globs = os.path.join(WORK, "globs.yaml")
+    with open(globs, "w") as f:
+        f.write('indirect_targets:\n  "root_ind*": ["c[1]", "oth*"]\n')
+    r3 = roots_of(stack(elf, "--callgraph", cg, "--budgets", globs))
+    check(r3.get("root_indirect", {}).get("bytes") == want_ind and r3["root_indirect"]["complete"],
+          "indirect_targets globs (caller and targets) as in latch-check: root_indirect = %d" % want_ind)
     v = {b["subject"]: b["verdict"] for b in d["budgets"]["results"]} if d else {}
     check(v == {"root_chain": "PASS", "root_rec": "FAIL"}, "budgets: root_chain passes, root_rec fails (exit 1): %s" % v)
     p = run([LT, "stack", elf, "--callgraph", cg, "--budgets", notes, "--format", "junit"], 1)

@@ -176,6 +176,85 @@ static void test_frames_su_beats_cfi_and_duplicates_keep_the_larger(void **state
 	remove(p);
 }
 
+/* A .su figure smaller than the CFI (GCC leaves out what an ARM variadic
+ * prologue pushes) gives way to the CFI, and both figures are kept. */
+static void test_frames_larger_of_su_and_cfi(void **state)
+{
+	struct trc_frames f;
+	struct trc_elf *e = NULL;
+	struct lc_err err = {0, ""};
+	const struct trc_frame *fr, *cfi;
+	struct trc_frames only_cfi;
+	char p[32];
+
+	(void)state;
+	trc_frames_init(&f);
+	trc_frames_init(&only_cfi);
+	assert_int_equal(trc_elf_open(&e, "/proc/self/exe", &err), 0);
+	assert_int_equal(trc_frames_from_cfi(&only_cfi, e, &err), 0);
+	trc_frames_finish(&only_cfi);
+	cfi = trc_frames_find(&only_cfi, "test_frames_larger_of_su_and_cfi");
+	assert_non_null(cfi);
+	write_tmp(p, "t.c:1:1:test_frames_larger_of_su_and_cfi\t1\tstatic\n");
+	assert_int_equal(trc_frames_from_cfi(&f, e, &err), 0);
+	assert_int_equal(trc_frames_load_su(&f, p, &err), 0);
+	trc_frames_finish(&f);
+	fr = trc_frames_find(&f, "test_frames_larger_of_su_and_cfi");
+	assert_int_equal(fr->src, TRC_FRAME_SU);
+	assert_int_equal(fr->src_bytes, 1);
+	assert_true(fr->has_cfi);
+	if (cfi->known) {
+		/* The CFI's figure (the return address at least) is the larger. */
+		assert_true(cfi->bytes > 1);
+		assert_true(fr->cfi_known);
+		assert_int_equal(fr->bytes, cfi->bytes);
+		assert_int_equal(fr->cfi_bytes, cfi->bytes);
+	} else {
+		/* A build with frame pointers (the sanitizer job): the CFI cannot
+		 * say, and the .su figure stands. */
+		assert_false(fr->cfi_known);
+		assert_true(fr->known);
+		assert_int_equal(fr->bytes, 1);
+	}
+	trc_frames_fini(&f);
+	trc_frames_fini(&only_cfi);
+	trc_elf_free(e);
+	remove(p);
+}
+
+/* frames: declarations: a new function, a larger figure than the file's,
+ * never a smaller one, and an alloca bound on a dynamic frame. */
+static void test_frames_declare(void **state)
+{
+	struct trc_frames f;
+	struct lc_err err = {0, ""};
+	const struct trc_frame *fr;
+	char p[32];
+
+	(void)state;
+	trc_frames_init(&f);
+	write_tmp(p, "a.c:1:1:small\t16\tstatic\n"
+	             "a.c:2:1:big\t64\tstatic\n"
+	             "a.c:3:1:vla\t24\tdynamic\n");
+	assert_int_equal(trc_frames_load_su(&f, p, &err), 0);
+	trc_frames_finish(&f);
+	assert_int_equal(trc_frames_declare(&f, "asm_only", 1, 12, 0, NULL, 3), 0);
+	assert_int_equal(trc_frames_declare(&f, "small", 1, 40, 0, NULL, 4), 0);
+	assert_int_equal(trc_frames_declare(&f, "big", 1, 8, 0, NULL, 5), 0);
+	assert_int_equal(trc_frames_declare(&f, "vla", 0, 0, 256, NULL, 6), 0);
+	fr = trc_frames_find(&f, "asm_only");
+	assert_true(fr->known && fr->bytes == 12 && fr->src == TRC_FRAME_DECL);
+	fr = trc_frames_find(&f, "small");
+	assert_true(fr->known && fr->bytes == 40 && fr->src == TRC_FRAME_DECL);
+	fr = trc_frames_find(&f, "big");
+	assert_true(fr->known && fr->bytes == 64);
+	fr = trc_frames_find(&f, "vla");
+	assert_true(fr->known && fr->bytes == 24 + 256 && fr->alloca_bound == 256);
+	assert_null(fr->why);
+	trc_frames_fini(&f);
+	remove(p);
+}
+
 /* A leaf with a frame of its own: its CFI must say so. */
 #if defined(__clang__)
 #define TEST_NOCLONE
@@ -230,6 +309,8 @@ int main(void)
 	        cmocka_unit_test(test_frames_ci_frames_and_edges),
 	        cmocka_unit_test(test_frames_su_beats_cfi_and_duplicates_keep_the_larger),
 	        cmocka_unit_test(test_frames_cfi_of_own_functions),
+	        cmocka_unit_test(test_frames_larger_of_su_and_cfi),
+	        cmocka_unit_test(test_frames_declare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

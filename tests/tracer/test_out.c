@@ -194,7 +194,7 @@ static void test_out_take_arg_parses_format_and_output(void **state)
 	assert_string_equal(o.path, "y");
 	i = 7;
 	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), LC_EUSAGE);
-	assert_string_equal(err.msg, "unknown format 'xml' (expected text, json, csv, md or junit)");
+	assert_string_equal(err.msg, "unknown format 'xml' (expected text, json, csv, md, junit or sarif)");
 	i = 9;
 	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 0);
 	assert_string_equal(trc_fmt_name(TRC_FMT_JUNIT), "junit");

@@ -25,7 +25,8 @@ struct mapsym {
 	char kind; /* 'a', 't', 'd' */
 };
 
-/* A GOT slot named by its dynamic relocation. */
+/* A GOT slot named by its dynamic relocation; also a function symbol
+ * without a size (assembly without .size), by its address. */
 struct slot {
 	uint64_t addr;
 	const char *name; /* borrowed from libelf */
@@ -41,6 +42,8 @@ struct dctx {
 	size_t nmaps;
 	struct slot *slots;
 	size_t nslots;
+	struct slot *unsized; /* FUNC symbols of size 0, by address */
+	size_t nunsized;
 	size_t *callers; /* cg indexes of the aliases of the function being decoded */
 	size_t ncallers, capcallers;
 	struct lc_map edges; /* caller << 32 | callee already in the graph */
@@ -62,11 +65,28 @@ static int slot_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* Reads the ARM mapping symbols and the named GOT slots of the file. */
+static int add_slot(struct slot **v, size_t *n, size_t *cap, uint64_t addr, const char *name)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		void *nv = realloc(*v, ncap * sizeof(**v));
+
+		if (nv == NULL)
+			return LC_ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].addr = addr;
+	(*v)[(*n)++].name = name;
+	return 0;
+}
+
+/* Reads the ARM mapping symbols, the function symbols without a size and
+ * the named GOT slots of the file. */
 static int read_tables(struct dctx *c, struct lc_err *err)
 {
 	Elf_Scn *scn = NULL;
-	size_t capm = 0, caps = 0;
+	size_t capm = 0, caps = 0, capu = 0;
 
 	while ((scn = elf_nextscn(c->e->elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -75,7 +95,7 @@ static int read_tables(struct dctx *c, struct lc_err *err)
 
 		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_entsize == 0)
 			continue;
-		if (sh.sh_type == SHT_SYMTAB && c->e->machine == EM_ARM) {
+		if (sh.sh_type == SHT_SYMTAB) {
 			d = elf_getdata(scn, NULL);
 			n = d ? d->d_size / sh.sh_entsize : 0;
 			for (i = 1; i < n; i++) {
@@ -83,8 +103,19 @@ static int read_tables(struct dctx *c, struct lc_err *err)
 				const char *nm;
 
 				if (gelf_getsym(d, (int)i, &s) == NULL ||
-				    (nm = elf_strptr(c->e->elf, sh.sh_link, s.st_name)) == NULL ||
-				    nm[0] != '$' ||
+				    (nm = elf_strptr(c->e->elf, sh.sh_link, s.st_name)) == NULL)
+					continue;
+				if (GELF_ST_TYPE(s.st_info) == STT_FUNC && s.st_size == 0 &&
+				    s.st_shndx != SHN_UNDEF && s.st_shndx < SHN_LORESERVE &&
+				    nm[0]) {
+					if (add_slot(&c->unsized, &c->nunsized, &capu,
+					             c->e->machine == EM_ARM ? s.st_value & ~1ull
+					                                     : s.st_value,
+					             nm) < 0)
+						return lc_err_set(err, LC_ENOMEM, "out of memory");
+					continue;
+				}
+				if (c->e->machine != EM_ARM || nm[0] != '$' ||
 				    (nm[1] != 'a' && nm[1] != 't' && nm[1] != 'd') ||
 				    (nm[2] != '\0' && nm[2] != '.'))
 					continue;
@@ -133,17 +164,8 @@ static int read_tables(struct dctx *c, struct lc_err *err)
 				    (nm = elf_strptr(c->e->elf, ssh.sh_link, s.st_name)) == NULL ||
 				    nm[0] == '\0')
 					continue;
-				if (c->nslots == caps) {
-					void *nv;
-
-					caps = caps ? caps * 2 : 256;
-					nv = realloc(c->slots, caps * sizeof(*c->slots));
-					if (nv == NULL)
-						return lc_err_set(err, LC_ENOMEM, "out of memory");
-					c->slots = nv;
-				}
-				c->slots[c->nslots].addr = r.r_offset;
-				c->slots[c->nslots++].name = nm;
+				if (add_slot(&c->slots, &c->nslots, &caps, r.r_offset, nm) < 0)
+					return lc_err_set(err, LC_ENOMEM, "out of memory");
 			}
 		}
 	}
@@ -151,22 +173,29 @@ static int read_tables(struct dctx *c, struct lc_err *err)
 		qsort(c->maps, c->nmaps, sizeof(*c->maps), map_cmp);
 	if (c->nslots > 1)
 		qsort(c->slots, c->nslots, sizeof(*c->slots), slot_cmp);
+	if (c->nunsized > 1)
+		qsort(c->unsized, c->nunsized, sizeof(*c->unsized), slot_cmp);
 	return 0;
 }
 
-static const char *slot_name(const struct dctx *c, uint64_t addr)
+static const char *find_slot(const struct slot *v, size_t n, uint64_t addr)
 {
-	size_t lo = 0, hi = c->nslots;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (c->slots[mid].addr < addr)
+		if (v[mid].addr < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < c->nslots && c->slots[lo].addr == addr ? c->slots[lo].name : NULL;
+	return lo < n && v[lo].addr == addr ? v[lo].name : NULL;
+}
+
+static const char *slot_name(const struct dctx *c, uint64_t addr)
+{
+	return find_slot(c->slots, c->nslots, addr);
 }
 
 /* The mapping kind in effect at addr of section shndx ('t' by default when
@@ -284,6 +313,16 @@ static int direct(struct dctx *c, uint64_t lo, uint64_t hi, uint64_t target, int
 	g = trc_elf_func_at(c->e, target);
 	if (g != NULL)
 		return add_edges_to(c, g->name);
+	/* A function symbol without a size: named, never decoded (its frame and
+	 * callees are unknown unless frames: declares them). */
+	if ((name = find_slot(c->unsized, c->nunsized, target)) != NULL) {
+		size_t t;
+
+		if (trc_cg_func(&t, c->cg, name) < 0)
+			return LC_ENOMEM;
+		c->cg->funcs[t].in_binary = 1;
+		return add_edges_to(c, name);
+	}
 	if ((c->e->machine == EM_X86_64 || c->e->machine == EM_386) &&
 	    (name = plt_name(c, target)) != NULL)
 		return add_edges_to(c, name);
@@ -588,6 +627,7 @@ out:
 		cs_close(&c.h[0]);
 	free(c.maps);
 	free(c.slots);
+	free(c.unsized);
 	free(c.callers);
 	lc_map_fini(&c.edges);
 	return rc;

@@ -28,6 +28,8 @@ struct ival {
 
 struct ctx {
 	const struct trc_elf *e;
+	uint64_t bad_off; /* 1 + .debug_info offset of the first DIE that does not parse */
+	char bad_msg[128];
 	enum trc_dwarf_cu_by by;
 	struct trc_dwarf_cu_row *rows;
 	size_t nrows, caprows;
@@ -154,17 +156,33 @@ static int add_variable(struct ctx *c, Dwarf_Die *die, size_t curow)
 	return push(&c->fine, &c->nfine, &c->capfine, ops[0].number, ops[0].number + 1, row);
 }
 
+/* Records where the DWARF stopped parsing (the first place only). */
+static int bad_die(struct ctx *c, Dwarf_Die *die)
+{
+	if (c->bad_off == 0)
+		c->bad_off = dwarf_dieoffset(die) + 1;
+	snprintf(c->bad_msg, sizeof(c->bad_msg), "%s", dwarf_errmsg(-1));
+	return LC_EFORMAT;
+}
+
 /* Walks the children of die; depth bounds the recursion on corrupt input. */
 static int walk(struct ctx *c, Dwarf_Die *die, size_t curow, int depth)
 {
 	Dwarf_Die child;
 	int rc = 0, r;
 
-	if (depth > 64 || dwarf_child(die, &child) != 0)
+	if (depth > 64)
+		return 0;
+	r = dwarf_child(die, &child);
+	if (r < 0)
+		return bad_die(c, die);
+	if (r > 0)
 		return 0;
 	do {
 		int tag = dwarf_tag(&child);
 
+		if (tag == DW_TAG_invalid)
+			return bad_die(c, &child);
 		switch (tag) {
 		case DW_TAG_subprogram: {
 			size_t row = entity_row(c, &child, curow);
@@ -190,7 +208,7 @@ static int walk(struct ctx *c, Dwarf_Die *die, size_t curow, int depth)
 			return rc;
 		r = dwarf_siblingof(&child, &child);
 	} while (r == 0);
-	return 0;
+	return r < 0 ? bad_die(c, &child) : 0;
 }
 
 static int ival_cmp(const void *a, const void *b)
@@ -241,6 +259,66 @@ static void credit(struct trc_dwarf_cu_row *r, const struct trc_elf_section *s, 
 		r->ram += bytes;
 }
 
+/* The first interval of v (sorted by start) that holds addr or starts
+ * after it, among the compile units' ranges; NULL when none. */
+static const struct ival *ival_at_or_after(const struct ival *v, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i > 0 && lo - i < 8; i--)
+		if (addr < v[i - 1].hi)
+			return &v[i - 1];
+	return lo < n ? &v[lo] : NULL;
+}
+
+static int other_row(struct ctx *c, const struct trc_elf_section *s, size_t *other)
+{
+	char name[300];
+
+	if (*other == (size_t)-1) {
+		snprintf(name, sizeof(name), "[%s]", s->name);
+		*other = intern(c, name, 1);
+		if (*other == (size_t)-1)
+			return LC_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Gives the bytes [lo, hi) that no sized symbol covers to the compile unit
+ * whose DWARF ranges hold them (an assembly function whose symbol has no
+ * size, such as newlib's memchr.S, is sized by its CU's DW_AT_low_pc/high_pc),
+ * and the rest to "[SECTION]".
+ */
+static int attribute_gap(struct ctx *c, const struct trc_elf_section *s, uint64_t lo, uint64_t hi,
+                         size_t *other)
+{
+	while (lo < hi) {
+		const struct ival *iv = ival_at_or_after(c->coarse, c->ncoarse, lo);
+		uint64_t to;
+
+		if (iv != NULL && iv->lo <= lo) {
+			to = iv->hi < hi ? iv->hi : hi;
+			credit(&c->rows[iv->row], s, to - lo);
+		} else {
+			to = iv != NULL && iv->lo < hi ? iv->lo : hi;
+			if (other_row(c, s, other) < 0)
+				return LC_ENOMEM;
+			credit(&c->rows[*other], s, to - lo);
+		}
+		lo = to;
+	}
+	return 0;
+}
+
 /* Gives every byte of section s to a row. */
 static int attribute_section(struct ctx *c, const struct trc_elf_section *s, size_t *symi)
 {
@@ -272,6 +350,11 @@ static int attribute_section(struct ctx *c, const struct trc_elf_section *s, siz
 		hi = y->size > end - a ? end : a + y->size;
 		if (a < s->addr || hi <= lo)
 			continue;
+		if (!tls && lo > cursor) {
+			if (attribute_gap(c, s, cursor, lo, &other) < 0)
+				return LC_ENOMEM;
+			symbytes += lo - cursor;
+		}
 		row = lookup(c->fine, c->nfine, a);
 		if (row == (size_t)-1)
 			row = lookup(c->coarse, c->ncoarse, a);
@@ -292,6 +375,11 @@ static int attribute_section(struct ctx *c, const struct trc_elf_section *s, siz
 	}
 	if (!tls)
 		*symi = i;
+	if (!tls && cursor < end) {
+		if (attribute_gap(c, s, cursor, end, &other) < 0)
+			return LC_ENOMEM;
+		symbytes += end - cursor;
+	}
 	if (symbytes < s->size) {
 		if (other == (size_t)-1) {
 			snprintf(name, sizeof(name), "[%s]", s->name);
@@ -323,7 +411,8 @@ int trc_dwarf_cu_new(struct trc_dwarf_cu **out, const struct trc_elf *e, enum tr
 	Dwarf *dw = NULL;
 	Dwarf_Off off = 0, next;
 	size_t hsize, nsec = 0, i, symi = 0;
-	int rc = 0;
+	int rc = 0, r;
+	const struct trc_elf_section *info;
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
@@ -343,27 +432,50 @@ int trc_dwarf_cu_new(struct trc_dwarf_cu **out, const struct trc_elf *e, enum tr
 		                dwarf_errmsg(-1));
 		goto out;
 	}
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	while ((r = dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) == 0) {
 		Dwarf_Die cu;
 		const char *name;
 		size_t row;
 
-		if (dwarf_offdie(dw, off + hsize, &cu) != NULL) {
-			name = dwarf_diename(&cu);
-			row = intern(&c, name ? name : "[unnamed CU]", 0);
-			if (row == (size_t)-1) {
+		if (dwarf_offdie(dw, off + hsize, &cu) == NULL) {
+			rc = lc_err_set(err, LC_EFORMAT,
+			                "%s: corrupt DWARF: the compile unit at .debug_info+0x%llx "
+			                "does not parse: %s",
+			                e->path, (unsigned long long)off, dwarf_errmsg(-1));
+			goto out;
+		}
+		name = dwarf_diename(&cu);
+		row = intern(&c, name ? name : "[unnamed CU]", 0);
+		if (row == (size_t)-1) {
+			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+			goto out;
+		}
+		c.ncus++;
+		if ((rc = add_ranges(&c, &cu, row, 1)) < 0 || (rc = walk(&c, &cu, row, 0)) < 0) {
+			if (rc == LC_EFORMAT)
+				rc = lc_err_set(
+				        err, LC_EFORMAT,
+				        "%s: corrupt DWARF: the entry at .debug_info+0x%llx (in "
+				        "the compile unit '%s') does not parse: %s",
+				        e->path, (unsigned long long)(c.bad_off - 1),
+				        name ? name : "?", c.bad_msg);
+			else
 				rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-				goto out;
-			}
-			c.ncus++;
-			if (add_ranges(&c, &cu, row, 1) < 0 || walk(&c, &cu, row, 0) < 0) {
-				rc = lc_err_set(err, LC_ENOMEM, "out of memory");
-				goto out;
-			}
+			goto out;
 		}
 		if (next <= off)
 			break;
 		off = next;
+	}
+	info = trc_elf_section_by_name(e, ".debug_info");
+	if (r < 0 || (info != NULL && r > 0 && off < info->size)) {
+		rc = lc_err_set(err, LC_EFORMAT,
+		                "%s: corrupt DWARF: .debug_info does not parse from offset 0x%llx "
+		                "of %llu bytes: %s",
+		                e->path, (unsigned long long)off,
+		                (unsigned long long)(info ? info->size : 0),
+		                r < 0 ? dwarf_errmsg(-1) : "no further compile unit header");
+		goto out;
 	}
 	if (c.nfine > 1)
 		qsort(c.fine, c.nfine, sizeof(*c.fine), ival_cmp);

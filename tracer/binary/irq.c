@@ -275,3 +275,78 @@ out:
 	free(chain);
 	return rc;
 }
+
+void trc_irq_chain_free(size_t *chain)
+{
+	free(chain);
+}
+
+void trc_irq_main_fini(struct trc_irq_main *m)
+{
+	trc_irq_chain_free(m->chain);
+	trc_irq_set_fini(&m->set);
+	memset(m, 0, sizeof(*m));
+}
+
+int trc_irq_main_new(struct trc_irq_main *m, const struct trc_stack *s, const struct trc_elf *e,
+                     int has_interrupts, const struct trc_irq_decl *decl, size_t ndecl, int fpu,
+                     uint64_t exception_frame, unsigned max_nesting, struct lc_err *err)
+{
+	uint64_t chain_bytes = 0;
+	size_t i, k, v;
+	int rc = 0, declared = fpu >= 0, attr = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->thread = (size_t)-1;
+	trc_irq_set_init(&m->set);
+	if (ndecl == 0) {
+		rc = trc_irq_from_vectors(&m->set, e, err);
+		if (rc == LC_ENOTFOUND && !has_interrupts) {
+			lc_err_clear(err);
+			return 0; /* no vector table: no interrupt model */
+		}
+	}
+	for (i = 0; i < ndecl && rc >= 0; i++)
+		if (trc_irq_add(&m->set, decl[i].handler, decl[i].priority) < 0)
+			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+	if (rc < 0)
+		return rc;
+	m->present = 1;
+	if (fpu < 0) {
+		if ((rc = trc_irq_fpu_of(&fpu, e, err)) < 0)
+			return rc;
+		attr = fpu >= 0;
+		if (fpu < 0)
+			fpu = 1; /* unknown: the larger frame */
+	}
+	m->fpu_text = declared ? (fpu ? "yes (declared)" : "no (declared)")
+	              : attr   ? (fpu ? "yes (.ARM.attributes)" : "no (.ARM.attributes)")
+	                       : "yes (unknown: assumed)";
+	m->frame = exception_frame ? exception_frame : fpu ? 104 : 32;
+	for (i = 0; i < m->set.n; i++) {
+		v = trc_cg_find(s->cg, m->set.v[i].name);
+		if (v == (size_t)-1)
+			return lc_err_set(err, LC_ENOTFOUND,
+			                  "interrupt handler '%s' is not in the binary or the call "
+			                  "graph",
+			                  m->set.v[i].name);
+		m->set.v[i].cost = m->frame + s->funcs[v].depth;
+		m->set.v[i].complete = s->funcs[v].complete;
+	}
+	for (i = 0; i < s->nroots; i++) {
+		for (k = 0; k < m->set.n; k++)
+			if (strcmp(m->set.v[k].name, s->cg->funcs[s->roots[i].func].name) == 0)
+				break;
+		if (k == m->set.n &&
+		    (m->thread == (size_t)-1 || s->roots[i].bytes > s->roots[m->thread].bytes))
+			m->thread = i;
+	}
+	if (m->thread == (size_t)-1)
+		return 0;
+	if (trc_irq_chain(&m->chain, &m->nchain, &chain_bytes, &m->complete, &m->set, max_nesting) <
+	    0)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	m->complete = m->complete && s->roots[m->thread].complete;
+	m->total = s->roots[m->thread].bytes + chain_bytes;
+	return 0;
+}

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "binary/elf.h"
+#include "binary/stack.h"
 #include "err.h"
 
 struct trc_irq_handler {
@@ -60,10 +61,45 @@ int trc_irq_from_vectors(struct trc_irq_set *s, const struct trc_elf *e, struct 
 int trc_irq_fpu_of(int *fpu, const struct trc_elf *e, struct lc_err *err);
 
 /* The deepest preemption chain: indexes into s->v from the least to the
- * most urgent (*out owned by the caller, free()), its length, its bytes and
+ * most urgent (*out owned by the caller: trc_irq_chain_free), its length, its bytes and
  * whether every handler on it is complete. max_nesting 0: no limit.
  * Returns 0 or LC_ENOMEM. */
 int trc_irq_chain(size_t **out, size_t *n, uint64_t *bytes, int *complete,
                   const struct trc_irq_set *s, unsigned max_nesting);
+
+/* A declared handler (the rules' interrupts: handlers:). */
+struct trc_irq_decl {
+	const char *handler;
+	int priority;
+};
+
+/* The main stack of a Cortex-M: the deepest thread root plus the chain. */
+struct trc_irq_main {
+	int present;            /* 0: no interrupt model (no vector table, none declared) */
+	struct trc_irq_set set; /* the handlers, cost and complete filled */
+	size_t *chain, nchain;  /* indexes into set.v, least urgent first */
+	size_t thread;          /* index into s->roots of the deepest non-handler root, or -1 */
+	uint64_t frame;         /* exception frame bytes */
+	uint64_t total;         /* thread root + chain */
+	int complete;
+	const char *fpu_text; /* "yes (.ARM.attributes)", "no (declared)", ... */
+};
+
+/*
+ * Computes the main stack of s (irq.h's formula). Handlers are decl[0..ndecl)
+ * when given, else the vector table of e (none: present 0 unless
+ * has_interrupts, which makes a missing table an error). fpu: -1 from
+ * .ARM.attributes (104-byte frames assumed without attributes), 0, 1;
+ * exception_frame 0: by fpu; max_nesting 0: no limit. Returns 0;
+ * LC_ENOTFOUND for a handler that is not in s's call graph; LC_EFORMAT;
+ * LC_ENOMEM. Release with trc_irq_main_fini in every case.
+ */
+int trc_irq_main_new(struct trc_irq_main *m, const struct trc_stack *s, const struct trc_elf *e,
+                     int has_interrupts, const struct trc_irq_decl *decl, size_t ndecl, int fpu,
+                     uint64_t exception_frame, unsigned max_nesting, struct lc_err *err);
+void trc_irq_main_fini(struct trc_irq_main *m);
+
+/* Releases a chain of trc_irq_chain; NULL does nothing. */
+void trc_irq_chain_free(size_t *chain);
 
 #endif /* TRC_IRQ_H */

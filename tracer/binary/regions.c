@@ -55,6 +55,8 @@ out:
 static int add_region(struct trc_regions *out, const char *name, size_t nlen, uint64_t origin,
                       uint64_t length, struct lc_err *err)
 {
+	size_t i;
+
 	struct trc_region *r;
 
 	if (out->n >= TRC_REGIONS_MAX)
@@ -62,6 +64,13 @@ static int add_region(struct trc_regions *out, const char *name, size_t nlen, ui
 	if (nlen == 0 || nlen >= TRC_REGION_NAME_MAX)
 		return lc_err_set(err, LC_EUSAGE, "a region name must have 1 to %d characters",
 		                  TRC_REGION_NAME_MAX - 1);
+	for (i = 0; i < out->n; i++)
+		if (strlen(out->r[i].name) == nlen && strncasecmp(out->r[i].name, name, nlen) == 0)
+			return lc_err_set(err, LC_EUSAGE, "memory region '%.*s' is given twice",
+			                  (int)nlen, name);
+	if (length == 0)
+		return lc_err_set(err, LC_EUSAGE, "memory region '%.*s' has length 0", (int)nlen,
+		                  name);
 	r = &out->r[out->n++];
 	memset(r, 0, sizeof(*r));
 	memcpy(r->name, name, nlen);
@@ -129,8 +138,8 @@ int trc_regions_load_map(struct trc_regions *out, const char *path, struct lc_er
 		else if (state == 1 && strncmp(line, "Name", 4) == 0)
 			state = 2;
 		else if (state == 2) {
-			if (line[0] == '\n' || line[0] == '\0')
-				state = out->n ? 3 : 2;
+			if (line[0] == '\n' || line[0] == '\0' || line[0] == '\r')
+				state = 3; /* the table ends at its first blank line */
 			else if (sscanf(line, "%48s %llx %llx", name, &origin, &length) == 3 &&
 			         strcmp(name, "*default*") != 0) {
 				rc = add_region(out, name, strlen(name), origin, length, err);
@@ -139,9 +148,14 @@ int trc_regions_load_map(struct trc_regions *out, const char *path, struct lc_er
 			}
 		}
 	}
-	if (out->n == 0)
+	if (out->n == 0 && state < 2)
 		rc = lc_err_set(err, LC_EFORMAT,
 		                "%s: no \"Memory Configuration\" table (is it a GNU ld map file?)",
+		                path);
+	else if (out->n == 0)
+		rc = lc_err_set(err, LC_EFORMAT,
+		                "%s: the link declares no memory regions (its linker script has no "
+		                "MEMORY{}, the map lists only *default*): give them with --regions",
 		                path);
 out:
 	if (f)
@@ -191,6 +205,27 @@ void trc_regions_measure(struct trc_regions *r, const struct trc_elf *e)
 		if (s->type != SHT_NOBITS && s->lma != s->addr)
 			place(r, s->lma, s->size);
 	}
+}
+
+int trc_regions_check(const struct trc_regions *r, struct lc_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++)
+		for (j = i + 1; j < r->n; j++) {
+			const struct trc_region *a = &r->r[i], *b = &r->r[j];
+
+			if (a->origin < b->origin + b->length && b->origin < a->origin + a->length)
+				return lc_err_set(
+				        err, LC_EUSAGE,
+				        "memory regions '%s' (0x%llx, %llu bytes) and '%s' "
+				        "(0x%llx, %llu bytes) overlap",
+				        a->name, (unsigned long long)a->origin,
+				        (unsigned long long)a->length, b->name,
+				        (unsigned long long)b->origin,
+				        (unsigned long long)b->length);
+		}
+	return 0;
 }
 
 const struct trc_region *trc_regions_find(const struct trc_regions *r, const char *name)

@@ -48,8 +48,14 @@ int trc_regions_parse(struct trc_regions *out, const char *spec, struct lc_err *
 
 /* Appends the regions of the "Memory Configuration" table of a GNU ld map
  * file (the *default* row excluded). Returns 0, LC_EIO, or LC_EFORMAT when
- * the file has no such table. */
+ * the file has no such table or the table lists no region (a link without
+ * MEMORY{}: no region is invented). */
 int trc_regions_load_map(struct trc_regions *out, const char *path, struct lc_err *err);
+
+/* Regions that overlap are an error (LC_EUSAGE naming both); a name given
+ * twice or a length of 0 is already refused when a region is added.
+ * Returns 0 or LC_EUSAGE. */
+int trc_regions_check(const struct trc_regions *r, struct lc_err *err);
 
 /* Fills used/sum/nsections of every region, and outside, from e. */
 void trc_regions_measure(struct trc_regions *r, const struct trc_elf *e);

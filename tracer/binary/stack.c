@@ -2,14 +2,14 @@
  * tracer/binary/stack.c - worst-case stack depth over the call graph (see
  * stack.h for what is counted and what is reported as unknown).
  *
- * The graph is condensed into its strongly connected components with an
- * iterative Tarjan (no recursion, so a deep or hostile graph cannot
- * overflow our own stack). Tarjan finishes a component only after every
- * component it calls, so one pass in completion order computes each
+ * The graph is condensed into its strongly connected components with the
+ * one iterative Tarjan of common/scc.h. It finishes a component only after
+ * every component it calls, so one pass in completion order computes each
  * component's depth from its callees' depths.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "binary/stack.h"
+#include "scc.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -137,83 +137,28 @@ static int build_csr(struct work *w, const struct trc_cg *cg)
 	return 0;
 }
 
-/* Iterative Tarjan. Fills comp, comp_order, comp_start, ncomp. */
+/* The components of the graph (common/scc.h): comp, comp_order, comp_start. */
 static int tarjan(struct work *w, const struct trc_cg *cg)
 {
-	size_t n = w->n, idx = 0, sp = 0, cs = 0, nord = 0, v;
-	size_t *index = malloc(n * sizeof(size_t)), *low = malloc(n * sizeof(size_t));
-	size_t *stk = malloc(n * sizeof(size_t)), *call_v = malloc(n * sizeof(size_t));
-	size_t *call_e = malloc(n * sizeof(size_t));
-	char *on = calloc(n, 1);
+	struct lc_scc scc;
+	size_t *succ = malloc((cg->nedges ? cg->nedges : 1) * sizeof(size_t)), e;
 	int rc = 0;
 
-	w->comp = malloc(n * sizeof(size_t));
-	w->comp_order = malloc(n * sizeof(size_t));
-	w->comp_start = malloc((n + 1) * sizeof(size_t));
-	if (!index || !low || !stk || !call_v || !call_e || !on || !w->comp || !w->comp_order ||
-	    !w->comp_start) {
+	if (succ == NULL)
+		return LC_ENOMEM;
+	for (e = 0; e < cg->nedges; e++)
+		succ[e] = cg->edges[w->out_edge[e]].callee;
+	if (lc_scc_compute(&scc, w->n, w->out_start, succ, NULL, 0) < 0) {
 		rc = LC_ENOMEM;
-		goto out;
+		lc_scc_fini(&scc);
+	} else {
+		/* Every node is visited (no starts given): the arrays move over. */
+		w->comp = scc.comp;
+		w->comp_order = scc.order;
+		w->comp_start = scc.start;
+		w->ncomp = scc.ncomp;
 	}
-	for (v = 0; v < n; v++)
-		index[v] = NONE;
-	w->ncomp = 0;
-	for (v = 0; v < n; v++) {
-		if (index[v] != NONE)
-			continue;
-		/* push v */
-		index[v] = low[v] = idx++;
-		stk[sp++] = v;
-		on[v] = 1;
-		call_v[cs] = v;
-		call_e[cs++] = w->out_start[v];
-		while (cs > 0) {
-			size_t u = call_v[cs - 1], e = call_e[cs - 1];
-
-			if (e < w->out_start[u + 1]) {
-				size_t t = cg->edges[w->out_edge[e]].callee;
-
-				call_e[cs - 1]++;
-				if (index[t] == NONE) {
-					index[t] = low[t] = idx++;
-					stk[sp++] = t;
-					on[t] = 1;
-					call_v[cs] = t;
-					call_e[cs++] = w->out_start[t];
-				} else if (on[t] && index[t] < low[u]) {
-					low[u] = index[t];
-				}
-				continue;
-			}
-			if (low[u] == index[u]) {
-				size_t x;
-
-				w->comp_start[w->ncomp] = nord;
-				do {
-					x = stk[--sp];
-					on[x] = 0;
-					w->comp[x] = w->ncomp;
-					w->comp_order[nord++] = x;
-				} while (x != u);
-				w->ncomp++;
-			}
-			cs--;
-			if (cs > 0) {
-				size_t parent = call_v[cs - 1];
-
-				if (low[u] < low[parent])
-					low[parent] = low[u];
-			}
-		}
-	}
-	w->comp_start[w->ncomp] = nord;
-out:
-	free(index);
-	free(low);
-	free(stk);
-	free(call_v);
-	free(call_e);
-	free(on);
+	free(succ);
 	return rc;
 }
 

@@ -224,7 +224,7 @@ static int load_irqs(struct trc_stack_rules *r, const struct lc_yaml *y, lc_ynod
 			for (j = 0; j < lc_yaml_len(y, v); j++) {
 				lc_ynode hk = lc_yaml_key_at(y, v, j),
 				         hv = lc_yaml_value_at(y, v, j);
-				struct trc_stack_irq_decl *d = &r->irqs[r->nirqs++];
+				struct trc_irq_decl *d = &r->irqs[r->nirqs++];
 
 				d->handler = lc_yaml_scalar(y, hk);
 				if (d->handler == NULL)

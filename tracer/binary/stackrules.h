@@ -25,6 +25,7 @@
 
 #include "binary/callgraph.h"
 #include "binary/frames.h"
+#include "binary/irq.h"
 #include "binary/stack.h"
 #include "err.h"
 #include "lc_yaml.h"
@@ -40,11 +41,6 @@ struct trc_stack_frame_decl {
 	unsigned line;
 };
 
-struct trc_stack_irq_decl {
-	const char *handler;
-	int priority;
-};
-
 struct trc_stack_rules {
 	struct trc_stack_target_note *targets;
 	size_t ntargets;
@@ -57,7 +53,7 @@ struct trc_stack_rules {
 	int fpu;                  /* -1 auto (.ARM.attributes), 0 no, 1 yes */
 	uint64_t exception_frame; /* 0: by fpu */
 	unsigned max_nesting;     /* 0: no limit */
-	struct trc_stack_irq_decl *irqs;
+	struct trc_irq_decl *irqs;
 	size_t nirqs;
 };
 

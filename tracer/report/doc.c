@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit"};
+static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "sarif"};
 
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 {
@@ -29,7 +29,8 @@ int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 		}
 	}
 	return lc_err_set(err, LC_EUSAGE,
-	                  "unknown format '%s' (expected text, json, csv, md or junit)", name);
+	                  "unknown format '%s' (expected text, json, csv, md, junit or sarif)",
+	                  name);
 }
 
 const char *trc_fmt_name(enum trc_fmt fmt)
@@ -474,6 +475,9 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 		break;
 	case TRC_FMT_JUNIT:
 		rc = trc__write_junit(d, f);
+		break;
+	case TRC_FMT_SARIF:
+		rc = trc__write_sarif(d, f);
 		break;
 	}
 	if (rc == 0 && ferror(f))

@@ -47,7 +47,14 @@
 
 struct trc_budget_results; /* budget.h */
 
-enum trc_fmt { TRC_FMT_TEXT = 0, TRC_FMT_JSON, TRC_FMT_CSV, TRC_FMT_MD, TRC_FMT_JUNIT };
+enum trc_fmt {
+	TRC_FMT_TEXT = 0,
+	TRC_FMT_JSON,
+	TRC_FMT_CSV,
+	TRC_FMT_MD,
+	TRC_FMT_JUNIT,
+	TRC_FMT_SARIF /* the verdicts only: broken budgets and findings */
+};
 
 /* Where and how a command writes its report: --format and -o. */
 struct trc_out_opts {
@@ -55,7 +62,7 @@ struct trc_out_opts {
 	const char *path; /* -o FILE; NULL means stdout. Borrowed from argv. */
 };
 
-/* Parses a format name (text, json, csv, md|markdown, junit). Returns 0, or
+/* Parses a format name (text, json, csv, md|markdown, junit, sarif). Returns 0, or
  * LC_EUSAGE with a message listing the valid names. */
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err);
 

@@ -93,5 +93,6 @@ int trc__write_json(const struct trc_doc *d, FILE *f);            /* write_json.
 int trc__write_csv(const struct trc_doc *d, FILE *f);             /* write_csv.c */
 int trc__write_md(const struct trc_doc *d, FILE *f);              /* write_md.c */
 int trc__write_junit(const struct trc_doc *d, FILE *f);           /* write_junit.c */
+int trc__write_sarif(const struct trc_doc *d, FILE *f);           /* write_sarif.c */
 
 #endif /* TRC_DOC_IMPL_H */

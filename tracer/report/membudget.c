@@ -12,7 +12,16 @@ static int check_region(struct trc_budget_results *res, const struct trc_budget 
 	const struct trc_region *r = regions ? trc_regions_find(regions, b->subject) : NULL;
 	double actual;
 
-	if (r != NULL) {
+	if (r != NULL && r->nsections == 0) {
+		/* "0 bytes used" of a region nothing is placed in means the
+		 * regions are wrong, never that the budget holds. */
+		return trc_budget_results_add(
+		        res, b, NULL, TRC_VERDICT_ERROR, 0, 0, NULL, 0,
+		        "memory region '%s' (0x%llx, %llu bytes) holds no section of %s: are the "
+		        "regions right?",
+		        r->name, (unsigned long long)r->origin, (unsigned long long)r->length,
+		        e->path);
+	} else if (r != NULL) {
 		actual = (double)r->used;
 	} else if (strcasecmp(b->subject, "flash") == 0) {
 		actual = (double)e->flash;

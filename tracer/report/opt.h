@@ -37,7 +37,7 @@ enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, cha
 
 /* Help text for the output options, to embed in a command's print_help(). */
 #define TRC_OUT_HELP                                                                               \
-	"  --format FMT   text (default), json, csv, md (Markdown) or junit\n"                     \
+	"  --format FMT   text (default), json, csv, md (Markdown), junit or sarif\n"              \
 	"  -o FILE        write the report to FILE instead of stdout\n"
 
 #endif /* TRC_OPT_H */

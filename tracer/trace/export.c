@@ -221,6 +221,7 @@ static int run_thread(struct exporter *e, size_t thread)
 	int gap, rc = 0;
 
 	trc_replay_init(e->r, lc_trace_header(t)->hook_cost_ticks);
+	trc_replay_set_residue(e->r, lc_trace_header(t)->hook_residue_ticks);
 	for (k = 0; rc == 0 && (n = lc_trace_chunk_records(t, thread, k, &recs, &off, &gap)) > 0;
 	     k++) {
 		for (i = 0; rc == 0 && i < n;) {

@@ -113,6 +113,7 @@ int trc_profile_load(struct trc_profile **out, const char *path, const char *exe
 	rc = trc_stats_new(&a->stats, h->ns_mult, h->hook_cost_ticks, err);
 	if (rc < 0)
 		goto out;
+	trc_stats_set_residue(a->stats, h->hook_residue_ticks);
 	if (a->summary_mode)
 		rc = load_summary(a, err);
 	else

@@ -9,8 +9,14 @@ void trc_replay_init(struct trc_replay *r, uint64_t hook_pair_ticks)
 	memset(&r->counts, 0, sizeof(r->counts));
 	memset(&r->call, 0, sizeof(r->call));
 	r->hook_pair = hook_pair_ticks;
+	r->hook_residue = 0;
 	r->depth = 0;
 	r->overflow = 0;
+}
+
+void trc_replay_set_residue(struct trc_replay *r, uint64_t residue_ticks)
+{
+	r->hook_residue = residue_ticks;
 }
 
 const struct trc_replay_frame *trc_replay_unwind(struct trc_replay *r)

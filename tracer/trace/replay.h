@@ -96,9 +96,10 @@ struct trc_replay_counts {
 };
 
 struct trc_replay {
-	uint64_t hook_pair; /* ticks of one enter+exit hook pair */
-	uint32_t depth;     /* open frames in stack[] */
-	uint64_t overflow;  /* open frames beyond TRC_REPLAY_MAX_DEPTH */
+	uint64_t hook_pair;    /* ticks of one enter+exit hook pair */
+	uint64_t hook_residue; /* ticks an empty call's own stamps show, once per call */
+	uint32_t depth;        /* open frames in stack[] */
+	uint64_t overflow;     /* open frames beyond TRC_REPLAY_MAX_DEPTH */
 	struct trc_replay_counts counts;
 	struct trc_replay_call call;
 	struct trc_replay_frame stack[TRC_REPLAY_MAX_DEPTH];
@@ -110,8 +111,14 @@ enum trc_replay_ev {
 	TRC_REPLAY_CLOSED = 2   /* a call closed: r->call */
 };
 
-/* Empties r and sets the hook cost (one enter+exit pair, in ticks). */
+/* Empties r and sets the hook cost (one enter+exit pair, in ticks); the
+ * residue is 0 until trc_replay_set_residue(). */
 void trc_replay_init(struct trc_replay *r, uint64_t hook_pair_ticks);
+
+/* Sets the residue taken out of every call once (header hook_residue_ticks:
+ * what an empty traced function's own enter-to-exit stamps show), so that an
+ * empty leaf keeps ~0 self time. Call it after trc_replay_init(). */
+void trc_replay_set_residue(struct trc_replay *r, uint64_t residue_ticks);
 
 /* Pops the innermost open frame without closing it as a call and returns
  * it (valid until the next push), its deepest stack passed to its parent;
@@ -175,6 +182,7 @@ static inline enum trc_replay_ev trc_replay__exit(struct trc_replay *r,
 	fr = &r->stack[--r->depth];
 	raw = s->ticks > fr->start ? s->ticks - fr->start : 0;
 	corr = trc_replay_corrected(raw, fr->desc, r->hook_pair);
+	corr = corr > r->hook_residue ? corr - r->hook_residue : 0;
 	r->call.frame = fr;
 	r->call.raw = raw;
 	r->call.corr = corr;

@@ -42,6 +42,11 @@ uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
 	return to_ns(ticks, s->ns_mult);
 }
 
+void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
+{
+	trc_replay_set_residue(&s->r, residue_ticks);
+}
+
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
                   struct lc_err *err)
 {

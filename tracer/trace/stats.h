@@ -75,6 +75,9 @@ struct trc_stats;
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
                   struct lc_err *err);
 
+/* Sets the residue taken out of every call once (trc_replay_set_residue;
+ * 0, the default, for traces that do not record it). */
+void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks);
 void trc_stats_free(struct trc_stats *s);
 
 /* Starts a new thread: the shadow stack is emptied (open frames are counted

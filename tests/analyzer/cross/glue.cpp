@@ -1,0 +1,4 @@
+extern "C" int glue_read(int x)
+{
+	return x * 2;
+}
