@@ -18,6 +18,9 @@ cross_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-avr avr-lib
 test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format gdb-multiarch chromium cmark-gfm
   "${arm_pkgs[@]}" "${cross_pkgs[@]}")
 bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
+# One logical group per line below, so that additions merge cleanly.
+build_pkgs+=(help2man)    # packaging/: man pages generated from --help
+test_pkgs+=(dpkg-dev)     # tests/install: cpack -G DEB runs dpkg-shlibdeps
 
 case "$level" in
 build) pkgs=("${build_pkgs[@]}") ;;
