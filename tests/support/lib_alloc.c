@@ -157,6 +157,7 @@ char *__wrap_strndup(const char *s, size_t n)
 	return p;
 }
 
+int __wrap_vasprintf(char **out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 int __wrap_vasprintf(char **out, const char *fmt, va_list ap)
 {
 	va_list ap2;
