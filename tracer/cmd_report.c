@@ -23,6 +23,7 @@
 #include "report/sections.h"
 #include "binary/callgraph.h"
 #include "trace/heapfind.h"
+#include "trace/interfere.h"
 
 #define MAX_FILTERS 32
 
@@ -46,8 +47,9 @@ struct report_opts {
 	const char *exe;
 	const char *bound; /* --bound CALLGRAPH.json */
 	enum sort_key sort;
-	size_t top;  /* 0: all */
-	long thread; /* -1: all */
+	size_t top;      /* 0: all */
+	long thread;     /* -1: all */
+	uint64_t gap_ns; /* --gap-us; 0: derived from the trace */
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 	struct trc_out_opts out;
@@ -69,6 +71,9 @@ static void print_help(FILE *f)
 	           "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
 	           "                  argument after the trace works the same way\n"
 	           "  --thread N      only the thread with tid or slot index N\n"
+	           "  --gap-us N      a worst call with an interval of more than N us and no\n"
+	           "                  record inside is host interference (default: 20x the\n"
+	           "                  thread's p99.9 interval, at least 20 us)\n"
 	           "  --exe PATH      the traced executable, when it moved (build-id must "
 	           "match)\n" TRC_OUT_HELP
 	           "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
@@ -118,6 +123,19 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
 				return -1;
 			}
 			o->sort = (enum sort_key)k;
+			i++;
+		} else if (strcmp(a, "--gap-us") == 0) {
+			char *end = NULL;
+			unsigned long long n = strtoull(v, &end, 10);
+
+			if (end == v || *end != '\0' || v[0] == '-' || n == 0 ||
+			    n > UINT64_MAX / 1000u) {
+				trc_fail("--gap-us takes a positive number of microseconds, not "
+				         "'%s'",
+				         v);
+				return -1;
+			}
+			o->gap_ns = (uint64_t)n * 1000u;
 			i++;
 		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--thread") == 0) {
 			char *end = NULL;
@@ -243,6 +261,47 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
 }
 
+/* The pre-emption cell: max_preempted as before (true only when the worst
+ * call's own chunks saw an involuntary switch, interfere.h), shown as "*";
+ * a worst case with a gap shows "host interference" (long: with the gap). */
+static int pre_cell(struct trc_table *t, int col, const struct trc_fstat *st, int lng)
+{
+	char human[64], u[TRC_UNITS_BUF];
+	int rc;
+
+	if (st->worst_interf == TRC_INTERF_GAP) {
+		if (lng)
+			snprintf(human, sizeof(human), "host interference (%s gap)",
+			         trc_units_ns(u, sizeof(u), (double)st->worst_gap_ns));
+		else
+			snprintf(human, sizeof(human), "host interference");
+	} else
+		snprintf(human, sizeof(human), "%s", st->worst_preempted == 1 ? "*" : "");
+	if (st->worst_preempted >= 0)
+		rc = trc_table_bool(t, col, st->worst_preempted, human);
+	else
+		rc = trc_table_null(t, col, human);
+	if (human[0] != '\0')
+		trc_table_style(t, col, TRC_STYLE_WARN);
+	return rc;
+}
+
+/* interference, gap_ns and (lim >= 0) gap_limit_ns; the gap is null when
+ * nothing is known (summary mode, or the worst call never closed). */
+static int interf_cells(struct trc_table *t, int c_int, int c_gap, int c_lim,
+                        const struct trc_fstat *st)
+{
+	int known = st->worst_gap_limit_ns > 0, rc;
+
+	rc = trc_table_str(t, c_int, trc_interf_name(st->worst_interf));
+	rc |= known ? trc_table_u64(t, c_gap, st->worst_gap_ns, NULL)
+	            : trc_table_null(t, c_gap, "");
+	if (c_lim >= 0)
+		rc |= known ? trc_table_u64(t, c_lim, st->worst_gap_limit_ns, NULL)
+		            : trc_table_null(t, c_lim, "");
+	return rc;
+}
+
 static int build_tables(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
                         size_t n)
 {
@@ -251,8 +310,8 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	struct trc_table *t = NULL, *w = NULL;
 	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
 	        c_where;
-	int c_mod, c_addr, c_hook;
-	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path;
+	int c_mod, c_addr, c_hook, c_int, c_gap;
+	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
 	int rc = 0;
@@ -275,8 +334,12 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	c_hook = trc_table_col(t, "hook_ns", "hook", TRC_ALIGN_RIGHT);
 	c_mod = trc_table_col(t, "module", "module", TRC_ALIGN_LEFT);
 	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
-	if (c_addr < 0)
+	c_int = trc_table_col(t, "interference", "interference", TRC_ALIGN_LEFT);
+	c_gap = trc_table_col(t, "gap_ns", "gap", TRC_ALIGN_RIGHT);
+	if (c_gap < 0)
 		return LC_ENOMEM;
+	trc_table_col_machine_only(t, c_int);
+	trc_table_col_machine_only(t, c_gap);
 	trc_table_col_machine_only(t, c_hook);
 	trc_table_col_machine_only(t, c_mod);
 	trc_table_col_machine_only(t, c_addr);
@@ -291,12 +354,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		for (q = 0; q < 4; q++)
 			rc |= ns_cell(t, c_q[q], st->q_ns[q]);
 		rc |= ns_cell(t, c_max, st->hist.max);
-		if (st->worst_preempted >= 0) {
-			rc |= trc_table_bool(t, c_pre, st->worst_preempted,
-			                     st->worst_preempted ? "*" : "");
-			trc_table_style(t, c_pre, TRC_STYLE_WARN);
-		} else
-			rc |= trc_table_null(t, c_pre, "");
+		rc |= pre_cell(t, c_pre, st, 0);
 		rc |= ns_cell(t, c_total, st->sum_incl_ns);
 		if (!a->summary_mode) {
 			rc |= ns_cell(t, c_self, st->sum_excl_ns);
@@ -310,6 +368,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		snprintf(buf, sizeof(buf), "0x%" PRIx64,
 		         v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
 		rc |= trc_table_str(t, c_addr, buf);
+		rc |= interf_cells(t, c_int, c_gap, -1, st);
 	}
 	if (rc < 0 || a->summary_mode)
 		return rc < 0 ? LC_ENOMEM : 0;
@@ -324,8 +383,14 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	w_at = trc_table_col(w, "at_ns", "at", TRC_ALIGN_RIGHT);
 	w_depth = trc_table_col(w, "depth", "depth", TRC_ALIGN_RIGHT);
 	w_path = trc_table_col(w, "path", "call path", TRC_ALIGN_LEFT);
-	if (w_path < 0)
+	w_int = trc_table_col(w, "interference", "interference", TRC_ALIGN_LEFT);
+	w_gap = trc_table_col(w, "gap_ns", "gap", TRC_ALIGN_RIGHT);
+	w_lim = trc_table_col(w, "gap_limit_ns", "gap limit", TRC_ALIGN_RIGHT);
+	if (w_lim < 0)
 		return LC_ENOMEM;
+	trc_table_col_machine_only(w, w_int);
+	trc_table_col_machine_only(w, w_gap);
+	trc_table_col_machine_only(w, w_lim);
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 		const struct lc_trace_header *h = lc_trace_header(a->t);
@@ -338,11 +403,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 			return LC_ENOMEM;
 		rc |= trc_table_str(w, w_name, v[i].f->label);
 		rc |= ns_cell(w, w_max, st->hist.max);
-		if (st->worst_preempted >= 0)
-			rc |= trc_table_bool(w, w_pre, st->worst_preempted,
-			                     st->worst_preempted ? "*" : "");
-		else
-			rc |= trc_table_null(w, w_pre, "");
+		rc |= pre_cell(w, w_pre, st, 1);
 		rc |= trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid,
 		                    NULL);
 		snprintf(u, sizeof(u), "+");
@@ -350,6 +411,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		rc |= trc_table_u64(w, w_at, at, u);
 		rc |= trc_table_u64(w, w_depth, st->worst_depth, NULL);
 		rc |= trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
+		rc |= interf_cells(w, w_int, w_gap, w_lim, st);
 	}
 	return rc < 0 ? LC_ENOMEM : 0;
 }
@@ -359,7 +421,7 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
                     const struct trc_fn *f)
 {
 	const struct trc_fstat *st = f->st;
-	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF];
+	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF], u[TRC_UNITS_BUF], why[128];
 	double actual;
 	enum trc_verdict v;
 
@@ -370,14 +432,18 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
 
 		actual = (double)ns / 1e3;
 		v = trc_budget_judge(b, actual);
+		why[0] = '\0';
+		if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_interf == TRC_INTERF_GAP)
+			snprintf(why, sizeof(why),
+			         " (host interference: a %s gap with no record inside the worst "
+			         "call)",
+			         trc_units_ns(u, sizeof(u), (double)st->worst_gap_ns));
+		else if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_preempted == 1)
+			snprintf(why, sizeof(why), " (may include pre-emption)");
 		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file,
 		                              f->sym.line, "'%s' took %s at %s%s, budget is %s",
 		                              f->label, trc_units_ns(got, sizeof(got), (double)ns),
-		                              b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99",
-		                              b->kind == TRC_BUDGET_FUNC_MAX &&
-		                                              st->worst_preempted == 1
-		                                      ? " (may include pre-emption)"
-		                                      : "",
+		                              b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99", why,
 		                              trc_units_ns(lim, sizeof(lim), b->limit * 1e3));
 	}
 	case TRC_BUDGET_FUNC_STACK:
@@ -469,7 +535,8 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0 ||
+	    (o.gap_ns > 0 && trc_interf_run(a, o.gap_ns, &err) < 0)) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
@@ -480,10 +547,23 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	if (a->preempted > 0)
-		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread "
-		                "was pre-empted "
-		                "(involuntary context switch): it may include time the thread was "
-		                "not running");
+		trc_doc_note(d, "* the worst call fills at least half of the trace chunks during "
+		                "which the thread was pre-empted (involuntary context switch): it "
+		                "may include time the thread was not running");
+	if (a->loose > 0)
+		trc_doc_note(d,
+		             "pre-emption unknown for %zu worst case(s): their trace chunks saw an "
+		             "involuntary context switch, but the chunks last more than twice the "
+		             "call, so the switch may lie outside it",
+		             a->loose);
+	if (a->gaps > 0)
+		trc_doc_note(d,
+		             "host interference: %zu worst case(s) contain an interval with no "
+		             "record of their thread longer than the gap limit: time the thread "
+		             "did not run its traced code (hypervisor, interrupt, pre-emption), "
+		             "or a long loop or blocking call without a traced call "
+		             "(docs/trace-report.md tells them apart)",
+		             a->gaps);
 	if (problems > 0)
 		trc_doc_note(d,
 		             "the trace has %zu problem(s) (listed on stderr): this report covers "
