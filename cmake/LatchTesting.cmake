@@ -5,7 +5,13 @@
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
 function(latch_add_cmocka_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LINK_LIBRARIES;WRAP;LABELS" ${ARGN})
+  cmake_parse_arguments(T "LIB_ALLOC" "" "SOURCES;LINK_LIBRARIES;WRAP;LABELS" ${ARGN})
+  if(T_LIB_ALLOC)
+    # CMocka's leak checks also see the linked library code
+    # (tests/support/lib_alloc.c explains how).
+    list(APPEND T_SOURCES ${PROJECT_SOURCE_DIR}/tests/support/lib_alloc.c)
+    list(APPEND T_WRAP malloc calloc realloc free strdup strndup vasprintf)
+  endif()
   add_executable(${name} ${T_SOURCES})
   target_compile_definitions(${name} PRIVATE UNIT_TESTING=1)
   target_link_libraries(${name} PRIVATE ${T_LINK_LIBRARIES} PkgConfig::CMOCKA latch_host_flags)

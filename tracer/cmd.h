@@ -3,13 +3,19 @@
  *
  * Each subcommand lives in its own file, tracer/cmd_<name>.c, and exports
  * one entry point with this signature. argv[0] is the subcommand's name;
- * the return value is the process exit status: 0 no error-level finding,
- * 1 a budget broken or an error-level finding, 2 usage error or tool failure.
+ * the return value is the process exit status (lc_exit.h): LC_EXIT_CLEAN no
+ * error-level finding, LC_EXIT_FINDINGS a budget broken or an error-level
+ * finding, LC_EXIT_ERROR usage error or tool failure. Each describes its
+ * command line in a struct trc_cmd_spec (report/opt.h) and parses it with
+ * trc_cmd_args().
  */
 #ifndef TRC_CMD_H
 #define TRC_CMD_H
 
 #include <stdio.h>
+
+#include "lc_exit.h"
+#include "report/opt.h"
 
 /* Global options, parsed by main.c before the subcommand name. */
 struct trc_opts {
@@ -31,7 +37,20 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_repair(int argc, char **argv, const struct trc_opts *opts);
 
-/* Prints "latch-trace: error: <msg>" to stderr. */
+struct trc_profile;
+
+/* Prints each problem of a's trace (lc_trace_problem()) to stderr as
+ * "latch-trace: error: FILE: offset N (0xHEX): MESSAGE" and returns how many
+ * (cmd.c). The library keeps them; the commands print them. */
+size_t trc_cmd_print_problems(const struct trc_profile *a);
+
+/* Prints "latch-trace: error: <msg>" to stderr (cmd.c). */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses argv against spec (trc_opt_parse()). Returns 0 when the command
+ * goes on; returns 1 when it must stop with *exit_status: LC_EXIT_CLEAN
+ * after printing the help to stdout, LC_EXIT_ERROR after printing the
+ * usage error to stderr. */
+int trc_cmd_args(const struct trc_cmd_spec *spec, int argc, char **argv, int *exit_status);
 
 #endif /* TRC_CMD_H */

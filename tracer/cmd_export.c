@@ -12,76 +12,75 @@
 #include "trace/export.h"
 #include "trace/profile.h"
 
-static void print_help(FILE *f)
+struct export_opts {
+	const char *trace, *out, *exe;
+	int fmt; /* enum trc_export_format; 0: not given */
+};
+
+static const struct trc_opt_choice formats[] = {
+        {"chrome", TRC_EXPORT_CHROME}, {"folded", TRC_EXPORT_FOLDED}, {NULL, 0}};
+
+/* The command line: one table, the help generated from it (report/opt.h). */
+static int parse_args(struct export_opts *o, int argc, char **argv, int *exit_status)
 {
-	fprintf(f, "usage: latch-trace export [options] TRACE\n\n"
-	           "Writes the trace for other tools.\n\n"
-	           "options:\n"
-	           "  --format chrome  Trace Event Format JSON (Perfetto, chrome://tracing)\n"
-	           "  --format folded  folded stacks with self time in ns (flame graphs)\n"
-	           "  -o FILE          write to FILE instead of stdout\n"
-	           "  --exe PATH       the traced executable, when it moved\n");
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_CHOICE, "format", 0, NULL, &o->fmt, NULL, 0, formats, 0, NULL, "FMT",
+	         "chrome: Trace Event Format JSON (Perfetto, chrome://tracing,\n"
+	         "speedscope); folded: folded stacks with self time in ns\n"
+	         "(flamegraph.pl, speedscope)"},
+	        {TRC_OPT_STR, "output", 'o', NULL, &o->out, NULL, 0, NULL, 0, NULL, "FILE",
+	         "write to FILE instead of stdout; for chrome name it\n"
+	         "NAME.trace.json (or NAME.json): the tools recognise it by that"},
+	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
+	         "the traced executable, when it moved"},
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "TRACE", "a trace file"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "export", "export [options] TRACE --format chrome|folded",
+	        "Writes the calls of a trace for other tools, paired as report pairs them.", opts,
+	        "exit status: 0 written, 2 usage error or unreadable trace.\n"};
+
+	if (trc_cmd_args(&spec, argc, argv, exit_status) != 0)
+		return 1;
+	if (o->fmt == 0) {
+		trc_fail("export: needs --format chrome or folded (usage: latch-trace %s)",
+		         spec.usage);
+		*exit_status = LC_EXIT_ERROR;
+		return 1;
+	}
+	return 0;
 }
 
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 {
+	struct export_opts o = {NULL, NULL, NULL, 0};
 	struct trc_profile *a = NULL;
-	FILE *f = NULL;
 	struct lc_err err = {0};
-	const char *trace = NULL, *out = NULL, *exe = NULL, *fmt = NULL;
-	size_t i;
-	int status = 2;
+	FILE *f = NULL;
+	int status = LC_EXIT_ERROR;
 
 	(void)opts;
-	for (i = 1; i < (size_t)argc; i++) {
-		const char *v = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
-
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_help(stdout);
-			return 0;
-		} else if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0 ||
-		            strcmp(argv[i], "--exe") == 0) &&
-		           v == NULL) {
-			trc_fail("option '%s' needs a value", argv[i]);
-			return 2;
-		} else if (strcmp(argv[i], "--format") == 0) {
-			fmt = argv[++i];
-		} else if (strcmp(argv[i], "-o") == 0) {
-			out = argv[++i];
-		} else if (strcmp(argv[i], "--exe") == 0) {
-			exe = argv[++i];
-		} else if (argv[i][0] == '-') {
-			trc_fail("unknown option '%s' (see latch-trace export --help)", argv[i]);
-			return 2;
-		} else {
-			trace = argv[i];
-		}
-	}
-	if (trace == NULL || fmt == NULL ||
-	    (strcmp(fmt, "chrome") != 0 && strcmp(fmt, "folded") != 0)) {
-		trc_fail("usage: latch-trace export TRACE --format chrome|folded [-o FILE]");
-		return 2;
-	}
-	if (trc_profile_load(&a, trace, exe, -1, &err) < 0) {
-		trc_fail("%s: %s", trace, err.msg);
+	if (parse_args(&o, argc, argv, &status) != 0)
+		goto out;
+	if (trc_profile_load(&a, o.trace, o.exe, -1, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	f = out ? fopen(out, "w") : stdout;
+	f = o.out ? fopen(o.out, "w") : stdout;
 	if (f == NULL) {
-		trc_fail("cannot open '%s': %s", out, strerror(errno));
+		trc_fail("cannot open '%s': %s", o.out, strerror(errno));
 		goto out;
 	}
-	if (trc_export_write(f, a,
-	                     strcmp(fmt, "chrome") == 0 ? TRC_EXPORT_CHROME : TRC_EXPORT_FOLDED,
-	                     &err) < 0) {
-		trc_fail("%s: %s", trace, err.msg);
+	if (trc_export_write(f, a, (enum trc_export_format)o.fmt, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
 	if (fflush(f) != 0 || ferror(f)) {
-		trc_fail("cannot write '%s': %s", out ? out : "stdout", strerror(errno));
+		trc_fail("cannot write '%s': %s", o.out ? o.out : "stdout", strerror(errno));
 		goto out;
 	}
-	status = trc_profile_print_problems(a) > 0 ? 2 : 0;
+	status = trc_cmd_print_problems(a) > 0 ? LC_EXIT_ERROR : LC_EXIT_CLEAN;
 out:
 	if (f != NULL && f != stdout)
 		fclose(f);

@@ -33,114 +33,68 @@ struct hist_opts {
 	const char *exe;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
-	size_t top;     /* functions drawn without -f (default 10) */
-	size_t rows;    /* rows per drawing */
-	unsigned width; /* bar width */
+	size_t top;       /* functions drawn without -f (default 10; 0: all) */
+	size_t rows;      /* rows per drawing */
+	unsigned width;   /* bar width */
+	size_t width_arg; /* --width as given (clamped into width) */
 	long thread;
 	const char *period; /* --period FUNC */
 	double expect_ns;   /* --expect, 0: none */
-	double tolerance;   /* fraction of expect */
+	int expect_given;
+	double tolerance_pct; /* --tolerance */
+	double tolerance;     /* fraction of expect */
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
+/* The command line: one table, the help generated from it (report/opt.h). */
+static int parse_args(struct hist_opts *o, int argc, char **argv, int *exit_status)
 {
-	fprintf(f, "usage: latch-trace hist [options] TRACE\n\n"
-	           "Latency histograms per function (log-linear buckets, < 1 %% error).\n\n"
-	           "options:\n"
-	           "  -f, --function GLOB  the functions to draw (repeatable); default: the\n"
-	           "                       --top N functions with the largest max\n"
-	           "  --top N              functions drawn without -f (default 10)\n"
-	           "  --rows N             rows per histogram (default 24)\n"
-	           "  --width N            bar width in cells (default 40)\n"
-	           "  --period FUNC        period and jitter between entries of FUNC\n"
-	           "  --expect TIME        expected period (1ms, 250us, ...): counts deadline\n"
-	           "                       misses (late activations and overruns)\n"
-	           "  --tolerance PCT      lateness allowed before a miss (default 10)\n"
-	           "  --thread N           only the thread with tid or slot index N\n"
-	           "  --exe PATH           the traced executable, when it moved\n" TRC_OUT_HELP
-	           "\nexit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
-	           "error or unreadable trace.\n");
-}
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_LIST, "function", 'f', NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL,
+	         0, NULL, "GLOB",
+	         "the functions to draw (repeatable); default: the\n"
+	         "--top N functions with the largest max"},
+	        {TRC_OPT_COUNT, "top", 0, NULL, &o->top, NULL, 0, NULL, 0, NULL, "N",
+	         "functions drawn without -f (default 10; 0: all)"},
+	        {TRC_OPT_COUNT, "rows", 0, NULL, &o->rows, NULL, 0, NULL, 0, NULL, "N",
+	         "rows per histogram (default 24)"},
+	        {TRC_OPT_COUNT, "width", 0, NULL, &o->width_arg, NULL, 0, NULL, 0, NULL, "N",
+	         "bar width in cells (default 40, at most 400)"},
+	        {TRC_OPT_STR, "period", 0, NULL, &o->period, NULL, 0, NULL, 0, NULL, "FUNC",
+	         "period and jitter between entries of FUNC"},
+	        {TRC_OPT_TIME, "expect", 0, NULL, &o->expect_ns, NULL, 0, NULL, 0, &o->expect_given,
+	         "TIME",
+	         "expected period (1ms, 250us, ...): counts deadline\n"
+	         "misses (late activations and overruns)"},
+	        {TRC_OPT_NUM, "tolerance", 0, NULL, &o->tolerance_pct, NULL, 0, NULL, 0, NULL,
+	         "PCT", "lateness allowed before a miss (default 10)"},
+	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
+	         "only the thread with tid or slot index N"},
+	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
+	         "the traced executable, when it moved"},
+	        TRC_OPT_OUT_SPECS(&o->out),
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "TRACE", "a trace file"},
+	        {TRC_OPT_OPERANDS, NULL, 0, NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL, 0,
+	         NULL, "GLOB", "functions to draw"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "hist", "hist [options] TRACE [GLOB...]",
+	        "Latency histograms per function (log-linear buckets, < 1 % error).", opts,
+	        "exit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
+	        "error or unreadable trace.\n"};
+	struct lc_err err = {0, ""};
 
-static int parse_args(struct hist_opts *o, int argc, char **argv)
-{
-	struct lc_err err = {0};
-	int i, rc;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		rc = trc_out_take_arg(&o->out, argc, argv, &i, &err);
-		if (rc < 0) {
-			trc_fail("%s", err.msg);
-			return -1;
-		}
-		if (rc > 0)
-			continue;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			print_help(stdout);
-			return 1;
-		}
-		if (a[0] == '-' && a[1] != '\0' && v == NULL) {
-			trc_fail("option '%s' needs a value (see latch-trace hist --help)", a);
-			return -1;
-		}
-		if (strcmp(a, "-f") == 0 || strcmp(a, "--function") == 0) {
-			if (o->nfilters == MAX_FILTERS) {
-				trc_fail("at most %d functions", MAX_FILTERS);
-				return -1;
-			}
-			o->filters[o->nfilters++] = argv[++i];
-		} else if (strcmp(a, "--exe") == 0) {
-			o->exe = argv[++i];
-		} else if (strcmp(a, "--period") == 0) {
-			o->period = argv[++i];
-		} else if (strcmp(a, "--expect") == 0) {
-			if (trc_units_parse_ns(v, &o->expect_ns) < 0) {
-				trc_fail("--expect takes a duration such as 1ms or 250us, not '%s'",
-				         v);
-				return -1;
-			}
-			i++;
-		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--rows") == 0 ||
-		           strcmp(a, "--width") == 0 || strcmp(a, "--thread") == 0 ||
-		           strcmp(a, "--tolerance") == 0) {
-			char *end = NULL;
-			double n = strtod(v, &end);
-
-			if (end == v || *end != '\0' || n < 0 || n > 1e9) {
-				trc_fail("%s takes a non-negative number, not '%s'", a, v);
-				return -1;
-			}
-			if (strcmp(a, "--top") == 0)
-				o->top = (size_t)n;
-			else if (strcmp(a, "--rows") == 0)
-				o->rows = n >= 1 ? (size_t)n : 1;
-			else if (strcmp(a, "--width") == 0)
-				o->width = n >= 1 && n <= 400 ? (unsigned)n : 40;
-			else if (strcmp(a, "--thread") == 0)
-				o->thread = (long)n;
-			else
-				o->tolerance = n / 100.0;
-			i++;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			trc_fail("unknown option '%s' (see latch-trace hist --help)", a);
-			return -1;
-		} else if (o->trace == NULL) {
-			o->trace = a;
-		} else if (o->nfilters < MAX_FILTERS) {
-			o->filters[o->nfilters++] = a;
-		}
-	}
-	if (o->trace == NULL) {
-		trc_fail("hist needs a trace file (see latch-trace hist --help)");
-		return -1;
-	}
-	if (o->expect_ns > 0 && o->period == NULL) {
-		trc_fail("--expect needs --period FUNC");
-		return -1;
+	if (trc_cmd_args(&spec, argc, argv, exit_status) != 0)
+		return 1;
+	o->rows = o->rows >= 1 ? o->rows : 1;
+	o->width = o->width_arg >= 1 && o->width_arg <= 400 ? (unsigned)o->width_arg : 40u;
+	o->tolerance = o->tolerance_pct / 100.0;
+	if (o->expect_given && o->period == NULL) {
+		lc_err_set(&err, LC_EUSAGE, "hist: --expect needs --period FUNC");
+		trc_fail("%s", err.msg);
+		*exit_status = LC_EXIT_ERROR;
+		return 1;
 	}
 	return 0;
 }
@@ -238,19 +192,17 @@ static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, c
 
 		if (h->counts[b] == 0)
 			continue;
-		if (trc_table_row(bt) < 0) {
-			rc = LC_ENOMEM;
-			break;
-		}
-		rc |= trc_table_str(bt, 0, name);
-		rc |= trc_table_u64(bt, 1, trc_hist_lower(b),
-		                    trc_units_ns(lo, sizeof(lo), (double)trc_hist_lower(b)));
-		rc |= trc_table_u64(bt, 2, trc_hist_upper(b), NULL);
-		rc |= trc_table_u64(bt, 3, h->counts[b], NULL);
+		/* The builders' errors are sticky in d: checked once below. */
+		trc_table_row(bt);
+		trc_table_str(bt, 0, name);
+		trc_table_u64(bt, 1, trc_hist_lower(b),
+		              trc_units_ns(lo, sizeof(lo), (double)trc_hist_lower(b)));
+		trc_table_u64(bt, 2, trc_hist_upper(b), NULL);
+		trc_table_u64(bt, 3, h->counts[b], NULL);
 	}
 	free(rows);
 	free(text);
-	return rc < 0 ? LC_ENOMEM : 0;
+	return rc < 0 ? rc : trc_doc_status(d);
 }
 
 static char *summary_line(char *buf, size_t n, const char *name, const struct trc_hist *h)
@@ -346,12 +298,12 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 		rc = LC_ENOTFOUND;
 		goto out;
 	}
-	rc |= trc_doc_meta_str(d, "period_function", "period of", f->label);
-	rc |= trc_doc_meta_u64(d, "period_count", "intervals", p.periods.total, NULL);
-	rc |= trc_doc_meta_u64(d, "period_min_ns", "period min", p.periods.min,
-	                       trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
-	rc |= trc_doc_meta_u64(d, "period_max_ns", "period max", p.periods.max,
-	                       trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
+	trc_doc_meta_str(d, "period_function", "period of", f->label);
+	trc_doc_meta_u64(d, "period_count", "intervals", p.periods.total, NULL);
+	trc_doc_meta_u64(d, "period_min_ns", "period min", p.periods.min,
+	                 trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
+	trc_doc_meta_u64(d, "period_max_ns", "period max", p.periods.max,
+	                 trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
 	if (o->expect_ns > 0) {
 		double n = (double)p.periods.total, mean = p.sum / n;
 		double sd = sqrt(p.sumsq / n - mean * mean > 0 ? p.sumsq / n - mean * mean : 0);
@@ -359,8 +311,8 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 		uint64_t jmin = (uint64_t)o->expect_ns -
 		                (uint64_t)fmin(o->expect_ns, (double)p.periods.min);
 
-		rc |= trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
-		                       trc_units_ns(u1, sizeof(u1), o->expect_ns));
+		trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
+		                 trc_units_ns(u1, sizeof(u1), o->expect_ns));
 		{
 			char u4[TRC_UNITS_BUF];
 
@@ -371,14 +323,14 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 			         trc_units_ns(u3, sizeof(u3), (double)jmax),
 			         trc_units_ns(u4, sizeof(u4), (double)jmin));
 		}
-		rc |= trc_doc_meta_str(d, "jitter", "jitter", title);
-		rc |= trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
-		rc |= trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
-		rc |= trc_doc_meta_u64(d, "late_activations", "late activations", p.late, NULL);
-		rc |= trc_doc_meta_u64(d, "overruns", "overruns", p.overruns, NULL);
-		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns,
-		                       NULL);
-		rc |= trc_doc_note(
+		trc_doc_meta_str(d, "jitter", "jitter", title);
+		trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
+		trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
+		trc_doc_meta_u64(d, "late_activations", "late activations", p.late, NULL);
+		trc_doc_meta_u64(d, "overruns", "overruns", p.overruns, NULL);
+		trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns,
+		                 NULL);
+		trc_doc_note(
 		        d,
 		        "a late activation is an interval between two entries of %s longer than "
 		        "the "
@@ -392,6 +344,7 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 	         trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&p.periods, 0.5)),
 	         trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&p.periods, 0.99)),
 	         trc_units_ns(u3, sizeof(u3), (double)p.periods.max));
+	rc = trc_doc_status(d); /* the builders' sticky error */
 	if (rc == 0) {
 		char name[300];
 
@@ -408,27 +361,25 @@ out:
 
 int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct hist_opts o = {.top = 10, .rows = 24, .width = 40, .thread = -1, .tolerance = 0.10};
+	struct hist_opts o = {
+	        .top = 10, .rows = 24, .width_arg = 40, .thread = -1, .tolerance_pct = 10};
 	struct trc_profile *a = NULL;
 	struct trc_doc *d = NULL;
 	struct trc_table *bt = NULL;
 	const struct trc_fn **v = NULL;
 	struct lc_err err = {0};
 	size_t i, k = 0, problems = 0;
-	int status = 2, rc, missed = 0;
+	int status = LC_EXIT_ERROR, rc, missed = 0;
 	int color = 0;
 
-	rc = parse_args(&o, argc, argv);
-	if (rc != 0) {
-		status = rc > 0 ? 0 : 2;
+	if (parse_args(&o, argc, argv, &status) != 0)
 		goto out;
-	}
 	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
 	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_profile_print_problems(a);
+	problems = trc_cmd_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
 	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||
@@ -463,7 +414,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	qsort(v, k, sizeof(*v), by_max_desc);
-	if (o.nfilters == 0 && k > o.top)
+	if (o.nfilters == 0 && o.top > 0 && k > o.top)
 		k = o.top;
 	for (i = 0; i < k; i++) {
 		char title[512];
@@ -483,7 +434,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	status = problems > 0 ? 2 : missed ? 1 : 0;
+	status = problems > 0 ? LC_EXIT_ERROR : missed ? LC_EXIT_FINDINGS : LC_EXIT_CLEAN;
 out:
 	free(v);
 	trc_doc_free(d);

@@ -33,105 +33,57 @@ struct mm_args {
 	const char *budgets;
 	const char *regions;
 	const char *map;
-	enum by by;
+	int by; /* enum by */
 	int by_given;
 	size_t top; /* 0: all rows */
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
-{
-	fprintf(f,
-	        "usage: latch-trace memmap ELF [options]\n\n"
-	        "Sizes of an ELF file in flash and RAM, as the linker placed them.\n\n"
-	        "options:\n"
-	        "  --by WHAT      section (default: sections and segments), segment,\n"
-	        "                 symbol, cu (compile unit, DWARF) or file (source file, DWARF)\n"
-	        "  --regions R    memory regions NAME=ORIGIN:LENGTH[,...], e.g.\n"
-	        "                 FLASH=0x08000000:512K,RAM=0x20000000:128K\n"
-	        "  --map FILE     read the regions from a GNU ld map file (-Wl,-Map=FILE)\n"
-	        "  --diff BASE    what grew, shrank, appeared and vanished since BASE.elf\n"
-	        "  --budgets FILE check the budgets.memory limits of a rules YAML file\n"
-	        "  --top N        list only the N largest rows (symbols, cu, file, "
-	        "diff)\n" TRC_OUT_HELP
-	        "\nexit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n");
-}
+static const struct trc_opt_choice by_names[] = {{"section", BY_SECTION},
+                                                 {"sections", BY_SECTION},
+                                                 {"segment", BY_SEGMENT},
+                                                 {"segments", BY_SEGMENT},
+                                                 {"symbol", BY_SYMBOL},
+                                                 {"symbols", BY_SYMBOL},
+                                                 {"cu", BY_CU},
+                                                 {"compileunits", BY_CU},
+                                                 {"file", BY_FILE},
+                                                 {"files", BY_FILE},
+                                                 {NULL, 0}};
 
+/* The command line: one table, the help generated from it (report/opt.h).
+ * Returns 0 to go on, 1 after printing the help, 2 after a usage error. */
 static int parse_args(struct mm_args *a, int argc, char **argv)
 {
-	int i;
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_CHOICE, "by", 0, NULL, &a->by, NULL, 0, by_names, 0, &a->by_given, "WHAT",
+	         "section (default: sections and segments), segment,\n"
+	         "symbol, cu (compile unit, DWARF) or file (source file, DWARF)"},
+	        {TRC_OPT_STR, "regions", 0, NULL, &a->regions, NULL, 0, NULL, 0, NULL, "R",
+	         "memory regions NAME=ORIGIN:LENGTH[,...], e.g.\n"
+	         "FLASH=0x08000000:512K,RAM=0x20000000:128K"},
+	        {TRC_OPT_STR, "map", 0, NULL, &a->map, NULL, 0, NULL, 0, NULL, "FILE",
+	         "read the regions from a GNU ld map file (-Wl,-Map=FILE)"},
+	        {TRC_OPT_STR, "diff", 0, NULL, &a->diff, NULL, 0, NULL, 0, NULL, "BASE",
+	         "what grew, shrank, appeared and vanished since BASE.elf"},
+	        {TRC_OPT_STR, "budgets", 0, NULL, &a->budgets, NULL, 0, NULL, 0, NULL, "FILE",
+	         "check the budgets.memory limits of a rules YAML file"},
+	        {TRC_OPT_COUNT, "top", 0, NULL, &a->top, NULL, 0, NULL, 0, NULL, "N",
+	         "list only the N largest rows (symbols, cu, file, diff; 0: all)"},
+	        TRC_OPT_OUT_SPECS(&a->out),
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "ELF", "an ELF file"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "memmap", "memmap ELF [options]",
+	        "Sizes of an ELF file in flash and RAM, as the linker placed them.", opts,
+	        "exit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n"};
+	int status = LC_EXIT_CLEAN;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = NULL;
-
-		switch (trc_arg_next(&a->out, "memmap", argc, argv, &i, &val)) {
-		case TRC_ARG_FAIL:
-			return 2;
-		case TRC_ARG_TAKEN:
-			continue;
-		case TRC_ARG_HELP:
-			print_help(stdout);
-			return 1;
-		case TRC_ARG_OPTION:
-			if (strcmp(arg, "--by") == 0) {
-				a->by_given = 1;
-				if (strcmp(val, "section") == 0 || strcmp(val, "sections") == 0)
-					a->by = BY_SECTION;
-				else if (strcmp(val, "segment") == 0 ||
-				         strcmp(val, "segments") == 0)
-					a->by = BY_SEGMENT;
-				else if (strcmp(val, "symbol") == 0 || strcmp(val, "symbols") == 0)
-					a->by = BY_SYMBOL;
-				else if (strcmp(val, "cu") == 0 || strcmp(val, "compileunits") == 0)
-					a->by = BY_CU;
-				else if (strcmp(val, "file") == 0 || strcmp(val, "files") == 0)
-					a->by = BY_FILE;
-				else {
-					trc_fail("memmap: --by takes section, segment, symbol, cu "
-					         "or file, not '%s'",
-					         val);
-					return 2;
-				}
-			} else if (strcmp(arg, "--regions") == 0) {
-				a->regions = val;
-			} else if (strcmp(arg, "--map") == 0) {
-				a->map = val;
-			} else if (strcmp(arg, "--diff") == 0) {
-				a->diff = val;
-			} else if (strcmp(arg, "--budgets") == 0) {
-				a->budgets = val;
-			} else if (strcmp(arg, "--top") == 0) {
-				char *end;
-				unsigned long long n = strtoull(val, &end, 10);
-
-				if (*end != '\0' || val[0] == '-' || n == 0) {
-					trc_fail("memmap: --top takes a positive number, not '%s'",
-					         val);
-					return 2;
-				}
-				a->top = (size_t)n;
-			} else {
-				trc_fail("memmap: unknown option '%s' (see latch-trace memmap "
-				         "--help)",
-				         arg);
-				return 2;
-			}
-			continue;
-		case TRC_ARG_OPERAND:
-			break;
-		}
-		if (a->elf != NULL) {
-			trc_fail("memmap: more than one ELF file ('%s' and '%s')", a->elf, arg);
-			return 2;
-		}
-		a->elf = arg;
-	}
-	if (a->elf == NULL) {
-		trc_fail("memmap: no ELF file given (usage: latch-trace memmap ELF [options])");
-		return 2;
-	}
-	return 0;
+	if (trc_cmd_args(&spec, argc, argv, &status) == 0)
+		return 0;
+	return status == LC_EXIT_CLEAN ? 1 : 2;
 }
 
 /* A size cell: raw bytes in JSON/CSV, "4.0 KiB" in text. */

@@ -25,18 +25,39 @@
 
 #define DEFAULT_TRACE "latch.trace"
 
-static void print_help(FILE *f)
+struct record_opts {
+	const char *path;
+	const char *buf_mb, *chunk_kb, *mode; /* passed on as LATCH_* variables */
+	char **prog;                          /* the program and its arguments */
+	size_t nprog;
+};
+
+/* The command line: one table, the help generated from it (report/opt.h). */
+static int parse_args(struct record_opts *o, int argc, char **argv, int *exit_status)
 {
-	fprintf(f, "usage: latch-trace record [options] -- PROG [ARGS...]\n\n"
-	           "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
-	           "with tracing on, then prints where the trace went, how many events it\n"
-	           "holds and how many were lost.\n\n"
-	           "options:\n"
-	           "  -o FILE         the trace file (default " DEFAULT_TRACE ")\n"
-	           "  --buf-mb N      size of the trace buffer in MiB (LATCH_BUF_MB)\n"
-	           "  --chunk-kb N    chunk size in KiB (LATCH_CHUNK_KB)\n"
-	           "  --mode MODE     stop (keep the first events), ring (keep the last) or\n"
-	           "                  summary (per-function tables only) (LATCH_MODE)\n");
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_STR, "output", 'o', NULL, &o->path, NULL, 0, NULL, 0, NULL, "FILE",
+	         "the trace file (default " DEFAULT_TRACE ")"},
+	        {TRC_OPT_STR, "buf-mb", 0, NULL, &o->buf_mb, NULL, 0, NULL, 0, NULL, "N",
+	         "size of the trace buffer in MiB (LATCH_BUF_MB)"},
+	        {TRC_OPT_STR, "chunk-kb", 0, NULL, &o->chunk_kb, NULL, 0, NULL, 0, NULL, "N",
+	         "chunk size in KiB (LATCH_CHUNK_KB)"},
+	        {TRC_OPT_STR, "mode", 0, NULL, &o->mode, NULL, 0, NULL, 0, NULL, "MODE",
+	         "stop (keep the first events), ring (keep the last) or\n"
+	         "summary (per-function tables only) (LATCH_MODE)"},
+	        {TRC_OPT_REST, NULL, 0, NULL, &o->prog, &o->nprog, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "PROG", "a program to run"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "record", "record [options] -- PROG [ARGS...]",
+	        "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"
+	        "with tracing on, then prints where the trace went, how many events it\n"
+	        "holds and how many were lost.",
+	        opts,
+	        "exit status: 0 recorded, 2 usage error, PROG could not run or wrote no\n"
+	        "trace.\n"};
+
+	return trc_cmd_args(&spec, argc, argv, exit_status);
 }
 
 static int run(char **argv, int *status)
@@ -66,65 +87,38 @@ static int run(char **argv, int *status)
 
 int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 {
-	const char *path = DEFAULT_TRACE;
+	struct record_opts o = {DEFAULT_TRACE, NULL, NULL, NULL, NULL, 0};
+	const char *path;
 	struct lc_trace *t = NULL;
 	struct lc_err err = {0};
 	uint64_t records = 0;
 	size_t i, nthreads, nproblems;
-	int a, status = 0, rc = 2;
+	int status = 0, rc = LC_EXIT_ERROR;
 
 	(void)opts;
-	/* Options come in pairs (name, value), so the index steps by two. */
-	for (a = 1; a < argc; a += 2) {
-		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
-
-		if (strcmp(argv[a], "--") == 0) {
-			a++;
-			break;
-		}
-		if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-			print_help(stdout);
-			return 0;
-		}
-		if (argv[a][0] != '-')
-			break; /* the program, without "--" */
-		if (v == NULL) {
-			trc_fail("option '%s' needs a value (see latch-trace record --help)",
-			         argv[a]);
-			return 2;
-		}
-		if (strcmp(argv[a], "-o") == 0 || strcmp(argv[a], "--output") == 0)
-			path = v;
-		else if (strcmp(argv[a], "--buf-mb") == 0)
-			setenv("LATCH_BUF_MB", v, 1);
-		else if (strcmp(argv[a], "--chunk-kb") == 0)
-			setenv("LATCH_CHUNK_KB", v, 1);
-		else if (strcmp(argv[a], "--mode") == 0)
-			setenv("LATCH_MODE", v, 1);
-		else {
-			trc_fail("unknown option '%s' (see latch-trace record --help)", argv[a]);
-			return 2;
-		}
-	}
-	if (a >= argc) {
-		trc_fail("record needs a program to run: latch-trace record [-o FILE] -- PROG "
-		         "ARGS...");
-		return 2;
-	}
+	if (parse_args(&o, argc, argv, &rc) != 0)
+		return rc;
+	path = o.path;
+	if (o.buf_mb != NULL)
+		setenv("LATCH_BUF_MB", o.buf_mb, 1);
+	if (o.chunk_kb != NULL)
+		setenv("LATCH_CHUNK_KB", o.chunk_kb, 1);
+	if (o.mode != NULL)
+		setenv("LATCH_MODE", o.mode, 1);
 	/* A stale trace from an earlier run must not pass for this one. */
 	if (unlink(path) != 0 && errno != ENOENT) {
 		trc_fail("cannot replace '%s': %s", path, strerror(errno));
-		return 2;
+		return LC_EXIT_ERROR;
 	}
 	setenv("LATCH_TRACE", path, 1);
-	if (run(argv + a, &status) < 0)
-		return 2;
+	if (run(o.prog, &status) < 0)
+		return LC_EXIT_ERROR;
 	if (access(path, F_OK) != 0) {
 		trc_fail("'%s' wrote no trace to '%s': is it built with -finstrument-functions and "
 		         "linked "
 		         "with latch_rt?",
-		         argv[a], path);
-		return 2;
+		         o.prog[0], path);
+		return LC_EXIT_ERROR;
 	}
 	/* A program that did not stop cleanly (killed, crashed, _exit) left its
 	 * file at the full buffer size: cut it to the chunks in use. */
@@ -166,12 +160,12 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		        p->offset, p->msg);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		printf("note: '%s' exited with status %d\n", argv[a], WEXITSTATUS(status));
+		printf("note: '%s' exited with status %d\n", o.prog[0], WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		printf("note: '%s' was killed by signal %d (%s); the trace keeps what was "
 		       "written\n",
-		       argv[a], WTERMSIG(status), strsignal(WTERMSIG(status)));
-	rc = 0;
+		       o.prog[0], WTERMSIG(status), strsignal(WTERMSIG(status)));
+	rc = LC_EXIT_CLEAN;
 out:
 	lc_trace_close(t);
 	return rc;

@@ -38,138 +38,68 @@ enum sort_key {
 	SORT_NAME
 };
 
-static const char *const sort_names[] = {"max",   "p99",  "p50",   "calls",
-                                         "total", "self", "stack", "name"};
+static const struct trc_opt_choice sort_keys[] = {
+        {"max", SORT_MAX},     {"p99", SORT_P99},     {"p50", SORT_P50},
+        {"calls", SORT_CALLS}, {"total", SORT_TOTAL}, {"self", SORT_SELF},
+        {"stack", SORT_STACK}, {"name", SORT_NAME},   {NULL, 0}};
 
 struct report_opts {
 	const char *trace;
 	const char *budgets;
 	const char *exe;
 	const char *bound; /* --bound CALLGRAPH.json */
-	enum sort_key sort;
-	size_t top;      /* 0: all */
-	long thread;     /* -1: all */
-	uint64_t gap_ns; /* --gap-us; 0: derived from the trace */
+	int sort;          /* enum sort_key */
+	size_t top;        /* 0: all */
+	long thread;       /* -1: all */
+	size_t gap_us;     /* --gap-us; 0: derived from the trace */
+	int gap_seen;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
+/* The command line: one table, the help generated from it (report/opt.h). */
+static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_status)
 {
-	fprintf(f, "usage: latch-trace report [options] TRACE\n\n"
-	           "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
-	           "max (the observed WCET), inclusive and self time, stack high-water mark, and\n"
-	           "the call path of each worst case. The hook's calibrated cost is subtracted.\n\n"
-	           "options:\n"
-	           "  --budgets FILE  check the budgets: section of FILE (rules YAML)\n"
-	           "  --bound CG      an upper bound per interlock root from the call graph\n"
-	           "                  (latch-check --callgraph json) and the measured self\n"
-	           "                  times; \"no bound\" with the reason where there is none\n"
-	           "  --sort KEY      max (default), p99, p50, calls, total, self, stack, name\n"
-	           "  --top N         show the first N functions only\n"
-	           "  --filter GLOB   only functions whose name matches (repeatable); a bare\n"
-	           "                  argument after the trace works the same way\n"
-	           "  --thread N      only the thread with tid or slot index N\n"
-	           "  --gap-us N      a worst call with an interval of more than N us and no\n"
-	           "                  record inside is host interference (default: 20x the\n"
-	           "                  thread's p99.9 interval, at least 20 us)\n"
-	           "  --exe PATH      the traced executable, when it moved (build-id must "
-	           "match)\n" TRC_OUT_HELP
-	           "\nexit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
-	           "or corrupt trace, a budget that could not be checked.\n");
-}
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_STR, "budgets", 0, NULL, &o->budgets, NULL, 0, NULL, 0, NULL, "FILE",
+	         "check the budgets: section of FILE (rules YAML)"},
+	        {TRC_OPT_STR, "bound", 0, NULL, &o->bound, NULL, 0, NULL, 0, NULL, "CG",
+	         "an upper bound per interlock root from the call graph\n"
+	         "(latch-check --callgraph json) and the measured self\n"
+	         "times; \"no bound\" with the reason where there is none"},
+	        {TRC_OPT_CHOICE, "sort", 0, NULL, &o->sort, NULL, 0, sort_keys, 0, NULL, "KEY",
+	         "max (default), p99, p50, calls, total, self, stack, name"},
+	        {TRC_OPT_COUNT, "top", 0, NULL, &o->top, NULL, 0, NULL, 0, NULL, "N",
+	         "show the first N functions only (0: all)"},
+	        {TRC_OPT_LIST, "filter", 0, NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL, 0,
+	         NULL, "GLOB",
+	         "only functions whose name matches (repeatable); a bare\n"
+	         "argument after the trace works the same way"},
+	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
+	         "only the thread with tid or slot index N"},
+	        {TRC_OPT_COUNT, "gap-us", 0, NULL, &o->gap_us, NULL, 0, NULL, 0, &o->gap_seen, "N",
+	         "a worst call with an interval of more than N us and no\n"
+	         "record inside is host interference (default: 20x the\n"
+	         "thread's p99.9 interval, at least 20 us)"},
+	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
+	         "the traced executable, when it moved (build-id must match)"},
+	        TRC_OPT_OUT_SPECS(&o->out),
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "TRACE", "a trace file"},
+	        {TRC_OPT_OPERANDS, NULL, 0, NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL, 0,
+	         NULL, "GLOB", "function name filters"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "report", "report [options] TRACE [GLOB...]",
+	        "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
+	        "max (the observed WCET), inclusive and self time, stack high-water mark, and\n"
+	        "the call path of each worst case. The hook's calibrated cost is subtracted.",
+	        opts,
+	        "exit status: 0 budgets met, 1 a budget broken, 2 usage error, unreadable\n"
+	        "or corrupt trace, a budget that could not be checked.\n"};
 
-static int parse_args(struct report_opts *o, int argc, char **argv)
-{
-	struct lc_err err = {0};
-	int i, rc;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		rc = trc_out_take_arg(&o->out, argc, argv, &i, &err);
-		if (rc < 0) {
-			trc_fail("%s", err.msg);
-			return -1;
-		}
-		if (rc > 0)
-			continue;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			print_help(stdout);
-			return 1;
-		}
-		if (a[0] == '-' && a[1] != '\0' && v == NULL) {
-			trc_fail("option '%s' needs a value (see latch-trace report --help)", a);
-			return -1;
-		}
-		if (strcmp(a, "--budgets") == 0) {
-			o->budgets = argv[++i];
-		} else if (strcmp(a, "--bound") == 0) {
-			o->bound = argv[++i];
-		} else if (strcmp(a, "--exe") == 0) {
-			o->exe = argv[++i];
-		} else if (strcmp(a, "--sort") == 0) {
-			size_t k;
-
-			for (k = 0; k < sizeof(sort_names) / sizeof(sort_names[0]); k++)
-				if (strcmp(v, sort_names[k]) == 0)
-					break;
-			if (k == sizeof(sort_names) / sizeof(sort_names[0])) {
-				trc_fail("--sort takes max, p99, p50, calls, total, self, stack or "
-				         "name, not '%s'",
-				         v);
-				return -1;
-			}
-			o->sort = (enum sort_key)k;
-			i++;
-		} else if (strcmp(a, "--gap-us") == 0) {
-			char *end = NULL;
-			unsigned long long n = strtoull(v, &end, 10);
-
-			if (end == v || *end != '\0' || v[0] == '-' || n == 0 ||
-			    n > UINT64_MAX / 1000u) {
-				trc_fail("--gap-us takes a positive number of microseconds, not "
-				         "'%s'",
-				         v);
-				return -1;
-			}
-			o->gap_ns = (uint64_t)n * 1000u;
-			i++;
-		} else if (strcmp(a, "--top") == 0 || strcmp(a, "--thread") == 0) {
-			char *end = NULL;
-			long n = strtol(v, &end, 0);
-
-			if (end == v || *end != '\0' || n < 0) {
-				trc_fail("%s takes a non-negative number, not '%s'", a, v);
-				return -1;
-			}
-			if (strcmp(a, "--top") == 0)
-				o->top = (size_t)n;
-			else
-				o->thread = n;
-			i++;
-		} else if (strcmp(a, "--filter") == 0) {
-			if (o->nfilters == MAX_FILTERS) {
-				trc_fail("at most %d filters", MAX_FILTERS);
-				return -1;
-			}
-			o->filters[o->nfilters++] = argv[++i];
-		} else if (a[0] == '-' && a[1] != '\0') {
-			trc_fail("unknown option '%s' (see latch-trace report --help)", a);
-			return -1;
-		} else if (o->trace == NULL) {
-			o->trace = a;
-		} else if (o->nfilters < MAX_FILTERS) {
-			o->filters[o->nfilters++] = a;
-		}
-	}
-	if (o->trace == NULL) {
-		trc_fail("report needs a trace file (see latch-trace report --help)");
-		return -1;
-	}
-	return 0;
+	return trc_cmd_args(&spec, argc, argv, exit_status);
 }
 
 static int keep(const struct report_opts *o, const struct trc_fn *f)
@@ -264,10 +194,9 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 /* The pre-emption cell: max_preempted as before (true only when the worst
  * call's own chunks saw an involuntary switch, interfere.h), shown as "*";
  * a worst case with a gap shows "host interference" (long: with the gap). */
-static int pre_cell(struct trc_table *t, int col, const struct trc_fstat *st, int lng)
+static void pre_cell(struct trc_table *t, int col, const struct trc_fstat *st, int lng)
 {
 	char human[64], u[TRC_UNITS_BUF];
-	int rc;
 
 	if (st->worst_interf == TRC_INTERF_GAP) {
 		if (lng)
@@ -278,28 +207,29 @@ static int pre_cell(struct trc_table *t, int col, const struct trc_fstat *st, in
 	} else
 		snprintf(human, sizeof(human), "%s", st->worst_preempted == 1 ? "*" : "");
 	if (st->worst_preempted >= 0)
-		rc = trc_table_bool(t, col, st->worst_preempted, human);
+		trc_table_bool(t, col, st->worst_preempted, human);
 	else
-		rc = trc_table_null(t, col, human);
+		trc_table_null(t, col, human);
 	if (human[0] != '\0')
 		trc_table_style(t, col, TRC_STYLE_WARN);
-	return rc;
 }
 
-/* interference, gap_ns and (lim >= 0) gap_limit_ns; the gap is null when
+/* interference, gap_ns and (c_lim >= 0) gap_limit_ns; the gap is null when
  * nothing is known (summary mode, or the worst call never closed). */
-static int interf_cells(struct trc_table *t, int c_int, int c_gap, int c_lim,
-                        const struct trc_fstat *st)
+static void interf_cells(struct trc_table *t, int c_int, int c_gap, int c_lim,
+                         const struct trc_fstat *st)
 {
-	int known = st->worst_gap_limit_ns > 0, rc;
+	int known = st->worst_gap_limit_ns > 0;
 
-	rc = trc_table_str(t, c_int, trc_interf_name(st->worst_interf));
-	rc |= known ? trc_table_u64(t, c_gap, st->worst_gap_ns, NULL)
-	            : trc_table_null(t, c_gap, "");
-	if (c_lim >= 0)
-		rc |= known ? trc_table_u64(t, c_lim, st->worst_gap_limit_ns, NULL)
-		            : trc_table_null(t, c_lim, "");
-	return rc;
+	trc_table_str(t, c_int, trc_interf_name(st->worst_interf));
+	if (known)
+		trc_table_u64(t, c_gap, st->worst_gap_ns, NULL);
+	else
+		trc_table_null(t, c_gap, "");
+	if (c_lim >= 0 && known)
+		trc_table_u64(t, c_lim, st->worst_gap_limit_ns, NULL);
+	else if (c_lim >= 0)
+		trc_table_null(t, c_lim, "");
 }
 
 static int build_tables(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
@@ -314,11 +244,10 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
-	int rc = 0;
 
-	if (trc_doc_add_table(&t, d, "functions",
-	                      "functions (times are inclusive unless marked self)") < 0)
-		return LC_ENOMEM;
+	/* The builders' errors are sticky in d (report/doc.h): checked once, at
+	 * the end. */
+	trc_doc_add_table(&t, d, "functions", "functions (times are inclusive unless marked self)");
 	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
 	c_calls = trc_table_col(t, "calls", "calls", TRC_ALIGN_RIGHT);
 	c_min = trc_table_col(t, "min_ns", "min", TRC_ALIGN_RIGHT);
@@ -336,46 +265,41 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
 	c_int = trc_table_col(t, "interference", "interference", TRC_ALIGN_LEFT);
 	c_gap = trc_table_col(t, "gap_ns", "gap", TRC_ALIGN_RIGHT);
-	if (c_gap < 0)
-		return LC_ENOMEM;
 	trc_table_col_machine_only(t, c_int);
 	trc_table_col_machine_only(t, c_gap);
 	trc_table_col_machine_only(t, c_hook);
 	trc_table_col_machine_only(t, c_mod);
 	trc_table_col_machine_only(t, c_addr);
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 
-		if (trc_table_row(t) < 0)
-			return LC_ENOMEM;
-		rc |= trc_table_str(t, c_name, v[i].f->label);
-		rc |= trc_table_u64(t, c_calls, st->calls, NULL);
-		rc |= ns_cell(t, c_min, st->hist.min);
+		trc_table_row(t);
+		trc_table_str(t, c_name, v[i].f->label);
+		trc_table_u64(t, c_calls, st->calls, NULL);
+		ns_cell(t, c_min, st->hist.min);
 		for (q = 0; q < 4; q++)
-			rc |= ns_cell(t, c_q[q], st->q_ns[q]);
-		rc |= ns_cell(t, c_max, st->hist.max);
-		rc |= pre_cell(t, c_pre, st, 0);
-		rc |= ns_cell(t, c_total, st->sum_incl_ns);
+			ns_cell(t, c_q[q], st->q_ns[q]);
+		ns_cell(t, c_max, st->hist.max);
+		pre_cell(t, c_pre, st, 0);
+		ns_cell(t, c_total, st->sum_incl_ns);
 		if (!a->summary_mode) {
-			rc |= ns_cell(t, c_self, st->sum_excl_ns);
-			rc |= ns_cell(t, c_selfmax, st->max_excl_ns);
+			ns_cell(t, c_self, st->sum_excl_ns);
+			ns_cell(t, c_selfmax, st->max_excl_ns);
 		}
-		rc |= trc_table_u64(t, c_stack, st->max_stack,
-		                    trc_units_bytes(u, sizeof(u), st->max_stack));
-		rc |= trc_table_str(t, c_where, v[i].f->where[0] ? v[i].f->where : NULL);
-		rc |= trc_table_u64(t, c_hook, st->hook_ns, NULL);
-		rc |= trc_table_str(t, c_mod, v[i].f->sym.module);
+		trc_table_u64(t, c_stack, st->max_stack,
+		              trc_units_bytes(u, sizeof(u), st->max_stack));
+		trc_table_str(t, c_where, v[i].f->where[0] ? v[i].f->where : NULL);
+		trc_table_u64(t, c_hook, st->hook_ns, NULL);
+		trc_table_str(t, c_mod, v[i].f->sym.module);
 		snprintf(buf, sizeof(buf), "0x%" PRIx64,
 		         v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
-		rc |= trc_table_str(t, c_addr, buf);
-		rc |= interf_cells(t, c_int, c_gap, -1, st);
+		trc_table_str(t, c_addr, buf);
+		interf_cells(t, c_int, c_gap, -1, st);
 	}
-	if (rc < 0 || a->summary_mode)
-		return rc < 0 ? LC_ENOMEM : 0;
+	if (a->summary_mode)
+		return trc_doc_status(d);
 
-	if (trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum") <
-	    0)
-		return LC_ENOMEM;
+	trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum");
 	w_name = trc_table_col(w, "function", "function", TRC_ALIGN_LEFT);
 	w_max = trc_table_col(w, "max_ns", "max", TRC_ALIGN_RIGHT);
 	w_pre = trc_table_col(w, "preempted", "", TRC_ALIGN_LEFT);
@@ -386,12 +310,10 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	w_int = trc_table_col(w, "interference", "interference", TRC_ALIGN_LEFT);
 	w_gap = trc_table_col(w, "gap_ns", "gap", TRC_ALIGN_RIGHT);
 	w_lim = trc_table_col(w, "gap_limit_ns", "gap limit", TRC_ALIGN_RIGHT);
-	if (w_lim < 0)
-		return LC_ENOMEM;
 	trc_table_col_machine_only(w, w_int);
 	trc_table_col_machine_only(w, w_gap);
 	trc_table_col_machine_only(w, w_lim);
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 		const struct lc_trace_header *h = lc_trace_header(a->t);
 		uint64_t at =
@@ -399,21 +321,19 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		                ? lc_trace_ticks_to_ns(a->t, st->worst_start_ticks - h->start_ticks)
 		                : 0;
 
-		if (trc_table_row(w) < 0)
-			return LC_ENOMEM;
-		rc |= trc_table_str(w, w_name, v[i].f->label);
-		rc |= ns_cell(w, w_max, st->hist.max);
-		rc |= pre_cell(w, w_pre, st, 1);
-		rc |= trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid,
-		                    NULL);
+		trc_table_row(w);
+		trc_table_str(w, w_name, v[i].f->label);
+		ns_cell(w, w_max, st->hist.max);
+		pre_cell(w, w_pre, st, 1);
+		trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
-		rc |= trc_table_u64(w, w_at, at, u);
-		rc |= trc_table_u64(w, w_depth, st->worst_depth, NULL);
-		rc |= trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
-		rc |= interf_cells(w, w_int, w_gap, w_lim, st);
+		trc_table_u64(w, w_at, at, u);
+		trc_table_u64(w, w_depth, st->worst_depth, NULL);
+		trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
+		interf_cells(w, w_int, w_gap, w_lim, st);
 	}
-	return rc < 0 ? LC_ENOMEM : 0;
+	return trc_doc_status(d);
 }
 
 /* Measures one function budget against function f. */
@@ -519,12 +439,13 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	struct sort_item *v = NULL;
 	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
-	int status = 2, rc;
+	int status = LC_EXIT_ERROR;
 
 	trc_cg_init(&cg);
-	rc = parse_args(&o, argc, argv);
-	if (rc != 0) {
-		status = rc > 0 ? 0 : 2;
+	if (parse_args(&o, argc, argv, &status) != 0)
+		goto out;
+	if (o.gap_seen && (o.gap_us == 0 || o.gap_us > UINT64_MAX / 1000u)) {
+		trc_fail("--gap-us takes a positive number of microseconds, not '%zu'", o.gap_us);
 		goto out;
 	}
 	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
@@ -536,11 +457,11 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0 ||
-	    (o.gap_ns > 0 && trc_interf_run(a, o.gap_ns, &err) < 0)) {
+	    (o.gap_us > 0 && trc_interf_run(a, (uint64_t)o.gap_us * 1000u, &err) < 0)) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_profile_print_problems(a);
+	problems = trc_cmd_print_problems(a);
 	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n) < 0) {
 		trc_fail("out of memory");
@@ -597,7 +518,9 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	status = problems > 0 ? 2 : res != NULL ? trc_budget_results_exit(res) : 0;
+	status = problems > 0  ? LC_EXIT_ERROR
+	         : res != NULL ? trc_budget_results_exit(res)
+	                       : LC_EXIT_CLEAN;
 out:
 	free(v);
 	trc_doc_free(d);

@@ -47,90 +47,42 @@ struct st_args {
 	struct trc_out_opts out;
 };
 
-static void print_help(FILE *f)
-{
-	fprintf(f, "usage: latch-trace stack ELF [options]\n\n"
-	           "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
-	           "call frame information or GCC's -fstack-usage/-fcallgraph-info files,\n"
-	           "summed along the deepest path of the call graph. Recursion, unresolved\n"
-	           "indirect calls and frames of unknown size are listed, never counted as 0.\n\n"
-	           "options:\n"
-	           "  --callgraph F  latch-check's call graph (latch-check --callgraph json)\n"
-	           "  --su PATH      a .su file, or a directory searched for them (repeatable)\n"
-	           "  --ci PATH      a .ci file (-fcallgraph-info=su,da), or a directory "
-	           "(repeatable)\n"
-	           "  --root NAME    a root (name or glob; repeatable); default: the call graph's "
-	           "roots\n"
-	           "  --budgets F    rules YAML: budgets.stack limits, indirect_targets,\n"
-	           "                 recursion_bounds\n"
-	           "  --trace FILE   cross-check with the stack depths a latch trace measured:\n"
-	           "                 a function deeper than its static bound is an "
-	           "error\n" TRC_OUT_HELP
-	           "\nexit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n");
-}
-
-static int push_arg(const char **v, size_t *n, const char *val, const char *opt)
-{
-	if (*n >= MAX_LIST) {
-		trc_fail("stack: more than %d %s options", MAX_LIST, opt);
-		return 2;
-	}
-	v[(*n)++] = val;
-	return 0;
-}
-
+/* The command line: one table, the help generated from it (report/opt.h).
+ * Returns 0 to go on, 1 after printing the help, 2 after a usage error. */
 static int parse_args(struct st_args *a, int argc, char **argv)
 {
-	int i, rc = 0;
+	const struct trc_opt_spec opts[] = {
+	        {TRC_OPT_STR, "callgraph", 0, NULL, &a->callgraph, NULL, 0, NULL, 0, NULL, "F",
+	         "latch-check's call graph (latch-check --callgraph json)"},
+	        {TRC_OPT_LIST, "su", 0, NULL, a->su, &a->nsu, MAX_LIST, NULL, 0, NULL, "PATH",
+	         "a .su file, or a directory searched for them (repeatable)"},
+	        {TRC_OPT_LIST, "ci", 0, NULL, a->ci, &a->nci, MAX_LIST, NULL, 0, NULL, "PATH",
+	         "a .ci file (-fcallgraph-info=su,da), or a directory (repeatable)"},
+	        {TRC_OPT_LIST, "root", 0, NULL, a->roots, &a->nroots, MAX_LIST, NULL, 0, NULL,
+	         "NAME", "a root (name or glob; repeatable); default: the call graph's roots"},
+	        {TRC_OPT_STR, "budgets", 0, "rules", &a->budgets, NULL, 0, NULL, 0, NULL, "F",
+	         "rules YAML: budgets.stack limits, indirect_targets,\n"
+	         "recursion_bounds (--rules F is the same)"},
+	        {TRC_OPT_STR, "trace", 0, NULL, &a->trace, NULL, 0, NULL, 0, NULL, "FILE",
+	         "cross-check with the stack depths a latch trace measured:\n"
+	         "a function deeper than its static bound is an error"},
+	        TRC_OPT_OUT_SPECS(&a->out),
+	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
+	         "ELF", "an ELF file"},
+	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	const struct trc_cmd_spec spec = {
+	        "stack", "stack ELF [options]",
+	        "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
+	        "call frame information or GCC's -fstack-usage/-fcallgraph-info files,\n"
+	        "summed along the deepest path of the call graph. Recursion, unresolved\n"
+	        "indirect calls and frames of unknown size are listed, never counted as 0.",
+	        opts, "exit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n"};
+	int status = LC_EXIT_CLEAN;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = NULL;
-
-		switch (trc_arg_next(&a->out, "stack", argc, argv, &i, &val)) {
-		case TRC_ARG_FAIL:
-			return 2;
-		case TRC_ARG_TAKEN:
-			continue;
-		case TRC_ARG_HELP:
-			print_help(stdout);
-			return 1;
-		case TRC_ARG_OPTION:
-			if (strcmp(arg, "--callgraph") == 0)
-				a->callgraph = val;
-			else if (strcmp(arg, "--budgets") == 0 || strcmp(arg, "--rules") == 0)
-				a->budgets = val;
-			else if (strcmp(arg, "--trace") == 0)
-				a->trace = val;
-			else if (strcmp(arg, "--su") == 0)
-				rc = push_arg(a->su, &a->nsu, val, "--su");
-			else if (strcmp(arg, "--ci") == 0)
-				rc = push_arg(a->ci, &a->nci, val, "--ci");
-			else if (strcmp(arg, "--root") == 0)
-				rc = push_arg(a->roots, &a->nroots, val, "--root");
-			else {
-				trc_fail(
-				        "stack: unknown option '%s' (see latch-trace stack --help)",
-				        arg);
-				return 2;
-			}
-			if (rc != 0)
-				return rc;
-			continue;
-		case TRC_ARG_OPERAND:
-			break;
-		}
-		if (a->elf != NULL) {
-			trc_fail("stack: more than one ELF file ('%s' and '%s')", a->elf, arg);
-			return 2;
-		}
-		a->elf = arg;
-	}
-	if (a->elf == NULL) {
-		trc_fail("stack: no ELF file given (usage: latch-trace stack ELF [options])");
-		return 2;
-	}
-	return 0;
+	if (trc_cmd_args(&spec, argc, argv, &status) == 0)
+		return 0;
+	return status == LC_EXIT_CLEAN ? 1 : 2;
 }
 
 /* ------------------------------------------------------------- report */

@@ -321,9 +321,11 @@ def main():
     # --gap-us raises the limit: 500 us is then within it
     ow = rows_by_name(report_json(lt, it, "--gap-us", "600"), "worst_cases")
     check((ow["spin"]["interference"], ow["spin"]["gap_limit_ns"]) == ("none", 600000), "--gap-us %r" % ow["spin"])
-    for bad_arg in ("0", "-5", "x", "1.5"):
+    p = run([lt, "report", it, "--gap-us", "0"], 2)
+    check("--gap-us takes a positive number of microseconds, not '0'" in p.stderr, "--gap-us 0: " + p.stderr)
+    for bad_arg in ("-5", "x", "1.5"):
         p = run([lt, "report", it, "--gap-us", bad_arg], 2)
-        check("--gap-us takes a positive number of microseconds, not '%s'" % bad_arg in p.stderr, "bad --gap-us")
+        check("--gap-us takes a non-negative number, not '%s'" % bad_arg in p.stderr, "bad --gap-us: " + p.stderr)
 
     # 6. hist: drawing, and period / jitter / deadline misses
     per = T("periodic.trace")

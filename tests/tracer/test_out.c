@@ -1,6 +1,6 @@
 /* tests/tracer/test_out.c - one report document rendered to every format:
  * JSON parsed back with jansson, CSV quoting (RFC 4180), Markdown pipes,
- * JUnit test cases, aligned text, and the output-option parser. */
+ * JUnit test cases and aligned text (the option parser: test_opt.c). */
 #define _GNU_SOURCE
 #include "report/out.h"
 
@@ -171,34 +171,6 @@ static void test_out_text_aligns_columns_and_prints_diagnostics(void **state)
 	lib_free(s);
 }
 
-static void test_out_take_arg_parses_format_and_output(void **state)
-{
-	char *argv[] = { "report", "--format", "json", "-o", "x.json", "--format=md", "-oy", "--format", "xml",
-			 "--top" };
-	struct trc_out_opts o = { TRC_FMT_TEXT, NULL };
-	struct lc_err err = { 0 };
-	int i = 1;
-
-	(void)state;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 1);
-	assert_int_equal(o.fmt, TRC_FMT_JSON);
-	assert_int_equal(i, 2);
-	i = 3;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 1);
-	assert_string_equal(o.path, "x.json");
-	i = 5;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 1);
-	assert_int_equal(o.fmt, TRC_FMT_MD);
-	i = 6;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 1);
-	assert_string_equal(o.path, "y");
-	i = 7;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), LC_EUSAGE);
-	assert_string_equal(err.msg, "unknown format 'xml' (expected text, json, csv, md, junit or sarif)");
-	i = 9;
-	assert_int_equal(trc_out_take_arg(&o, 10, argv, &i, &err), 0);
-	assert_string_equal(trc_fmt_name(TRC_FMT_JUNIT), "junit");
-}
 
 int main(void)
 {
@@ -208,7 +180,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_markdown_escapes_pipes_and_lists_budgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_junit_has_one_testcase_per_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_text_aligns_columns_and_prints_diagnostics, setup, teardown),
-		cmocka_unit_test(test_out_take_arg_parses_format_and_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 struct trc_budgets {
 	struct lc_config cfg; /* owns every string of v */
 	struct trc_budget *v;
@@ -193,15 +195,8 @@ int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget
 	char *msg = NULL;
 	int n;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		struct trc_budget_result *nv = realloc(r->v, cap * sizeof(*nv));
-
-		if (nv == NULL)
-			return LC_ENOMEM;
-		r->v = nv;
-		r->cap = cap;
-	}
+	if (lc_grow(&r->v, &r->cap, r->n + 1u, sizeof(*r->v), 8u) < 0)
+		return LC_ENOMEM;
 	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);

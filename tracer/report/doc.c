@@ -124,16 +124,27 @@ void trc_doc_free(struct trc_doc *d)
 	free(d);
 }
 
+/* A new zeroed element at the end of *arr (a T ** holding n elements): the
+ * caller counts it in once it is complete. NULL when out of memory. */
+static void *append(void *arr, size_t n, size_t elem)
+{
+	void *p, *q;
+
+	memcpy(&p, arr, sizeof(p));
+	q = realloc(p, (n + 1u) * elem);
+	if (q == NULL)
+		return NULL;
+	memcpy(arr, &q, sizeof(q));
+	return memset((char *)q + n * elem, 0, elem);
+}
+
 static int meta_add(struct trc_doc *d, const char *key, const char *label, const struct cell *c,
                     const char *text)
 {
-	struct meta *m = realloc(d->meta, (d->nmeta + 1) * sizeof(*m));
+	struct meta *m = append(&d->meta, d->nmeta, sizeof(*d->meta));
 
 	if (m == NULL)
 		return LC_ENOMEM;
-	d->meta = m;
-	m = &d->meta[d->nmeta];
-	memset(m, 0, sizeof(*m));
 	m->c = *c;
 	m->key = strdup(key);
 	m->label = dup_or_null(label);
@@ -200,14 +211,7 @@ int trc_doc_note(struct trc_doc *d, const char *fmt, ...)
 
 static struct item *item_add(struct trc_doc *d)
 {
-	struct item *it = realloc(d->items, (d->nitems + 1) * sizeof(*it));
-
-	if (it == NULL)
-		return NULL;
-	d->items = it;
-	it = &d->items[d->nitems];
-	memset(it, 0, sizeof(*it));
-	return it;
+	return append(&d->items, d->nitems, sizeof(*d->items));
 }
 
 int trc_doc_block(struct trc_doc *d, const char *title, const char *text)
@@ -389,11 +393,6 @@ void trc_table_style(struct trc_table *t, int col, enum trc_style style)
 
 	if (c != NULL)
 		c->style = style;
-}
-
-size_t trc_table_rows(const struct trc_table *t)
-{
-	return t->nrows;
 }
 
 /* The machine text of a cell (CSV); buf must hold 40 bytes. */

@@ -157,8 +157,6 @@ int trc_table_null(struct trc_table *t, int col, const char *human);
 /* Colour of the last row's cell `col` in text output. */
 void trc_table_style(struct trc_table *t, int col, enum trc_style style);
 
-size_t trc_table_rows(const struct trc_table *t);
-
 /*
  * Renders the whole document to f. `color` allows ANSI colour in text
  * output only. Returns 0, LC_EIO on a write error, or LC_ENOMEM (also when

@@ -1,85 +1,339 @@
 /*
- * tracer/report/opt.c - command-line parsing of the subcommands (see opt.h).
+ * tracer/report/opt.c - the one option parser of latch-trace (see opt.h).
+ *
+ * No printing here: a usage error is an LC_EUSAGE with its message, and the
+ * command prints it (cmd.c). The help is written to the FILE the command
+ * passes.
  */
 #define _GNU_SOURCE
 #include "report/opt.h"
 
-#include <stdarg.h>
-#include <stdio.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "report/units.h"
 
-/* Declared in cmd.h: every subcommand reports usage errors through it. */
-void trc_fail(const char *fmt, ...)
+/* What an option was called on the command line, for messages. */
+struct given {
+	char buf[64];
+};
+
+static const char *given_name(struct given *g, const struct trc_opt_spec *s, int is_short,
+                              const char *arg)
 {
-	va_list ap;
-
-	fputs("latch-trace: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	if (is_short)
+		snprintf(g->buf, sizeof(g->buf), "-%c", s->alias);
+	else
+		snprintf(g->buf, sizeof(g->buf), "%.*s", (int)strcspn(arg, "="), arg);
+	return g->buf;
 }
 
-enum trc_arg trc_arg_next(struct trc_out_opts *o, const char *cmd, int argc, char **argv, int *i,
-                          const char **val)
+/* A non-negative integer: decimal, or hex after 0x; never octal. */
+static int parse_uint(const char *s, unsigned long long *out)
 {
-	struct lc_err err = {0, ""};
-	const char *arg = argv[*i];
-	int rc;
+	int base = 10;
+	char *end = NULL;
 
-	*val = NULL;
-	rc = trc_out_take_arg(o, argc, argv, i, &err);
-	if (rc < 0) {
-		trc_fail("%s: %s", cmd, err.msg);
-		return TRC_ARG_FAIL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
 	}
-	if (rc > 0)
-		return TRC_ARG_TAKEN;
-	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
-		return TRC_ARG_HELP;
-	if (arg[0] != '-' || arg[1] == '\0')
-		return TRC_ARG_OPERAND;
-	if (*i + 1 >= argc) {
-		trc_fail("%s: option '%s' needs a value (see latch-trace %s --help)", cmd, arg,
-		         cmd);
-		return TRC_ARG_FAIL;
-	}
-	*val = argv[++*i];
-	return TRC_ARG_OPTION;
+	if (s[0] < '0' || (base == 10 && s[0] > '9') ||
+	    (base == 16 && strchr("0123456789abcdefABCDEF", s[0]) == NULL))
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	return errno != 0 || *end != '\0' ? -1 : 0;
 }
 
-int trc_out_take_arg(struct trc_out_opts *o, int argc, char **argv, int *i, struct lc_err *err)
+/* "a, b or c": the names of choices, each value once (synonyms left out). */
+static void choice_list(const struct trc_opt_choice *c, char *buf, size_t n)
 {
-	const char *a = argv[*i];
-	const char *val = NULL;
-	int is_fmt;
+	size_t i, j, k = 0, count = 0, used = 0;
 
-	if (strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-		if (*i + 1 >= argc)
-			return lc_err_set(err, LC_EUSAGE, "option '%s' needs a value", a);
-		is_fmt = strcmp(a, "--format") == 0;
-		val = argv[++*i];
-	} else if (strncmp(a, "--format=", 9) == 0) {
-		is_fmt = 1;
-		val = a + 9;
-	} else if (strncmp(a, "--output=", 9) == 0) {
-		is_fmt = 0;
-		val = a + 9;
-	} else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0') {
-		is_fmt = 0;
-		val = a + 2;
-	} else {
+	for (i = 0; c[i].name != NULL; i++) {
+		for (j = 0; j < i && c[j].value != c[i].value; j++)
+			;
+		if (j == i)
+			count++;
+	}
+	buf[0] = '\0';
+	for (i = 0; c[i].name != NULL; i++) {
+		for (j = 0; j < i && c[j].value != c[i].value; j++)
+			;
+		if (j < i)
+			continue;
+		k++;
+		used += (size_t)snprintf(buf + used, used < n ? n - used : 0, "%s%s",
+		                         k == 1       ? ""
+		                         : k == count ? " or "
+		                                      : ", ",
+		                         c[i].name);
+		if (used >= n)
+			break;
+	}
+}
+
+static int bad_value(const struct trc_cmd_spec *cmd, const char *opt, const char *what,
+                     const char *v, struct lc_err *err)
+{
+	return lc_err_set(err, LC_EUSAGE, "%s: %s takes %s, not '%s'", cmd->name, opt, what, v);
+}
+
+static int append(const struct trc_cmd_spec *cmd, const struct trc_opt_spec *s, const char *opt,
+                  const char *v, struct lc_err *err)
+{
+	if (*s->count >= s->max)
+		return lc_err_set(err, LC_EUSAGE, "%s: at most %zu %s", cmd->name, s->max,
+		                  opt ? opt : s->value_name);
+	((const char **)s->value)[(*s->count)++] = v;
+	return 0;
+}
+
+/* Stores the value v of option s (called opt on the command line). */
+static int store(const struct trc_cmd_spec *cmd, const struct trc_opt_spec *s, const char *opt,
+                 const char *v, struct lc_err *err)
+{
+	unsigned long long u;
+	double d;
+	char *end = NULL;
+	size_t i;
+
+	switch (s->type) {
+	case TRC_OPT_STR:
+		*(const char **)s->value = v;
+		return 0;
+	case TRC_OPT_LIST:
+		return append(cmd, s, opt, v, err);
+	case TRC_OPT_COUNT:
+		if (parse_uint(v, &u) < 0 || u > SIZE_MAX)
+			return bad_value(cmd, opt, "a non-negative number", v, err);
+		*(size_t *)s->value = (size_t)u;
+		return 0;
+	case TRC_OPT_ID:
+		if (parse_uint(v, &u) < 0 || u > (unsigned long long)LONG_MAX)
+			return bad_value(cmd, opt, "a non-negative number", v, err);
+		*(long *)s->value = (long)u;
+		return 0;
+	case TRC_OPT_NUM:
+		errno = 0;
+		d = strtod(v, &end);
+		if (end == v || *end != '\0' || errno != 0 || !isfinite(d) || d < 0)
+			return bad_value(cmd, opt, "a non-negative number", v, err);
+		*(double *)s->value = d;
+		return 0;
+	case TRC_OPT_TIME:
+		if (trc_units_parse_ns(v, &d) < 0)
+			return bad_value(cmd, opt, "a duration such as 1ms or 250us", v, err);
+		*(double *)s->value = d;
+		return 0;
+	case TRC_OPT_CHOICE:
+		for (i = 0; s->choices[i].name != NULL; i++) {
+			if (strcmp(v, s->choices[i].name) == 0) {
+				*(int *)s->value = s->choices[i].value;
+				return 0;
+			}
+		}
+		{
+			char names[256];
+
+			choice_list(s->choices, names, sizeof(names));
+			return bad_value(cmd, opt, names, v, err);
+		}
+	case TRC_OPT_FORMAT: {
+		struct lc_err fe = {0, ""};
+
+		if (trc_fmt_parse(&((struct trc_out_opts *)s->value)->fmt, v, &fe) < 0)
+			return lc_err_set(err, LC_EUSAGE, "%s: %s", cmd->name, fe.msg);
 		return 0;
 	}
-	if (is_fmt) {
-		int rc = trc_fmt_parse(&o->fmt, val, err);
-
-		if (rc < 0)
-			return rc;
-	} else {
-		o->path = val;
+	case TRC_OPT_OUTPUT:
+		((struct trc_out_opts *)s->value)->path = v;
+		return 0;
+	case TRC_OPT_END:
+	case TRC_OPT_OPERAND:
+	case TRC_OPT_OPERANDS:
+	case TRC_OPT_REST:
+		break;
 	}
-	return 1;
+	return lc_err_set(err, LC_EUSAGE, "%s: option %s cannot take a value", cmd->name, opt);
+}
+
+static const struct trc_opt_spec *find_type(const struct trc_cmd_spec *cmd, enum trc_opt_type t)
+{
+	const struct trc_opt_spec *s;
+
+	for (s = cmd->opts; s->type != TRC_OPT_END; s++)
+		if (s->type == t)
+			return s;
+	return NULL;
+}
+
+/* The option spelt by arg ("--top", "--top=3", "-o", "-oFILE"), or NULL;
+ * *inline_v is the value written into arg itself, if any. */
+static const struct trc_opt_spec *find_opt(const struct trc_cmd_spec *cmd, const char *arg,
+                                           int *is_short, const char **inline_v)
+{
+	const struct trc_opt_spec *s;
+
+	*inline_v = NULL;
+	*is_short = arg[1] != '-';
+	for (s = cmd->opts; s->type != TRC_OPT_END; s++) {
+		if (s->type == TRC_OPT_OPERAND || s->type == TRC_OPT_OPERANDS ||
+		    s->type == TRC_OPT_REST)
+			continue;
+		if (*is_short) {
+			if (s->alias != 0 && arg[1] == s->alias) {
+				*inline_v = arg[2] != '\0' ? arg + 2 : NULL;
+				return s;
+			}
+		} else {
+			size_t n = strcspn(arg + 2, "=");
+
+			if ((strlen(s->name) == n && strncmp(arg + 2, s->name, n) == 0) ||
+			    (s->alt != NULL && strlen(s->alt) == n &&
+			     strncmp(arg + 2, s->alt, n) == 0)) {
+				*inline_v = arg[2 + n] == '=' ? arg + 3 + n : NULL;
+				return s;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int operand(const struct trc_cmd_spec *cmd, int argc, char **argv, int i, int *stop,
+                   struct lc_err *err)
+{
+	const struct trc_opt_spec *first = find_type(cmd, TRC_OPT_OPERAND);
+	const struct trc_opt_spec *more = find_type(cmd, TRC_OPT_OPERANDS);
+	const struct trc_opt_spec *rest = find_type(cmd, TRC_OPT_REST);
+
+	if (rest != NULL) {
+		*(char ***)rest->value = argv + i;
+		*rest->count = (size_t)(argc - i);
+		*stop = 1;
+		return 0;
+	}
+	if (first != NULL && *(const char **)first->value == NULL) {
+		*(const char **)first->value = argv[i];
+		return 0;
+	}
+	if (more != NULL)
+		return append(cmd, more, NULL, argv[i], err);
+	if (first != NULL)
+		return lc_err_set(err, LC_EUSAGE, "%s: more than one %s ('%s' and '%s')", cmd->name,
+		                  first->value_name, *(const char **)first->value, argv[i]);
+	return lc_err_set(err, LC_EUSAGE,
+	                  "%s: unexpected argument '%s' (see latch-trace %s --help)", cmd->name,
+	                  argv[i], cmd->name);
+}
+
+int trc_opt_parse(const struct trc_cmd_spec *cmd, int argc, char **argv, struct lc_err *err)
+{
+	const struct trc_opt_spec *s;
+	int i, only_operands = 0, stop = 0, rc = 0;
+
+	for (i = 1; i < argc && !stop && rc == 0; i++) {
+		const char *a = argv[i], *v = NULL;
+		struct given g;
+		int is_short;
+
+		if (!only_operands && strcmp(a, "--") == 0) {
+			only_operands = 1;
+			continue;
+		}
+		if (only_operands || a[0] != '-' || a[1] == '\0') {
+			rc = operand(cmd, argc, argv, i, &stop, err);
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return TRC_OPT_HELP_SHOWN;
+		s = find_opt(cmd, a, &is_short, &v);
+		if (s == NULL) {
+			rc = lc_err_set(err, LC_EUSAGE,
+			                "%s: unknown option '%.*s' (see latch-trace %s --help)",
+			                cmd->name, (int)strcspn(a, "="), a, cmd->name);
+			continue;
+		}
+		if (v == NULL && i + 1 >= argc) {
+			rc = lc_err_set(err, LC_EUSAGE,
+			                "%s: option '%s' needs a value (see latch-trace %s --help)",
+			                cmd->name, given_name(&g, s, is_short, a), cmd->name);
+			continue;
+		}
+		if (v == NULL)
+			v = argv[++i];
+		rc = store(cmd, s, given_name(&g, s, is_short, a), v, err);
+		if (rc == 0 && s->seen != NULL)
+			*s->seen = 1;
+	}
+	if (rc < 0)
+		return rc;
+	for (s = cmd->opts; s->type != TRC_OPT_END; s++) {
+		int missing = 0;
+
+		if (!(s->flags & TRC_OPT_REQUIRED))
+			continue;
+		if (s->type == TRC_OPT_OPERAND)
+			missing = *(const char **)s->value == NULL;
+		else if (s->type == TRC_OPT_REST)
+			missing = *s->count == 0;
+		if (missing)
+			return lc_err_set(err, LC_EUSAGE, "%s: needs %s (usage: latch-trace %s)",
+			                  cmd->name, s->help, cmd->usage);
+	}
+	return 0;
+}
+
+/* The left column of an option's help line: "-o, --output FILE". */
+static size_t left_col(const struct trc_opt_spec *s, char *buf, size_t n)
+{
+	int k;
+
+	if (s->alias != 0)
+		k = snprintf(buf, n, "-%c, --%s%s%s", s->alias, s->name, s->value_name ? " " : "",
+		             s->value_name ? s->value_name : "");
+	else
+		k = snprintf(buf, n, "--%s%s%s", s->name, s->value_name ? " " : "",
+		             s->value_name ? s->value_name : "");
+	return k < 0 ? 0 : (size_t)k;
+}
+
+void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f)
+{
+	const struct trc_opt_spec *s;
+	size_t width = 0;
+	char left[96];
+
+	fprintf(f, "usage: latch-trace %s\n\n%s\n", cmd->usage, cmd->about);
+	for (s = cmd->opts; s->type != TRC_OPT_END; s++) {
+		size_t w;
+
+		if (s->name == NULL)
+			continue;
+		w = left_col(s, left, sizeof(left));
+		if (w > width)
+			width = w;
+	}
+	fputs("\noptions:\n", f);
+	for (s = cmd->opts; s->type != TRC_OPT_END; s++) {
+		const char *h = s->help, *nl;
+
+		if (s->name == NULL)
+			continue;
+		left_col(s, left, sizeof(left));
+		fprintf(f, "  %-*s  ", (int)width, left);
+		while ((nl = strchr(h, '\n')) != NULL) {
+			fprintf(f, "%.*s\n%*s", (int)(nl - h), h, (int)width + 4, "");
+			h = nl + 1;
+		}
+		fprintf(f, "%s\n", h);
+	}
+	fprintf(f, "  %-*s  %s\n", (int)width, "-h, --help", "show this help");
+	if (cmd->footer != NULL)
+		fprintf(f, "\n%s", cmd->footer);
 }

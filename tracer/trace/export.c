@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+#include "map.h"
 #include "trace.h"
 #include "trace/profile.h"
 #include "trace/replay.h"
@@ -34,8 +36,7 @@ struct exporter {
 	char **jnames; /* chrome: each function's name as a JSON string */
 	struct node *nodes;
 	size_t nnodes, capnodes;
-	uint32_t *hkeys; /* (parent, fn) -> node + 1, open addressing */
-	size_t hcap;
+	struct lc_map node_ids; /* (parent << 32 | fn) -> node */
 	int first_event;
 	struct addr_idx *by_addr; /* a->fns sorted by address */
 	struct trc_replay *r;
@@ -64,61 +65,23 @@ static uint32_t fn_index(const struct exporter *e, uint64_t addr)
 	return lo < e->a->nfns && e->by_addr[lo].addr == addr ? e->by_addr[lo].fn : UINT32_MAX;
 }
 
-static size_t node_hash(uint32_t parent, uint32_t fn, size_t mask)
-{
-	return ((uint64_t)parent * 0x9E3779B1u + fn) & mask;
-}
-
-static int grow_nodes(struct exporter *e)
-{
-	size_t cap = e->hcap ? e->hcap * 2u : 1024u, i;
-	uint32_t *keys = calloc(cap, sizeof(*keys));
-
-	if (keys == NULL)
-		return LC_ENOMEM;
-	for (i = 1; i < e->nnodes; i++) {
-		size_t j = node_hash(e->nodes[i].parent, e->nodes[i].fn, cap - 1u);
-
-		while (keys[j] != 0)
-			j = (j + 1u) & (cap - 1u);
-		keys[j] = (uint32_t)i + 1u;
-	}
-	free(e->hkeys);
-	e->hkeys = keys;
-	e->hcap = cap;
-	return 0;
-}
-
 /* The node of fn below parent, created on first sight. */
 static int node_of(struct exporter *e, uint32_t parent, uint32_t fn, uint32_t *out)
 {
-	size_t h, mask;
+	int added = 0;
+	uint64_t *v = lc_map_put(&e->node_ids, (uint64_t)parent << 32 | fn, &added);
 
-	if ((e->nnodes + 1u) * 2u > e->hcap && grow_nodes(e) < 0)
+	if (v == NULL)
 		return LC_ENOMEM;
-	mask = e->hcap - 1u;
-	for (h = node_hash(parent, fn, mask); e->hkeys[h] != 0; h = (h + 1u) & mask) {
-		const struct node *n = &e->nodes[e->hkeys[h] - 1u];
-
-		if (n->parent == parent && n->fn == fn) {
-			*out = e->hkeys[h] - 1u;
-			return 0;
-		}
-	}
-	if (e->nnodes == e->capnodes) {
-		size_t cap = e->capnodes ? e->capnodes * 2u : 1024u;
-		struct node *nn = realloc(e->nodes, cap * sizeof(*nn));
-
-		if (nn == NULL)
+	if (added) {
+		if (lc_grow(&e->nodes, &e->capnodes, e->nnodes + 1u, sizeof(*e->nodes), 1024u) < 0)
 			return LC_ENOMEM;
-		e->nodes = nn;
-		e->capnodes = cap;
+		e->nodes[e->nnodes].parent = parent;
+		e->nodes[e->nnodes].fn = fn;
+		e->nodes[e->nnodes].self_ticks = 0;
+		*v = e->nnodes++;
 	}
-	e->nodes[e->nnodes].parent = parent;
-	e->nodes[e->nnodes].fn = fn;
-	e->nodes[e->nnodes].self_ticks = 0;
-	e->hkeys[h] = (uint32_t)e->nnodes + 1u;
-	*out = (uint32_t)e->nnodes++;
+	*out = (uint32_t)*v;
 	return 0;
 }
 
@@ -267,10 +230,10 @@ static int setup(struct exporter *e)
 	e->r = malloc(sizeof(*e->r));
 	e->by_addr = calloc(a->nfns ? a->nfns : 1, sizeof(*e->by_addr));
 	e->jnames = calloc(a->nfns ? a->nfns : 1, sizeof(*e->jnames));
-	e->capnodes = 1024;
-	e->nodes = calloc(e->capnodes, sizeof(*e->nodes));
-	if (e->r == NULL || e->by_addr == NULL || e->jnames == NULL || e->nodes == NULL)
+	if (e->r == NULL || e->by_addr == NULL || e->jnames == NULL ||
+	    lc_grow(&e->nodes, &e->capnodes, 1u, sizeof(*e->nodes), 1024u) < 0)
 		return LC_ENOMEM;
+	memset(&e->nodes[0], 0, sizeof(e->nodes[0]));
 	e->nnodes = 1; /* the root */
 	for (i = 0; i < a->nfns; i++) {
 		e->by_addr[i].addr = a->fns[i].st->addr;
@@ -326,7 +289,7 @@ out:
 		free(e.jnames[i]);
 	free(e.jnames);
 	free(e.nodes);
-	free(e.hkeys);
+	lc_map_fini(&e.node_ids);
 	free(e.by_addr);
 	free(e.r);
 	return rc;

@@ -26,11 +26,11 @@ struct mark {
 };
 
 struct res {
-	uint64_t gap;    /* largest interval inside, ticks */
-	uint64_t t0;     /* enter ticks */
-	uint64_t dur;    /* exit - enter, ticks */
-	size_t k0, k1;   /* chunks of its enter and exit */
-	int lost, done;  /* events lost inside; exit seen */
+	uint64_t gap;   /* largest interval inside, ticks */
+	uint64_t t0;    /* enter ticks */
+	uint64_t dur;   /* exit - enter, ticks */
+	size_t k0, k1;  /* chunks of its enter and exit */
+	int lost, done; /* events lost inside; exit seen */
 };
 
 struct open_call {
@@ -202,7 +202,8 @@ static void classify(struct trc_profile *a, struct pass *p, const struct trc_csw
 		if (!r->done)
 			continue;
 		window = p->last[r->k1] >= p->first[r->k0] ? p->last[r->k1] - p->first[r->k0] : 0;
-		csw = c != NULL ? trc_csw_preempted(c, st->worst_enter_off, st->worst_exit_off) : -1;
+		csw = c != NULL ? trc_csw_preempted(c, st->worst_enter_off, st->worst_exit_off)
+		                : -1;
 		pre = csw == 0 ? 0 : csw == 1 && r->dur * 2u >= window ? 1 : -1;
 		st->worst_preempted = pre;
 		st->worst_gap_ns = lc_trace_ticks_to_ns(a->t, r->gap);

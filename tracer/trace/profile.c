@@ -117,40 +117,27 @@ out:
 	return rc;
 }
 
-size_t trc_profile_print_problems(const struct trc_profile *a)
-{
-	size_t i, n = lc_trace_problem_count(a->t);
-
-	for (i = 0; i < n; i++) {
-		const struct lc_trace_problem *p = lc_trace_problem(a->t, i);
-
-		fprintf(stderr, "latch-trace: error: %s: offset %" PRIu64 " (0x%" PRIx64 "): %s\n",
-		        a->path, p->offset, p->offset, p->msg);
-	}
-	return n;
-}
-
 int trc_profile_meta(const struct trc_profile *a, struct trc_doc *d)
 {
 	const struct lc_trace_header *h = lc_trace_header(a->t);
 	const struct trc_stats_counts *c = trc_stats_counts(a->stats);
 	char buf[256], u[TRC_UNITS_BUF];
-	int rc = 0;
 
-	rc |= trc_doc_meta_str(d, "trace", "trace", a->path);
-	rc |= trc_doc_meta_str(d, "program", "program", h->exe_path);
+	/* The builders' errors are sticky in d (report/doc.h): checked once. */
+	trc_doc_meta_str(d, "trace", "trace", a->path);
+	trc_doc_meta_str(d, "program", "program", h->exe_path);
 	snprintf(buf, sizeof(buf), "%s, %.3f MHz", lc_trace_clock_name(h->clock),
 	         (double)h->tick_hz / 1e6);
-	rc |= trc_doc_meta_str(d, "clock", "clock", buf);
-	rc |= trc_doc_meta_str(d, "mode", "mode", lc_trace_mode_name(h->mode));
-	rc |= trc_doc_meta_u64(d, "duration_ns", "duration", a->duration_ns,
-	                       a->duration_ns ? trc_units_ns(u, sizeof(u), (double)a->duration_ns)
-	                                      : "unknown (not stopped cleanly)");
-	rc |= trc_doc_meta_u64(d, "threads", "threads", lc_trace_thread_count(a->t), NULL);
-	rc |= trc_doc_meta_u64(d, "records", "records", a->records, NULL);
+	trc_doc_meta_str(d, "clock", "clock", buf);
+	trc_doc_meta_str(d, "mode", "mode", lc_trace_mode_name(h->mode));
+	trc_doc_meta_u64(d, "duration_ns", "duration", a->duration_ns,
+	                 a->duration_ns ? trc_units_ns(u, sizeof(u), (double)a->duration_ns)
+	                                : "unknown (not stopped cleanly)");
+	trc_doc_meta_u64(d, "threads", "threads", lc_trace_thread_count(a->t), NULL);
+	trc_doc_meta_u64(d, "records", "records", a->records, NULL);
 	snprintf(buf, sizeof(buf), "%" PRIu64 "%s", a->lost,
 	         a->lost ? " (events were dropped: the tables undercount)" : "");
-	rc |= trc_doc_meta_u64(d, "lost_events", "lost events", a->lost, buf);
+	trc_doc_meta_u64(d, "lost_events", "lost events", a->lost, buf);
 	if (a->summary_mode)
 		snprintf(buf, sizeof(buf), "%s per enter+exit pair (summary mode: not subtracted)",
 		         trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
@@ -158,16 +145,16 @@ int trc_profile_meta(const struct trc_profile *a, struct trc_doc *d)
 		snprintf(buf, sizeof(buf),
 		         "%s per traced callee, subtracted from inclusive and self times",
 		         trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
-	rc |= trc_doc_meta_u64(d, "hook_cost_ns", "hook cost", h->hook_cost_ns, buf);
-	rc |= trc_doc_meta_u64(d, "unmatched_exits", "unmatched exits", c->unmatched, NULL);
-	rc |= trc_doc_meta_u64(d, "abandoned_frames", "abandoned frames", c->abandoned, NULL);
-	rc |= trc_doc_meta_u64(d, "unfinished_calls", "unfinished calls", c->unfinished, NULL);
+	trc_doc_meta_u64(d, "hook_cost_ns", "hook cost", h->hook_cost_ns, buf);
+	trc_doc_meta_u64(d, "unmatched_exits", "unmatched exits", c->unmatched, NULL);
+	trc_doc_meta_u64(d, "abandoned_frames", "abandoned frames", c->abandoned, NULL);
+	trc_doc_meta_u64(d, "unfinished_calls", "unfinished calls", c->unfinished, NULL);
 	if (!(h->flags & LC_TRACE_F_FINISHED))
-		rc |= trc_doc_note(
+		trc_doc_note(
 		        d,
 		        "the traced program did not stop cleanly (crash or kill): the trace ends "
 		        "where it died");
-	return rc < 0 ? LC_ENOMEM : 0;
+	return trc_doc_status(d);
 }
 
 static const char *label_of(const struct trc_profile *a, uint64_t addr, char *buf, size_t n)

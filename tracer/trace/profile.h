@@ -58,10 +58,6 @@ int trc_profile_load(struct trc_profile **out, const char *path, const char *exe
                      struct lc_err *err);
 void trc_profile_free(struct trc_profile *a);
 
-/* Prints each problem of the trace to stderr as
- * "latch-trace: error: FILE: offset N (0xHEX): MESSAGE" and returns how many. */
-size_t trc_profile_print_problems(const struct trc_profile *a);
-
 /* Adds the header facts every trace report shows (trace, program, clock,
  * duration, threads, records, lost events, hook cost). Returns 0 or LC_ENOMEM. */
 int trc_profile_meta(const struct trc_profile *a, struct trc_doc *d);

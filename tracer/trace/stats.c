@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "trace.h"
 #include "trace/replay.h"
 
@@ -35,11 +36,6 @@ struct trc_stats {
 static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 {
 	return (uint64_t)(((unsigned __int128)ticks * mult) >> 32);
-}
-
-uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks)
-{
-	return to_ns(ticks, s->ns_mult);
 }
 
 void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
@@ -136,15 +132,8 @@ static int lookup(struct trc_stats *s, uint64_t addr, uint32_t *out)
 			return LC_ENOMEM;
 		return lookup(s, addr, out);
 	}
-	if (s->nf == s->capf) {
-		size_t cap = s->capf ? s->capf * 2u : 64u;
-		struct trc_fstat *nf = realloc(s->f, cap * sizeof(*nf));
-
-		if (nf == NULL)
-			return LC_ENOMEM;
-		s->f = nf;
-		s->capf = cap;
-	}
+	if (lc_grow(&s->f, &s->capf, s->nf + 1u, sizeof(*s->f), 64u) < 0)
+		return LC_ENOMEM;
 	fs = &s->f[s->nf];
 	memset(fs, 0, sizeof(*fs));
 	fs->addr = addr;

@@ -124,7 +124,4 @@ int trc_stats_add_summary(struct trc_stats *s, uint64_t addr, uint64_t count, ui
                           uint64_t max_ticks, uint64_t sum_ticks, uint64_t max_stack,
                           const uint64_t *buckets, size_t nbuckets);
 
-/* Converts a tick difference to ns with the aggregation's calibration. */
-uint64_t trc_stats_ns(const struct trc_stats *s, uint64_t ticks);
-
 #endif /* TRC_STATS_H */

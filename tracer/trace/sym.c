@@ -34,7 +34,6 @@ struct trc_sym {
 	char *exe; /* override of module 0's path, or NULL */
 	struct mod *mods;
 	size_t nmods;
-	size_t missing;
 };
 
 static const Dwfl_Callbacks callbacks = {
@@ -74,7 +73,6 @@ static int mod_open(struct trc_sym *s, size_t i, struct lc_err *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		md->state = MOD_MISSING;
-		s->missing++;
 		return lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
 	}
 	md->dwfl = dwfl_begin(&callbacks);
@@ -88,7 +86,6 @@ static int mod_open(struct trc_sym *s, size_t i, struct lc_err *err)
 	dwfl_report_end(md->dwfl, NULL, NULL);
 	if (md->m == NULL) {
 		md->state = MOD_MISSING;
-		s->missing++;
 		return lc_err_set(err, LC_EFORMAT, "cannot read '%s': %s", path,
 		                  dwfl_errmsg(dwfl_errno()));
 	}
@@ -217,9 +214,4 @@ int trc_sym_has_function(struct trc_sym *s, const char *pattern)
 		if (s->mods[i].state == MOD_OK && mod_has(s->mods[i].m, pattern))
 			return 1;
 	return 0;
-}
-
-size_t trc_sym_missing(const struct trc_sym *s)
-{
-	return s->missing;
 }

@@ -57,7 +57,4 @@ int trc_sym_lookup(struct trc_sym *s, uint64_t addr, struct trc_symbol *out, str
  */
 int trc_sym_has_function(struct trc_sym *s, const char *pattern);
 
-/* Modules whose file could not be opened (names shown as addresses). */
-size_t trc_sym_missing(const struct trc_sym *s);
-
 #endif /* TRC_SYM_H */

@@ -1,0 +1,55 @@
+/*
+ * tracer/cmd.c - what every subcommand file shares: printing usage errors
+ * and help (commands print, the library does not; see cmd.h).
+ */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <inttypes.h>
+
+#include "lc_exit.h"
+#include "trace.h"
+#include "trace/profile.h"
+
+size_t trc_cmd_print_problems(const struct trc_profile *a)
+{
+	size_t i, n = lc_trace_problem_count(a->t);
+
+	for (i = 0; i < n; i++) {
+		const struct lc_trace_problem *p = lc_trace_problem(a->t, i);
+
+		fprintf(stderr, "latch-trace: error: %s: offset %" PRIu64 " (0x%" PRIx64 "): %s\n",
+		        a->path, p->offset, p->offset, p->msg);
+	}
+	return n;
+}
+
+void trc_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("latch-trace: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int trc_cmd_args(const struct trc_cmd_spec *spec, int argc, char **argv, int *exit_status)
+{
+	struct lc_err err = {0, ""};
+	int rc = trc_opt_parse(spec, argc, argv, &err);
+
+	if (rc == 0)
+		return 0;
+	if (rc == TRC_OPT_HELP_SHOWN) {
+		trc_opt_help(spec, stdout);
+		*exit_status = LC_EXIT_CLEAN;
+	} else {
+		trc_fail("%s", err.msg);
+		*exit_status = LC_EXIT_ERROR;
+	}
+	return 1;
+}
