@@ -288,6 +288,15 @@ def main():
           "switch, but the chunks last more than twice the call, so the switch may lie outside it\n" in txt,
           "paced text:\n" + txt)
 
+    # 5c'. a traced run loop that sleeps 1 ms between its calls: sleeping
+    #      between sibling calls is the loop's own pattern, not a gap
+    lp = T("loop.trace")
+    subprocess.run([sys.executable, tracegen.__file__, lp, "loop"] + exe, check=True)
+    lw = rows_by_name(report_json(lt, lp), "worst_cases")
+    check([(lw[f]["interference"], lw[f]["gap_ns"]) for f in ("main", "control_step")] ==
+          [("none", 1_002_000), ("none", 2000)] and lw["main"]["gap_limit_ns"] > 20_000_000,
+          "loop %r" % lw)
+
     # 5d. host interference: spin's worst call (and so main's) is one 500 us
     #     interval with no record; control_step's worst (2 us) is not
     it = T("interfere.trace")
@@ -306,7 +315,7 @@ def main():
                  "pre-emption), or a long loop or blocking call without a traced call (docs/trace-report.md "
                  "tells them apart)"):
         check(line + "\n" in txt, "gap text line %r:\n%s" % (line, txt))
-    check(re.search(r"\n  spin +400 .* 500 µs  host interference  ", txt) is not None, "gap mark:\n" + txt)
+    check(re.search(r"\n  spin +1000 .* 500 µs  host interference  ", txt) is not None, "gap mark:\n" + txt)
     gcsv = run([lt, "report", it, "--format", "csv"], 0).stdout.splitlines()
     check(gcsv[0].endswith(",interference,gap_ns") and
           [ln.split(",")[-2:] for ln in gcsv[1:]] == [["gap", "500000"], ["gap", "500000"], ["none", "2000"]],

@@ -25,12 +25,17 @@ struct mark {
 	size_t fn;
 };
 
+/* Interval kinds: between two sibling calls (an exit, then an enter: the
+ * caller's own code between calls, where a loop sleeps or blocks), and
+ * every other one (into a call, out of one, a leaf's whole body). */
+enum { K_INSIDE, K_BETWEEN, K_N };
+
 struct res {
-	uint64_t gap;   /* largest interval inside, ticks */
-	uint64_t t0;    /* enter ticks */
-	uint64_t dur;   /* exit - enter, ticks */
-	size_t k0, k1;  /* chunks of its enter and exit */
-	int lost, done; /* events lost inside; exit seen */
+	uint64_t gap[K_N]; /* largest interval inside the call per kind, ticks */
+	uint64_t t0;       /* enter ticks */
+	uint64_t dur;      /* exit - enter, ticks */
+	size_t k0, k1;     /* chunks of its enter and exit */
+	int lost, done;    /* events lost inside; exit seen */
 };
 
 struct open_call {
@@ -45,7 +50,7 @@ struct pass {
 	size_t nchunks, capchunks;
 	struct open_call open[MAX_OPEN];
 	size_t nopen;
-	struct trc_hist h;
+	struct trc_hist h[K_N];
 };
 
 const char *trc_interf_name(int v)
@@ -128,6 +133,7 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 {
 	const uint8_t *recs;
 	uint64_t off, prev = 0;
+	int prev_exit = 0;
 	size_t k, n, i, ce, cx;
 	uint32_t depth = 0;
 	int gap, have_prev = 0;
@@ -147,14 +153,17 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 					p->res[p->open[j].fn].lost = 1;
 			} else if (have_prev) {
 				uint64_t d = r.ticks >= prev ? r.ticks - prev : 0;
+				int kd = prev_exit && r.kind == LC_TRACE_ENTER ? K_BETWEEN
+				                                               : K_INSIDE;
 
-				if (depth > 0 && trc_hist_add(&p->h, d) < 0)
+				if (depth > 0 && trc_hist_add(&p->h[kd], d) < 0)
 					return LC_ENOMEM;
 				for (j = 0; j < p->nopen; j++)
-					if (d > p->res[p->open[j].fn].gap)
-						p->res[p->open[j].fn].gap = d;
+					if (d > p->res[p->open[j].fn].gap[kd])
+						p->res[p->open[j].fn].gap[kd] = d;
 			}
 			prev = r.ticks;
+			prev_exit = r.kind == LC_TRACE_EXIT;
 			have_prev = 1;
 			while (cx < p->n && p->ex[cx].off < r.offset)
 				cx++;
@@ -182,22 +191,25 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 static void classify(struct trc_profile *a, struct pass *p, const struct trc_csw *c,
                      uint64_t gap_ns)
 {
-	uint64_t limit = gap_ns;
+	uint64_t limit[K_N];
 	size_t i;
+	int kd;
 
-	if (limit == 0) {
-		uint64_t q = p->h.total ? trc_hist_quantile(&p->h, 0.999) : 0;
+	for (kd = 0; kd < K_N; kd++) {
+		uint64_t q = p->h[kd].total ? trc_hist_quantile(&p->h[kd], 0.999) : 0;
 
-		limit = lc_trace_ticks_to_ns(a->t, q) * TRC_INTERF_GAP_FACTOR;
-		if (limit < TRC_INTERF_GAP_MIN_NS)
-			limit = TRC_INTERF_GAP_MIN_NS;
+		limit[kd] = lc_trace_ticks_to_ns(a->t, q) * TRC_INTERF_GAP_FACTOR;
+		if (limit[kd] < TRC_INTERF_GAP_MIN_NS)
+			limit[kd] = TRC_INTERF_GAP_MIN_NS;
+		if (gap_ns > 0)
+			limit[kd] = gap_ns;
 	}
 	for (i = 0; i < p->n; i++) {
 		size_t fn = p->en[i].fn;
 		struct trc_fstat *st = a->fns[fn].st;
 		const struct res *r = &p->res[fn];
-		uint64_t window;
-		int csw, pre;
+		uint64_t window, g[K_N];
+		int csw, pre, over, show;
 
 		if (!r->done)
 			continue;
@@ -206,9 +218,15 @@ static void classify(struct trc_profile *a, struct pass *p, const struct trc_csw
 		                : -1;
 		pre = csw == 0 ? 0 : csw == 1 && r->dur * 2u >= window ? 1 : -1;
 		st->worst_preempted = pre;
-		st->worst_gap_ns = lc_trace_ticks_to_ns(a->t, r->gap);
-		st->worst_gap_limit_ns = limit;
-		if (!r->lost && st->worst_gap_ns > limit)
+		for (kd = 0; kd < K_N; kd++)
+			g[kd] = lc_trace_ticks_to_ns(a->t, r->gap[kd]);
+		/* The gap shown: the larger one over its limit, else the larger. */
+		over = (g[K_INSIDE] > limit[K_INSIDE]) | (g[K_BETWEEN] > limit[K_BETWEEN]) << 1;
+		show = over == 2 || (over != 1 && g[K_BETWEEN] > g[K_INSIDE]) ? K_BETWEEN
+		                                                              : K_INSIDE;
+		st->worst_gap_ns = g[show];
+		st->worst_gap_limit_ns = limit[show];
+		if (!r->lost && over != 0)
 			st->worst_interf = TRC_INTERF_GAP;
 		else if (pre == 1)
 			st->worst_interf = TRC_INTERF_PREEMPTED;
@@ -265,11 +283,13 @@ int trc_interf_run(struct trc_profile *a, uint64_t gap_ns, struct lc_err *err)
 		qsort(p.ex, p.n, sizeof(*p.ex), cmp_mark);
 		p.nchunks = 0;
 		p.nopen = 0;
-		trc_hist_init(&p.h);
+		trc_hist_init(&p.h[K_INSIDE]);
+		trc_hist_init(&p.h[K_BETWEEN]);
 		rc = stream(&p, a->t, th);
 		if (rc == 0)
 			classify(a, &p, c, gap_ns);
-		trc_hist_fini(&p.h);
+		trc_hist_fini(&p.h[K_INSIDE]);
+		trc_hist_fini(&p.h[K_BETWEEN]);
 		if (rc < 0)
 			goto nomem;
 	}
