@@ -10,9 +10,10 @@
  * the thread was not running its code (hypervisor, interrupts, pre-emption)
  * or ran a long stretch without a traced call (a long leaf loop, a blocking
  * system call): the trace cannot tell those two apart, docs/trace-report.md
- * says how the user does. The threshold per thread is
+ * says how the user does. The threshold per thread and kind of interval
+ * (between two sibling calls, where a loop sleeps; every other) is
  *   max(TRC_INTERF_GAP_MIN_NS, TRC_INTERF_GAP_FACTOR x p99.9 of the intervals
- *       between consecutive records while a traced call of the thread is open),
+ *       of that kind while a traced call of the thread is open),
  * or the caller's override.
  *
  * Pre-emption: the chunk headers' involuntary context-switch counts (csw.h)
