@@ -38,8 +38,12 @@ struct res {
 	int lost, done;    /* events lost inside; exit seen */
 };
 
+/* Open worst calls nest (calls of one thread do), so they form a stack and
+ * only the innermost one's maxima move per record; closing one folds its
+ * maxima into the next outer one. */
 struct open_call {
 	size_t fn;
+	uint64_t gap[K_N];
 };
 
 struct pass {
@@ -112,18 +116,32 @@ static int chunk_seen(struct pass *p, size_t k, uint64_t ticks)
 	return 0;
 }
 
-/* Closes the open worst call of function fn (exit record at chunk k). */
+/* Closes the open worst call of function fn (exit record at chunk k). Open
+ * calls above it never closed (a longjmp out of them): their maxima lie
+ * inside fn's call, they stay unknown. */
 static void close_call(struct pass *p, size_t fn, size_t k, uint64_t ticks)
 {
-	size_t i;
+	size_t i, j;
+	int kd;
 
-	for (i = 0; i < p->nopen; i++) {
-		if (p->open[i].fn != fn)
+	for (i = p->nopen; i-- > 0;) {
+		struct open_call *o = &p->open[i];
+
+		if (o->fn != fn)
 			continue;
+		for (j = i + 1u; j < p->nopen; j++)
+			for (kd = 0; kd < K_N; kd++)
+				if (p->open[j].gap[kd] > o->gap[kd])
+					o->gap[kd] = p->open[j].gap[kd];
+		for (kd = 0; kd < K_N; kd++) {
+			p->res[fn].gap[kd] = o->gap[kd];
+			if (i > 0 && o->gap[kd] > p->open[i - 1u].gap[kd])
+				p->open[i - 1u].gap[kd] = o->gap[kd];
+		}
 		p->res[fn].dur = ticks >= p->res[fn].t0 ? ticks - p->res[fn].t0 : 0;
 		p->res[fn].k1 = k;
 		p->res[fn].done = 1;
-		p->open[i] = p->open[--p->nopen];
+		p->nopen = i;
 		return;
 	}
 }
@@ -145,9 +163,9 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 			struct lc_trace_slot r;
 			size_t j;
 
-			i += lc_trace_slot_decode(&r, recs, i, off, gap);
-			if (chunk_seen(p, k, r.ticks) < 0)
+			if (i == 0 && chunk_seen(p, k, lc_trace_le64(recs)) < 0)
 				return LC_ENOMEM;
+			i += lc_trace_slot_decode(&r, recs, i, off, gap);
 			if (have_prev && r.gap) {
 				for (j = 0; j < p->nopen; j++)
 					p->res[p->open[j].fn].lost = 1;
@@ -158,9 +176,8 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 
 				if (depth > 0 && trc_hist_add(&p->h[kd], d) < 0)
 					return LC_ENOMEM;
-				for (j = 0; j < p->nopen; j++)
-					if (d > p->res[p->open[j].fn].gap[kd])
-						p->res[p->open[j].fn].gap[kd] = d;
+				if (p->nopen > 0 && d > p->open[p->nopen - 1u].gap[kd])
+					p->open[p->nopen - 1u].gap[kd] = d;
 			}
 			prev = r.ticks;
 			prev_exit = r.kind == LC_TRACE_EXIT;
@@ -174,7 +191,8 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 			for (; ce < p->n && p->en[ce].off == r.offset; ce++) {
 				if (p->nopen == MAX_OPEN)
 					continue;
-				p->open[p->nopen++].fn = p->en[ce].fn;
+				p->open[p->nopen] = (struct open_call){p->en[ce].fn, {0, 0}};
+				p->nopen++;
 				p->res[p->en[ce].fn].t0 = r.ticks;
 				p->res[p->en[ce].fn].k0 = k;
 			}
@@ -183,6 +201,7 @@ static int stream(struct pass *p, const struct lc_trace *t, size_t thread)
 			else if (r.kind == LC_TRACE_EXIT && depth > 0)
 				depth--;
 		}
+		p->last[k] = prev;
 	}
 	return 0;
 }
