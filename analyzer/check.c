@@ -155,32 +155,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The directories holding the shipped rule packs, most specific first. */
-static void rules_dirs(const char **dirs, char *exe_rel, size_t n, const struct an_opts *o)
+/* The directories holding the shipped rule packs, most specific first:
+ * --rules-dir, then the loader's defaults (lc_config_rules_dirs). */
+static void rules_dirs(const char **dirs, size_t cap, char *exe_rel, size_t n,
+                       const struct an_opts *o)
 {
 	size_t k = 0;
-	char exe[PATH_MAX];
-	ssize_t len;
 
 	if (o->rules_dir)
 		dirs[k++] = o->rules_dir;
-	if (getenv("LATCH_RULES_DIR"))
-		dirs[k++] = getenv("LATCH_RULES_DIR");
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		char *slash;
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(exe_rel, n, "%s/../share/latch/rules", exe);
-			dirs[k++] = exe_rel;
-		}
-	}
-#ifdef AN_SOURCE_RULES_DIR
-	dirs[k++] = AN_SOURCE_RULES_DIR;
-#endif
-	dirs[k] = NULL;
+	lc_config_rules_dirs(dirs + k, cap - k, exe_rel, n);
 }
 
 /* Is FILE the rules file (or a rule pack)? A change to it can change every
@@ -417,6 +401,8 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 	size_t i, nthreads, nbad = 0;
 	int rc = 0, cfg_ok = 0, rules_changed = 0;
 	double t0;
+	char **excl = NULL;
+	size_t nexcl = 0;
 
 	*out_status = 2;
 	memset(&cfg, 0, sizeof(cfg));
@@ -433,7 +419,7 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 		goto out;
 	}
 	an_check_version(version, sizeof(version));
-	rules_dirs(dirs, exe_rel, sizeof(exe_rel), o);
+	rules_dirs(dirs, sizeof(dirs) / sizeof(dirs[0]), exe_rel, sizeof(exe_rel), o);
 	rc = an_config_load(&cfg, o->config, cwd, dirs, err);
 	if (rc < 0)
 		goto out;
@@ -454,8 +440,12 @@ int an_check_run(const struct an_opts *o, int *out_status, struct lc_err *err)
 	dbo.resource_dir = o->resource_dir ? o->resource_dir : AN_CLANG_RESOURCE_DIR;
 	dbo.cwd = cwd;
 	dbo.cache_dir = o->no_cache ? NULL : cache_dir;
-	dbo.exclude = o->exclude;
-	dbo.nexclude = o->nexclude;
+	/* --exclude, then the rules file's exclude: */
+	rc = an_config_exclude_globs(&cfg, o->exclude, o->nexclude, &excl, &nexcl, err);
+	if (rc < 0)
+		goto out;
+	dbo.exclude = (const char *const *)excl;
+	dbo.nexclude = nexcl;
 	dbo.query = o->query_driver;
 	dbo.nquery = o->nquery_driver;
 	dbo.extra = o->extra_args;
@@ -675,6 +665,7 @@ out:
 	an_compdb_fini(&db);
 	if (cfg_ok)
 		an_config_fini(&cfg);
+	an_config_globs_free(excl, nexcl);
 	if (files) {
 		for (i = 0; i < o->nfiles; i++)
 			free(files[i]);

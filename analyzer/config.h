@@ -73,9 +73,21 @@ int an_config_is_blocking(const struct an_config *cfg, const char *name);
 int an_config_is_known_safe(const struct an_config *cfg, const char *name);
 
 /* The `exclude:` glob that drops the source file `path` (absolute) from the
- * check, or NULL. Globs are relative to the directory of the file that
- * wrote them ('*' also crosses '/'), or absolute. */
+ * check, or NULL. Globs follow lc_config_glob_file: one without '/' matches
+ * the file's name in any folder, one with '/' the path relative to the
+ * folder of the YAML file that wrote it ('*' also crosses '/'), one that
+ * starts with '/' the absolute path. */
 const char *an_config_excluded(const struct an_config *cfg, const char *path);
+
+/* The exclude globs of the command line (`cli`, n of them) followed by the
+ * rules file's, the latter made absolute where they are relative to their
+ * YAML's folder, so that compdb.c's --exclude matching (absolute path, path
+ * relative to the working directory, or base name for a glob without '/')
+ * gives each the meaning documented above. *out (n_out strings) is owned by
+ * the caller: an_config_globs_free. Returns 0 or LC_ENOMEM. */
+int an_config_exclude_globs(const struct an_config *cfg, const char *const *cli, size_t n,
+                            char ***out, size_t *n_out, struct lc_err *err);
+void an_config_globs_free(char **v, size_t n);
 
 /* The `suppressions:` item that covers a finding of `rule` at file:line
  * (absolute path) inside function `func` (may be NULL), or NULL. The record

@@ -2,13 +2,15 @@
  * analyzer/out_sarif.c - SARIF 2.1.0: one run, one rule descriptor per rule
  * id, one result per finding. The path from the interlock root is a codeFlow
  * (one threadFlow location per function, at the call that enters it), and a
- * suppressed finding carries an inSource suppression with its reason.
+ * suppressed finding carries a suppression with its reason: inSource for a
+ * comment, external for an item of the rules file's `suppressions:`.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "out.h"
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const rule_text[AN_RULE__COUNT] = {
         "Heap allocation (allocator call, alloca or VLA) reachable from an interlock root",
@@ -86,10 +88,12 @@ int an_out_sarif(FILE *out, const struct an_findings *fs, const struct an_graph 
 		if (f->npath)
 			json_object_set_new(res, "codeFlows", code_flow(f, g, cwd));
 		if (f->supp)
-			json_object_set_new(res, "suppressions",
-			                    json_pack("[{s:s, s:s, s:s}]", "kind", "inSource",
-			                              "status", "accepted", "justification",
-			                              f->supp->reason));
+			json_object_set_new(
+			        res, "suppressions",
+			        json_pack("[{s:s, s:s, s:s}]", "kind",
+			                  strcmp(f->supp->file, f->file) == 0 ? "inSource"
+			                                                      : "external",
+			                  "status", "accepted", "justification", f->supp->reason));
 		else
 			json_object_set_new(res, "suppressions", json_array());
 		json_array_append_new(results, res);

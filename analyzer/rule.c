@@ -1,26 +1,29 @@
 /*
- * analyzer/rule.c - the rule ids of rules/README.md, the one table of them.
+ * analyzer/rule.c - the rule ids of rules/README.md. The one table of them
+ * is the rules loader's (common/lc_config.h), which must know them to reject
+ * a misspelt id in any file; enum an_rule follows its order.
  */
 #include "rule.h"
 
-#include <string.h>
+#include "lc_config.h"
 
-static const char *const rule_ids[AN_RULE__COUNT] = {
-        "heap-alloc",    "unbounded-loop", "recursion",
-        "indirect-call", "blocking-call",  "unknown-callee",
-};
+_Static_assert((int)AN_RULE_HEAP_ALLOC == (int)LC_RULE_HEAP_ALLOC &&
+                       (int)AN_RULE_UNBOUNDED_LOOP == (int)LC_RULE_UNBOUNDED_LOOP &&
+                       (int)AN_RULE_RECURSION == (int)LC_RULE_RECURSION &&
+                       (int)AN_RULE_INDIRECT_CALL == (int)LC_RULE_INDIRECT_CALL &&
+                       (int)AN_RULE_BLOCKING_CALL == (int)LC_RULE_BLOCKING_CALL &&
+                       (int)AN_RULE_UNKNOWN_CALLEE == (int)LC_RULE_UNKNOWN_CALLEE &&
+                       (int)AN_RULE__COUNT == (int)LC_RULE__COUNT,
+               "enum an_rule must follow enum lc_rule");
 
 const char *an_rule_id(enum an_rule r)
 {
-	return (unsigned)r < AN_RULE__COUNT ? rule_ids[r] : "?";
+	const char *id = lc_rule_id((enum lc_rule)r);
+
+	return id ? id : "?";
 }
 
 int an_rule_from_id(const char *id)
 {
-	int i;
-
-	for (i = 0; i < AN_RULE__COUNT; i++)
-		if (strcmp(rule_ids[i], id) == 0)
-			return i;
-	return -1;
+	return id ? lc_rule_from_id(id) : -1;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "path.h"
 
 int an_util_grow(void **p, size_t *cap, size_t need, size_t elsz)
 {
@@ -242,9 +243,5 @@ char *an_util_abspath(const char *path, const char *dir)
 
 char *an_util_relpath(const char *path, const char *cwd)
 {
-	size_t n = cwd ? strlen(cwd) : 0;
-
-	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/')
-		return strdup(path + n + 1);
-	return strdup(path);
+	return strdup(lc_path_under(path, cwd)); /* the one display-path rule */
 }

@@ -14,12 +14,14 @@
  * error naming its position and the nearest known key ("unknown key
  * 'budget'; did you mean 'budgets'?"): a typo must never turn a gate off.
  * The schema is documented in rules/README.md (the latch-check part) and
- * docs/budgets.md (budgets, stack notes, reserved keys).
+ * docs/budgets.md (budgets, stack notes).
  *
  * The tools take their views from this struct: analyzer/config.c (roots,
- * rules, lists, exclude, suppressions), tracer/report/budget.c (budgets),
- * the stack command (indirect_targets, recursion_bounds, later frames and
- * interrupts). Nothing else walks the YAML.
+ * rules, lists, exclude, suppressions), tracer/report/budget.c (budgets;
+ * trc_budgets_config() gives the stack command indirect_targets and
+ * recursion_bounds). The keys inside frames: and interrupts: are the stack
+ * analysis's own (tracer/binary/stackrules.c); the loader only checks that
+ * each is a mapping.
  */
 #ifndef LC_CONFIG_H
 #define LC_CONFIG_H
@@ -28,6 +30,8 @@
 #include <stdint.h>
 
 #include "err.h"
+
+struct lc_yaml;
 
 /* Where a value was written. file is borrowed from the config (it lives as
  * long as the struct lc_config); line and col start at 1. */
@@ -49,7 +53,7 @@ struct lc_pats {
 };
 
 /* The rule ids of rules/README.md, in the order of analyzer's enum an_rule
- * (analyzer/config.c checks the two agree). */
+ * (analyzer/rule.c checks the two agree at compile time). */
 enum lc_rule {
 	LC_RULE_HEAP_ALLOC,
 	LC_RULE_UNBOUNDED_LOOP,
@@ -122,10 +126,11 @@ struct lc_budget {
 enum lc_resolve { LC_RESOLVE_UNSET, LC_RESOLVE_NONE, LC_RESOLVE_TYPE };
 
 struct lc_config {
-	char *path;   /* the file given to the loader (as given) */
-	char *pack;   /* the first shipped pack or extended file applied, or NULL */
-	char **files; /* every file read, in load order (layer i = files[i]) */
-	char **dirs;  /* directory of files[i], for relative globs */
+	char *path;            /* the file given to the loader (as given) */
+	char *pack;            /* the first shipped pack or extended file applied, or NULL */
+	char **files;          /* every file read, in load order (layer i = files[i]) */
+	char **dirs;           /* directory of files[i], for relative globs */
+	struct lc_yaml **docs; /* the document of files[i], kept: lc_config_doc */
 	size_t nfiles, capfiles;
 
 	struct lc_rule_sev sev[LC_RULE__COUNT];
@@ -172,6 +177,13 @@ void lc_config_fini(struct lc_config *cfg);
  * cap - 1 entries, NULL-ended); buf (of buflen bytes) holds the strings. */
 void lc_config_rules_dirs(const char **dirs, size_t cap, char *buf, size_t buflen);
 
+/* The YAML document of the file of `layer` (0 .. nfiles-1, packs first),
+ * borrowed: it lives as long as cfg. For a tool that reads the inner keys
+ * of a section itself (the stack analysis: frames:, interrupts:), so that
+ * it reads them from the same load, extends included, every node with its
+ * position. NULL out of range. */
+const struct lc_yaml *lc_config_doc(const struct lc_config *cfg, size_t layer);
+
 /* Does name match a pattern of the list? (fnmatch without flags) */
 int lc_pats_match(const struct lc_pats *l, const char *name);
 
@@ -182,8 +194,10 @@ const struct lc_pat *lc_pats_exact(const struct lc_pats *l, const char *name);
 const struct lc_pat *lc_pats_find(const struct lc_pats *l, const char *name);
 
 /* Does a file glob written in a file of directory base_dir match path (an
- * absolute path)? The glob is tried on the path relative to base_dir and,
- * when it starts with '/', on the absolute path; '*' also matches '/'. */
+ * absolute path)? A glob that starts with '/' is matched on the absolute
+ * path; one without '/' on the file's name, in any folder; any other on the
+ * path relative to base_dir (none when path is not under it). '*' also
+ * matches '/', a leading "./" is ignored. */
 int lc_config_glob_file(const char *glob, const char *base_dir, const char *path);
 
 /* "file:line:col" of an origin into buf; returns buf. */

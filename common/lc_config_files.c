@@ -61,6 +61,11 @@ void lc_config_rules_dirs(const char **dirs, size_t cap, char *buf, size_t bufle
 	dirs[k] = NULL;
 }
 
+const struct lc_yaml *lc_config_doc(const struct lc_config *cfg, size_t layer)
+{
+	return cfg != NULL && layer < cfg->nfiles ? cfg->docs[layer] : NULL;
+}
+
 int lc_config_glob_file(const char *glob, const char *base_dir, const char *path)
 {
 	const char *rel;
@@ -71,8 +76,14 @@ int lc_config_glob_file(const char *glob, const char *base_dir, const char *path
 		return fnmatch(glob, path, 0) == 0;
 	while (glob[0] == '.' && glob[1] == '/')
 		glob += 2;
+	if (strchr(glob, '/') == NULL) {
+		const char *base = strrchr(path, '/');
+
+		if (fnmatch(glob, base ? base + 1 : path, 0) == 0)
+			return 1;
+	}
 	rel = lc_path_under(path, base_dir);
-	return fnmatch(glob, rel, 0) == 0;
+	return rel != path && fnmatch(glob, rel, 0) == 0;
 }
 
 void lc_config_fini(struct lc_config *cfg)
@@ -85,9 +96,11 @@ void lc_config_fini(struct lc_config *cfg)
 	for (i = 0; i < cfg->nfiles; i++) {
 		free(cfg->files[i]);
 		free(cfg->dirs[i]);
+		lc_yaml_free(cfg->docs[i]);
 	}
 	free(cfg->files);
 	free(cfg->dirs);
+	free(cfg->docs);
 	free(cfg->path);
 	free(cfg->pack);
 	memset(cfg, 0, sizeof(*cfg));
@@ -148,7 +161,7 @@ static char *find_pack(const char *name, const char *from_dir, const char *const
 	return NULL;
 }
 
-static int apply_doc(struct lc_config *cfg, struct lc_yaml *y, const char *real, int is_project,
+static int apply_doc(struct lc_config *cfg, struct lc_yaml **yp, const char *real, int is_project,
                      struct loadstate *ls, struct lc_err *err);
 
 /* Applies one entry of extends: (node n, or the implicit default when n is
@@ -192,7 +205,7 @@ static int extend(struct lc_config *cfg, const struct lc__cctx *c, lc_ynode n, c
 	rc = lc_yaml_load_file(&y, real, c->err);
 	if (rc < 0)
 		goto out;
-	rc = apply_doc(cfg, y, real, 0, ls, c->err);
+	rc = apply_doc(cfg, &y, real, 0, ls, c->err);
 	if (rc == 0 && cfg->pack == NULL) {
 		cfg->pack = real;
 		real = NULL;
@@ -228,13 +241,15 @@ static int extends(struct lc_config *cfg, const struct lc__cctx *c, lc_ynode roo
 	return rc;
 }
 
-static int push_file(struct lc_config *cfg, const char *name, const char *real)
+/* Registers the file of layer cfg->nfiles; on success cfg owns y. */
+static int push_file(struct lc_config *cfg, struct lc_yaml *y, const char *real)
 {
-	size_t cap = cfg->capfiles;
-	char *f = strdup(name), *d = dir_of(real ? real : name);
+	size_t cap = cfg->capfiles, cap2 = cfg->capfiles;
+	char *f = strdup(lc_yaml_name(y)), *d = dir_of(real ? real : lc_yaml_name(y));
 
 	if (f == NULL || d == NULL ||
 	    lc__grow((void **)&cfg->files, &cap, cfg->nfiles + 1, sizeof(*cfg->files)) < 0 ||
+	    lc__grow((void **)&cfg->docs, &cap2, cfg->nfiles + 1, sizeof(*cfg->docs)) < 0 ||
 	    lc__grow((void **)&cfg->dirs, &cfg->capfiles, cfg->nfiles + 1, sizeof(*cfg->dirs)) <
 	            0) {
 		free(f);
@@ -243,15 +258,18 @@ static int push_file(struct lc_config *cfg, const char *name, const char *real)
 	}
 	cfg->files[cfg->nfiles] = f;
 	cfg->dirs[cfg->nfiles] = d;
+	cfg->docs[cfg->nfiles] = y;
 	cfg->nfiles++;
 	return 0;
 }
 
-/* Applies document y (named lc_yaml_name(y); real path `real` or NULL for a
- * document from memory). */
-static int apply_doc(struct lc_config *cfg, struct lc_yaml *y, const char *real, int is_project,
+/* Applies document *yp (named lc_yaml_name(*yp); real path `real` or NULL
+ * for a document from memory). Once the file is registered the config owns
+ * the document and *yp is set to NULL. */
+static int apply_doc(struct lc_config *cfg, struct lc_yaml **yp, const char *real, int is_project,
                      struct loadstate *ls, struct lc_err *err)
 {
+	struct lc_yaml *y = *yp;
 	struct lc__cctx c;
 	lc_ynode root = lc_yaml_root(y);
 	char *dir = dir_of(real ? real : lc_yaml_name(y));
@@ -281,9 +299,12 @@ static int apply_doc(struct lc_config *cfg, struct lc_yaml *y, const char *real,
 	rc = extends(cfg, &c, root, is_project, ls);
 	if (rc < 0)
 		goto out;
-	if (push_file(cfg, lc_yaml_name(y), real) < 0 ||
-	    (real != NULL &&
-	     lc__grow((void **)&ls->done, &ls->capdone, ls->ndone + 1, sizeof(*ls->done)) < 0)) {
+	if (push_file(cfg, y, real) == 0)
+		*yp = NULL;
+	else
+		rc = LC_ENOMEM;
+	if (rc < 0 || (real != NULL && lc__grow((void **)&ls->done, &ls->capdone, ls->ndone + 1,
+	                                        sizeof(*ls->done)) < 0)) {
 		rc = lc__cfg_nomem(&c);
 		goto out;
 	}
@@ -306,7 +327,7 @@ out:
 	return rc;
 }
 
-static int load_common(struct lc_config *out, struct lc_yaml *y, const char *real, int is_project,
+static int load_common(struct lc_config *out, struct lc_yaml **y, const char *real, int is_project,
                        const char *const *dirs, struct lc_err *err)
 {
 	const char *defdirs[8];
@@ -322,7 +343,7 @@ static int load_common(struct lc_config *out, struct lc_yaml *y, const char *rea
 		dirs = defdirs;
 	}
 	ls.dirs = dirs;
-	out->path = strdup(lc_yaml_name(y));
+	out->path = strdup(lc_yaml_name(*y));
 	if (out->path == NULL)
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 	else
@@ -344,7 +365,7 @@ int lc_config_load(struct lc_config *out, const char *path, int is_project, cons
 	rc = lc_yaml_load_file(&y, path, err);
 	if (rc == 0) {
 		real = realpath(path, NULL);
-		rc = load_common(out, y, real, is_project, dirs, err);
+		rc = load_common(out, &y, real, is_project, dirs, err);
 	}
 	free(real);
 	lc_yaml_free(y);
@@ -360,7 +381,7 @@ int lc_config_load_mem(struct lc_config *out, const char *name, const char *buf,
 	memset(out, 0, sizeof(*out));
 	rc = lc_yaml_load_mem(&y, name, buf, len, err);
 	if (rc == 0)
-		rc = load_common(out, y, NULL, is_project, dirs, err);
+		rc = load_common(out, &y, NULL, is_project, dirs, err);
 	lc_yaml_free(y);
 	return rc;
 }

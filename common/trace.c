@@ -9,9 +9,10 @@
  * valid, so they need no further checks.
  */
 #define _GNU_SOURCE
-#include "trace.h"
+#include "trace_impl.h"
 
 #include "rtm_format.h"
+#include "trace_target.h"
 #include "rtm_hist.h"
 
 #include <errno.h>
@@ -20,111 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* One claimed chunk, validated: records [0, nslots) are complete. */
-struct lc__chunk {
-	uint64_t seq, prev_seq;
-	uint64_t off;    /* file offset of the chunk */
-	uint32_t thread; /* index into the thread list */
-	uint32_t nslots; /* valid record slots */
-	/* The header fields lc_trace_chunk() returns, read once at open so
-	 * that walking the chunk headers later touches no page of the file. */
-	uint32_t sealed;
-	uint32_t nvcsw0, nivcsw0, nvcsw1, nivcsw1;
-};
-
-/* The reader's window over a mapped file: the byte range of the chunks
- * handed out since the last release. Past LC__WINDOW bytes the range is
- * released (MADV_DONTNEED): the pages leave the reader's resident set, and a
- * pointer into them stays valid (a later access reads them again). So the
- * resident size stays near LC__WINDOW whatever the trace's size. */
-#define LC__WINDOW (16u << 20)
-struct lc__win {
-	uint64_t lo, hi, bytes;
-};
-
-struct lc_trace {
-	const uint8_t *buf;
-	size_t len;
-	void *map;
-	size_t map_len;
-	struct lc_trace_header hdr;
-	struct lc_trace_module *mods;
-	size_t nmods;
-	struct lc_trace_thread *threads;
-	size_t nthreads;
-	struct lc__chunk *chunks; /* sorted by (thread, seq) */
-	size_t nchunks;
-	size_t *first_chunk; /* per thread: index of its first chunk; [nthreads] = nchunks */
-	struct lc_trace_problem *probs;
-	size_t nprobs, cap_probs;
-	struct lc_trace_summary *sums;
-	uint64_t *bucket_mem;
-	size_t nsums;
-	uint32_t hist_buckets;
-	int oom;
-	struct lc__win *win; /* NULL unless the file is mapped by lc_trace_open */
-};
-
-/* Notes that [off, off + len) of the file is being read, releasing what was
- * read before once the window is full. */
-static void win_touch(const struct lc_trace *t, uint64_t off, uint64_t len)
-{
-	struct lc__win *w = t->win;
-
-	if (w == NULL)
-		return;
-	if (w->bytes + len > LC__WINDOW && w->hi > w->lo) {
-		uint64_t lo = w->lo & ~(uint64_t)4095, hi = (w->hi + 4095) & ~(uint64_t)4095;
-
-		if (hi > t->len)
-			hi = t->len;
-		if (hi > lo)
-			madvise((void *)(uintptr_t)(t->buf + lo), (size_t)(hi - lo), MADV_DONTNEED);
-		w->lo = off;
-		w->hi = off + len;
-		w->bytes = len;
-		return;
-	}
-	if (w->hi <= w->lo) {
-		w->lo = off;
-		w->hi = off + len;
-	} else {
-		if (off < w->lo)
-			w->lo = off;
-		if (off + len > w->hi)
-			w->hi = off + len;
-	}
-	w->bytes += len;
-}
-
-/* Little-endian loads. memcpy compiles to one move on little-endian hosts,
- * which matters: open validates every record of a 10^8-record trace. */
-static inline uint32_t rd32(const struct lc_trace *t, uint64_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, t->buf + off, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
-}
-
-static inline uint64_t rd64(const struct lc_trace *t, uint64_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, t->buf + off, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
 
 __attribute__((format(printf, 4, 5))) static void
 problem(struct lc_trace *t, enum lc_trace_problem_kind kind, uint64_t off, const char *fmt, ...)
@@ -165,6 +64,16 @@ static void copy_str(char *dst, size_t cap, const uint8_t *src, size_t n)
 	dst[len] = '\0';
 }
 
+/* The target block (runtime/cortexm): decoded and checked by trace_target.c. */
+static void read_target(struct lc_trace *t)
+{
+	struct lc__tprob p[LC__TPROB_MAX];
+	size_t i, n = lc__trace_target(&t->hdr, t->buf, p);
+
+	for (i = 0; i < n; i++)
+		problem(t, LC_TRACE_P_CORRUPT, p[i].off, "%s", p[i].msg);
+}
+
 static int read_header(struct lc_trace *t, struct lc_err *err)
 {
 	struct lc_trace_header *h = &t->hdr;
@@ -176,50 +85,51 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 		                  t->len, RTM_HDR_SIZE);
 	if (memcmp(t->buf + RTM_H_MAGIC, RTM_MAGIC, 8) != 0)
 		return lc_err_set(err, LC_EFORMAT, "not a latch trace (bad magic)");
-	v = rd32(t, RTM_H_ENDIAN);
+	v = lc__rd32(t, RTM_H_ENDIAN);
 	if (v != RTM_ENDIAN_MARK)
 		return lc_err_set(err, LC_EFORMAT, "unsupported byte order marker 0x%08x", v);
-	h->version = rd32(t, RTM_H_VERSION);
+	h->version = lc__rd32(t, RTM_H_VERSION);
 	if (h->version != RTM_VERSION)
 		return lc_err_set(err, LC_EFORMAT,
 		                  "unsupported trace version %u (this reader reads %u)", h->version,
 		                  RTM_VERSION);
-	if (rd32(t, RTM_H_HEADER_SIZE) != RTM_HDR_SIZE)
+	if (lc__rd32(t, RTM_H_HEADER_SIZE) != RTM_HDR_SIZE)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_HEADER_SIZE, "header size %u is not %u",
-		        rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
-	h->flags = rd32(t, RTM_H_FLAGS);
-	h->clock = (enum lc_trace_clock)rd32(t, RTM_H_CLOCK);
-	if (h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW)
+		        lc__rd32(t, RTM_H_HEADER_SIZE), RTM_HDR_SIZE);
+	h->flags = lc__rd32(t, RTM_H_FLAGS);
+	h->clock = (enum lc_trace_clock)lc__rd32(t, RTM_H_CLOCK);
+	if ((h->clock < LC_TRACE_CLOCK_TSC || h->clock > LC_TRACE_CLOCK_MONOTONIC_RAW) &&
+	    h->clock != LC_TRACE_CLOCK_CM_DWT && h->clock != LC_TRACE_CLOCK_CM_TIMER)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CLOCK, "unknown clock source %u",
 		        (unsigned)h->clock);
-	h->mode = (enum lc_trace_mode)rd32(t, RTM_H_MODE);
+	h->mode = (enum lc_trace_mode)lc__rd32(t, RTM_H_MODE);
 	if (h->mode < LC_TRACE_MODE_STOP || h->mode > LC_TRACE_MODE_SUMMARY)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_MODE, "unknown mode %u", (unsigned)h->mode);
-	h->tick_hz = rd64(t, RTM_H_TICK_HZ);
-	h->ns_mult = rd64(t, RTM_H_NS_MULT);
-	h->tick_ref = rd64(t, RTM_H_TICK_REF);
-	h->ns_ref = rd64(t, RTM_H_NS_REF);
+	h->tick_hz = lc__rd64(t, RTM_H_TICK_HZ);
+	h->ns_mult = lc__rd64(t, RTM_H_NS_MULT);
+	h->tick_ref = lc__rd64(t, RTM_H_TICK_REF);
+	h->ns_ref = lc__rd64(t, RTM_H_NS_REF);
 	if (h->ns_mult == 0)
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_NS_MULT, "clock calibration is zero");
-	h->hook_cost_ticks = rd64(t, RTM_H_HOOK_COST);
-	h->start_realtime_ns = rd64(t, RTM_H_START_REALTIME);
-	h->pid = rd32(t, RTM_H_PID);
-	h->ppid = rd32(t, RTM_H_PPID);
-	h->start_ticks = rd64(t, RTM_H_START_TICKS);
-	h->stop_ticks = rd64(t, RTM_H_STOP_TICKS);
-	h->chunk_size = rd32(t, RTM_H_CHUNK_SIZE);
-	h->chunk_count = rd32(t, RTM_H_CHUNK_COUNT);
-	h->chunk_claims = rd64(t, RTM_H_CHUNK_CLAIMS) & ~RTM_CLAIMS_CLOSED;
-	h->chunks_kept = rd32(t, RTM_H_CHUNKS_KEPT);
-	h->hook_residue_ticks = rd64(t, RTM_H_HOOK_RESIDUE);
-	h->lost_total = rd64(t, RTM_H_LOST_TOTAL);
-	h->lost_no_slot = rd64(t, RTM_H_LOST_NO_SLOT);
-	h->heap_events = rd32(t, RTM_H_HEAP_EVENTS);
-	h->heapguard_lost = rd64(t, RTM_H_HEAPGUARD_LOST);
-	h->summary_flushes = rd32(t, RTM_H_SUMMARY_FLUSHES);
-	h->module_gen = rd32(t, RTM_H_MODULE_GEN);
+	h->hook_cost_ticks = lc__rd64(t, RTM_H_HOOK_COST);
+	h->start_realtime_ns = lc__rd64(t, RTM_H_START_REALTIME);
+	h->pid = lc__rd32(t, RTM_H_PID);
+	h->ppid = lc__rd32(t, RTM_H_PPID);
+	h->start_ticks = lc__rd64(t, RTM_H_START_TICKS);
+	h->stop_ticks = lc__rd64(t, RTM_H_STOP_TICKS);
+	h->chunk_size = lc__rd32(t, RTM_H_CHUNK_SIZE);
+	h->chunk_count = lc__rd32(t, RTM_H_CHUNK_COUNT);
+	h->chunk_claims = lc__rd64(t, RTM_H_CHUNK_CLAIMS) & ~RTM_CLAIMS_CLOSED;
+	h->chunks_kept = lc__rd32(t, RTM_H_CHUNKS_KEPT);
+	h->hook_residue_ticks = lc__rd64(t, RTM_H_HOOK_RESIDUE);
+	h->lost_total = lc__rd64(t, RTM_H_LOST_TOTAL);
+	h->lost_no_slot = lc__rd64(t, RTM_H_LOST_NO_SLOT);
+	h->heap_events = lc__rd32(t, RTM_H_HEAP_EVENTS);
+	h->heapguard_lost = lc__rd64(t, RTM_H_HEAPGUARD_LOST);
+	h->summary_flushes = lc__rd32(t, RTM_H_SUMMARY_FLUSHES);
+	h->module_gen = lc__rd32(t, RTM_H_MODULE_GEN);
 	copy_str(h->exe_path, sizeof(h->exe_path), t->buf + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX);
-	h->build_id_len = rd32(t, RTM_H_BUILD_ID_LEN);
+	h->build_id_len = lc__rd32(t, RTM_H_BUILD_ID_LEN);
 	if (h->build_id_len > RTM_BUILD_ID_MAX) {
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_BUILD_ID_LEN, "build-id length %zu is over %u",
 		        h->build_id_len, RTM_BUILD_ID_MAX);
@@ -227,6 +137,7 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	}
 	memcpy(h->build_id, t->buf + RTM_H_BUILD_ID, h->build_id_len);
 	h->hook_cost_ns = lc_trace_ticks_to_ns(t, h->hook_cost_ticks);
+	read_target(t);
 	h->hook_residue_ns = lc_trace_ticks_to_ns(t, h->hook_residue_ticks);
 	if (h->flags & LC_TRACE_F_STARTING)
 		problem(t, LC_TRACE_P_INCOMPLETE, RTM_H_FLAGS,
@@ -240,14 +151,14 @@ static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off
                               uint32_t cap_field, uint32_t count_field, uint32_t esize_field,
                               uint32_t esize)
 {
-	uint64_t off = rd64(t, off_field);
-	uint64_t cap = rd32(t, cap_field);
-	uint64_t count = rd32(t, count_field);
+	uint64_t off = lc__rd64(t, off_field);
+	uint64_t cap = lc__rd32(t, cap_field);
+	uint64_t count = lc__rd32(t, count_field);
 	uint64_t avail;
 
-	if (rd32(t, esize_field) != esize) {
+	if (lc__rd32(t, esize_field) != esize) {
 		problem(t, LC_TRACE_P_CORRUPT, esize_field, "%s entry size %u is not %u", what,
-		        rd32(t, esize_field), esize);
+		        lc__rd32(t, esize_field), esize);
 		return 0;
 	}
 	if (count > cap)
@@ -271,7 +182,7 @@ static uint64_t table_entries(struct lc_trace *t, const char *what, uint32_t off
 
 static int read_modules(struct lc_trace *t)
 {
-	uint64_t off = rd64(t, RTM_H_MODULE_OFF), n, i;
+	uint64_t off = lc__rd64(t, RTM_H_MODULE_OFF), n, i;
 
 	n = table_entries(t, "module", RTM_H_MODULE_OFF, RTM_H_MODULE_CAP, RTM_H_MODULE_COUNT,
 	                  RTM_H_MODULE_ESIZE, RTM_MOD_ESIZE);
@@ -288,11 +199,11 @@ static int read_modules(struct lc_trace *t)
 		uint64_t e = off + i * RTM_MOD_ESIZE;
 		struct lc_trace_module *m = &t->mods[t->nmods];
 
-		m->bias = rd64(t, e + RTM_M_BIAS);
-		m->start = rd64(t, e + RTM_M_START);
-		m->end = rd64(t, e + RTM_M_END);
-		m->flags = rd32(t, e + RTM_M_FLAGS);
-		m->build_id_len = rd32(t, e + RTM_M_BUILD_ID_LEN);
+		m->bias = lc__rd64(t, e + RTM_M_BIAS);
+		m->start = lc__rd64(t, e + RTM_M_START);
+		m->end = lc__rd64(t, e + RTM_M_END);
+		m->flags = lc__rd32(t, e + RTM_M_FLAGS);
+		m->build_id_len = lc__rd32(t, e + RTM_M_BUILD_ID_LEN);
 		if (m->build_id_len > RTM_BUILD_ID_MAX || m->end < m->start) {
 			problem(t, LC_TRACE_P_CORRUPT, e, "module entry %llu is malformed",
 			        (unsigned long long)i);
@@ -307,7 +218,7 @@ static int read_modules(struct lc_trace *t)
 
 static int read_threads(struct lc_trace *t)
 {
-	uint64_t off = rd64(t, RTM_H_THREAD_OFF), n, i;
+	uint64_t off = lc__rd64(t, RTM_H_THREAD_OFF), n, i;
 
 	n = table_entries(t, "thread", RTM_H_THREAD_OFF, RTM_H_THREAD_CAP, RTM_H_THREAD_COUNT,
 	                  RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
@@ -321,12 +232,12 @@ static int read_threads(struct lc_trace *t)
 		struct lc_trace_thread *th = &t->threads[i];
 
 		th->index = (uint32_t)i;
-		th->tid = rd32(t, e + RTM_T_TID);
-		th->flags = rd32(t, e + RTM_T_FLAGS);
-		th->lost = rd64(t, e + RTM_T_LOST);
-		th->stack_base = rd64(t, e + RTM_T_STACK_BASE);
-		th->stack_size = rd64(t, e + RTM_T_STACK_SIZE);
-		th->max_stack = rd32(t, e + RTM_T_MAX_STACK);
+		th->tid = lc__rd32(t, e + RTM_T_TID);
+		th->flags = lc__rd32(t, e + RTM_T_FLAGS);
+		th->lost = lc__rd64(t, e + RTM_T_LOST);
+		th->stack_base = lc__rd64(t, e + RTM_T_STACK_BASE);
+		th->stack_size = lc__rd64(t, e + RTM_T_STACK_SIZE);
+		th->max_stack = lc__rd32(t, e + RTM_T_MAX_STACK);
 	}
 	t->nthreads = (size_t)n;
 	return 0;
@@ -351,7 +262,7 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 	uint32_t i = 0;
 
 	while (i < count) {
-		uint64_t word = rd64(t, recs + (uint64_t)i * RTM_REC_SIZE + 8);
+		uint64_t word = lc__rd64(t, recs + (uint64_t)i * RTM_REC_SIZE + 8);
 		uint32_t kind = (uint32_t)(word >> RTM_KIND_SHIFT) & 3u;
 
 		if (kind == RTM_K_EXT) {
@@ -373,6 +284,13 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 			}
 			i += 1u + slots;
 		} else {
+			if (t->hdr.addr_bits == 32 && kind != RTM_K_MARK &&
+			    (word & RTM_ADDR_MASK) > UINT32_MAX) {
+				problem(t, LC_TRACE_P_CORRUPT, recs + (uint64_t)i * RTM_REC_SIZE,
+				        "address 0x%llx does not fit the target's 32 bits",
+				        (unsigned long long)(word & RTM_ADDR_MASK));
+				break;
+			}
 			i++;
 		}
 		th->records++;
@@ -383,12 +301,12 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 static int read_chunks(struct lc_trace *t)
 {
 	const struct lc_trace_header *h = &t->hdr;
-	uint64_t off = rd64(t, RTM_H_CHUNK_OFF), avail, count, i;
+	uint64_t off = lc__rd64(t, RTM_H_CHUNK_OFF), avail, count, i;
 	uint32_t cap;
 	size_t k;
 
-	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0)
-		return 0;
+	if (h->mode == LC_TRACE_MODE_SUMMARY || h->chunk_count == 0 || h->chunk_claims == 0)
+		return 0; /* no chunk was ever claimed (start-up never completed, or no event) */
 	if (h->chunk_size < 4096 || h->chunk_size > (64u << 20) ||
 	    (h->chunk_size & (h->chunk_size - 1)) != 0) {
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_CHUNK_SIZE,
@@ -426,56 +344,58 @@ static int read_chunks(struct lc_trace *t)
 		return LC_ENOMEM;
 	for (i = 0; i < count; i++) {
 		uint64_t c = off + i * h->chunk_size;
-		uint64_t seq = rd64(t, c + RTM_C_SEQ);
+		uint64_t seq = lc__rd64(t, c + RTM_C_SEQ);
 		uint32_t thread, n;
 		struct lc__chunk *ck;
 
 		if (seq == 0)
 			continue; /* never claimed, or being recycled */
-		if (rd32(t, c + RTM_C_MAGIC) != RTM_CHUNK_MAGIC) {
+		if (lc__rd32(t, c + RTM_C_MAGIC) != RTM_CHUNK_MAGIC) {
 			problem(t, LC_TRACE_P_CORRUPT, c, "chunk %llu has a bad magic number",
 			        (unsigned long long)i);
 			continue;
 		}
-		thread = rd32(t, c + RTM_C_THREAD);
+		thread = lc__rd32(t, c + RTM_C_THREAD);
 		if (thread >= t->nthreads) {
 			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_THREAD,
 			        "chunk %llu names thread %u of %zu", (unsigned long long)i, thread,
 			        t->nthreads);
 			continue;
 		}
-		n = rd32(t, c + RTM_C_COUNT);
-		if (rd32(t, c + RTM_C_CAP) != cap)
+		n = lc__rd32(t, c + RTM_C_COUNT);
+		if (lc__rd32(t, c + RTM_C_CAP) != cap)
 			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_CAP,
 			        "chunk %llu capacity %u is not %u", (unsigned long long)i,
-			        rd32(t, c + RTM_C_CAP), cap);
+			        lc__rd32(t, c + RTM_C_CAP), cap);
 		if (n > cap) {
 			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_COUNT,
 			        "chunk %llu count %u is over its capacity %u",
 			        (unsigned long long)i, n, cap);
 			n = cap;
 		}
-		if (rd32(t, c + RTM_C_TID) != t->threads[thread].tid)
+		if (lc__rd32(t, c + RTM_C_TID) != t->threads[thread].tid)
 			problem(t, LC_TRACE_P_CORRUPT, c + RTM_C_TID,
 			        "chunk %llu tid %u differs from thread %u's tid %u",
-			        (unsigned long long)i, rd32(t, c + RTM_C_TID), thread,
+			        (unsigned long long)i, lc__rd32(t, c + RTM_C_TID), thread,
 			        t->threads[thread].tid);
 		ck = &t->chunks[t->nchunks++];
 		ck->seq = seq;
-		ck->prev_seq = rd64(t, c + RTM_C_PREV_SEQ);
+		ck->prev_seq = lc__rd64(t, c + RTM_C_PREV_SEQ);
 		ck->off = c;
 		ck->thread = thread;
-		win_touch(t, c, RTM_CHUNK_HDR + (uint64_t)n * RTM_REC_SIZE);
+		lc__trace_win_touch(t, c, RTM_CHUNK_HDR + (uint64_t)n * RTM_REC_SIZE);
 		ck->nslots = scan_records(t, &t->threads[thread], c + RTM_CHUNK_HDR, n);
 		t->threads[thread].chunks++;
-		ck->sealed = rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED;
-		ck->nvcsw0 = rd32(t, c + RTM_C_NVCSW0);
-		ck->nivcsw0 = rd32(t, c + RTM_C_NIVCSW0);
-		ck->nvcsw1 = rd32(t, c + RTM_C_NVCSW1);
-		ck->nivcsw1 = rd32(t, c + RTM_C_NIVCSW1);
+		ck->sealed = lc__rd32(t, c + RTM_C_STATE) == RTM_CS_SEALED;
+		ck->nvcsw0 = lc__rd32(t, c + RTM_C_NVCSW0);
+		ck->nivcsw0 = lc__rd32(t, c + RTM_C_NIVCSW0);
+		ck->nvcsw1 = lc__rd32(t, c + RTM_C_NVCSW1);
+		ck->nivcsw1 = lc__rd32(t, c + RTM_C_NIVCSW1);
 		if (ck->sealed) {
-			uint32_t v0 = rd32(t, c + RTM_C_NVCSW0), v1 = rd32(t, c + RTM_C_NVCSW1);
-			uint32_t i0 = rd32(t, c + RTM_C_NIVCSW0), i1 = rd32(t, c + RTM_C_NIVCSW1);
+			uint32_t v0 = lc__rd32(t, c + RTM_C_NVCSW0),
+			         v1 = lc__rd32(t, c + RTM_C_NVCSW1);
+			uint32_t i0 = lc__rd32(t, c + RTM_C_NIVCSW0),
+			         i1 = lc__rd32(t, c + RTM_C_NIVCSW1);
 
 			t->threads[thread].nvcsw += v1 >= v0 ? v1 - v0 : 0;
 			t->threads[thread].nivcsw += i1 >= i0 ? i1 - i0 : 0;
@@ -494,15 +414,16 @@ static int read_chunks(struct lc_trace *t)
 
 static int read_summary(struct lc_trace *t)
 {
-	uint64_t off = rd64(t, RTM_H_SUMMARY_OFF), cap = rd32(t, RTM_H_SUMMARY_CAP);
-	uint32_t esize = rd32(t, RTM_H_SUMMARY_ESIZE), nb = rd32(t, RTM_H_HIST_BUCKETS), i, k;
+	uint64_t off = lc__rd64(t, RTM_H_SUMMARY_OFF), cap = lc__rd32(t, RTM_H_SUMMARY_CAP);
+	uint32_t esize = lc__rd32(t, RTM_H_SUMMARY_ESIZE), nb = lc__rd32(t, RTM_H_HIST_BUCKETS), i,
+	         k;
 	uint64_t avail;
 	size_t used;
 
 	if (t->hdr.mode != LC_TRACE_MODE_SUMMARY || cap == 0)
 		return 0;
 	if (nb == 0 || nb > RTM_HIST_BUCKETS_ALL || esize != RTM_S_HIST + 8u * nb ||
-	    rd32(t, RTM_H_HIST_SUB_BITS) != RTM_HIST_SUB_BITS) {
+	    lc__rd32(t, RTM_H_HIST_SUB_BITS) != RTM_HIST_SUB_BITS) {
 		problem(t, LC_TRACE_P_CORRUPT, RTM_H_SUMMARY_ESIZE,
 		        "summary table geometry (%u buckets, %u-byte entries) is not supported", nb,
 		        esize);
@@ -524,7 +445,7 @@ static int read_summary(struct lc_trace *t)
 	if (cap == 0)
 		return 0;
 	for (i = 0, used = 0; i < cap; i++)
-		used += rd64(t, off + (uint64_t)i * esize + RTM_S_ADDR) != 0;
+		used += lc__rd64(t, off + (uint64_t)i * esize + RTM_S_ADDR) != 0;
 	if (used == 0)
 		return 0;
 	t->sums = calloc(used, sizeof(*t->sums));
@@ -535,22 +456,22 @@ static int read_summary(struct lc_trace *t)
 		uint64_t e = off + (uint64_t)i * esize;
 		struct lc_trace_summary *s;
 
-		if (rd64(t, e + RTM_S_ADDR) == 0)
+		if (lc__rd64(t, e + RTM_S_ADDR) == 0)
 			continue;
 		s = &t->sums[t->nsums++];
-		s->addr = rd64(t, e + RTM_S_ADDR);
-		s->count = rd64(t, e + RTM_S_COUNT);
-		s->min = rd64(t, e + RTM_S_MIN);
-		s->max = rd64(t, e + RTM_S_MAX);
-		s->sum = rd64(t, e + RTM_S_SUM);
-		s->max_stack = rd64(t, e + RTM_S_MAX_STACK);
+		s->addr = lc__rd64(t, e + RTM_S_ADDR);
+		s->count = lc__rd64(t, e + RTM_S_COUNT);
+		s->min = lc__rd64(t, e + RTM_S_MIN);
+		s->max = lc__rd64(t, e + RTM_S_MAX);
+		s->sum = lc__rd64(t, e + RTM_S_SUM);
+		s->max_stack = lc__rd64(t, e + RTM_S_MAX_STACK);
 		if (s->count == 0)
 			s->min = 0;
 		/* Copied: a caller's buffer (lc_trace_open_mem) may be unaligned. */
 		s->buckets = t->bucket_mem + (size_t)(s - t->sums) * nb;
 		for (k = 0; k < nb; k++)
 			t->bucket_mem[(size_t)(s - t->sums) * nb + k] =
-			        rd64(t, e + RTM_S_HIST + 8u * k);
+			        lc__rd64(t, e + RTM_S_HIST + 8u * k);
 		s->nbuckets = nb;
 	}
 	return 0;
@@ -692,101 +613,6 @@ out:
 	return rc;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8u * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8u * i);
-	return v;
-}
-
-int lc_trace_trim(struct lc_trace_trim_result *out, const char *path, int force, struct lc_err *err)
-{
-	uint8_t h[RTM_HDR_SIZE];
-	struct stat sb;
-	uint64_t chunk_off, claims, want;
-	uint32_t flags, csize, count, used;
-	int fd = -1, rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)RTM_HDR_SIZE ||
-	    pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    memcmp(h + RTM_H_MAGIC, RTM_MAGIC, 8) != 0 ||
-	    get_le(h + RTM_H_ENDIAN, 4) != RTM_ENDIAN_MARK) {
-		rc = lc_err_set(err, LC_EFORMAT, "%s: not a latch trace", path);
-		goto out;
-	}
-	if (get_le(h + RTM_H_VERSION, 4) != RTM_VERSION) {
-		rc = lc_err_set(err, LC_EFORMAT, "%s: unsupported trace version %u", path,
-		                (unsigned)get_le(h + RTM_H_VERSION, 4));
-		goto out;
-	}
-	/* The runtime holds an exclusive lock while it writes; the kernel drops
-	 * it when the writer dies, however it dies. */
-	if (!force && flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		rc = lc_err_set(err, LC_EIO,
-		                "%s: still being written (process %u holds it); cutting it would "
-		                "kill its writer",
-		                path, (unsigned)get_le(h + RTM_H_PID, 4));
-		goto out;
-	}
-	flags = (uint32_t)get_le(h + RTM_H_FLAGS, 4);
-	csize = (uint32_t)get_le(h + RTM_H_CHUNK_SIZE, 4);
-	count = (uint32_t)get_le(h + RTM_H_CHUNK_COUNT, 4);
-	chunk_off = get_le(h + RTM_H_CHUNK_OFF, 8);
-	claims = get_le(h + RTM_H_CHUNK_CLAIMS, 8) & ~RTM_CLAIMS_CLOSED;
-	out->size_before = out->size_after = (uint64_t)sb.st_size;
-	out->chunk_count = count;
-	if (get_le(h + RTM_H_MODE, 4) == RTM_MODE_SUMMARY || chunk_off == 0) {
-		out->already = 1; /* no chunk area: nothing to cut */
-		goto out;
-	}
-	if (csize < 4096 || (csize & (csize - 1)) != 0 || chunk_off < RTM_HDR_SIZE ||
-	    (chunk_off & 4095u) != 0) {
-		rc = lc_err_set(err, LC_EFORMAT, "%s: corrupt chunk geometry in the header", path);
-		goto out;
-	}
-	used = claims < count ? (uint32_t)claims : count;
-	if ((flags & RTM_F_TRIMMED) && get_le(h + RTM_H_CHUNKS_KEPT, 4) < used)
-		used = (uint32_t)get_le(h + RTM_H_CHUNKS_KEPT, 4);
-	out->chunks_used = used;
-	want = chunk_off + (uint64_t)used * csize;
-	if (want >= (uint64_t)sb.st_size) {
-		out->already = 1;
-		goto out;
-	}
-	put_le(h + RTM_H_CHUNKS_KEPT, used, 4);
-	put_le(h + RTM_H_FILE_SIZE, want, 8);
-	put_le(h + RTM_H_FLAGS, flags | RTM_F_TRIMMED, 4);
-	if (pwrite(fd, h + RTM_H_FLAGS, 4, RTM_H_FLAGS) != 4 ||
-	    pwrite(fd, h + RTM_H_FILE_SIZE, 8, RTM_H_FILE_SIZE) != 8 ||
-	    pwrite(fd, h + RTM_H_CHUNKS_KEPT, 4, RTM_H_CHUNKS_KEPT) != 4 ||
-	    ftruncate(fd, (off_t)want) < 0) {
-		rc = lc_err_set(err, LC_EIO, "cannot cut '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	out->size_after = want;
-out:
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 void lc_trace_close(struct lc_trace *t)
 {
 	if (t == NULL)
@@ -802,242 +628,4 @@ void lc_trace_close(struct lc_trace *t)
 	free(t->bucket_mem);
 	free(t->win);
 	free(t);
-}
-
-const struct lc_trace_header *lc_trace_header(const struct lc_trace *t)
-{
-	return &t->hdr;
-}
-
-size_t lc_trace_module_count(const struct lc_trace *t)
-{
-	return t->nmods;
-}
-
-const struct lc_trace_module *lc_trace_module(const struct lc_trace *t, size_t i)
-{
-	return i < t->nmods ? &t->mods[i] : NULL;
-}
-
-const struct lc_trace_module *lc_trace_module_of(const struct lc_trace *t, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 0; i < t->nmods; i++)
-		if (addr >= t->mods[i].start && addr < t->mods[i].end)
-			return &t->mods[i];
-	return NULL;
-}
-
-size_t lc_trace_thread_count(const struct lc_trace *t)
-{
-	return t->nthreads;
-}
-
-const struct lc_trace_thread *lc_trace_thread(const struct lc_trace *t, size_t i)
-{
-	return i < t->nthreads ? &t->threads[i] : NULL;
-}
-
-size_t lc_trace_problem_count(const struct lc_trace *t)
-{
-	return t->nprobs;
-}
-
-const struct lc_trace_problem *lc_trace_problem(const struct lc_trace *t, size_t i)
-{
-	return i < t->nprobs ? &t->probs[i] : NULL;
-}
-
-void lc_trace_iter_init(struct lc_trace_iter *it, const struct lc_trace *t, size_t thread)
-{
-	memset(it, 0, sizeof(*it));
-	it->t = t;
-	it->thread = thread;
-	if (thread < t->nthreads)
-		it->chunk = t->first_chunk[thread];
-	else
-		it->chunk = t->nchunks;
-}
-
-size_t lc_trace_chunk_records(const struct lc_trace *t, size_t thread, size_t k,
-                              const uint8_t **recs, uint64_t *off, int *gap)
-{
-	size_t first, c;
-
-	if (thread >= t->nthreads)
-		return 0;
-	first = t->first_chunk[thread];
-	c = first + k;
-	if (c >= t->first_chunk[thread + 1])
-		return 0;
-	/* The same rule as lc_trace_iter_next(): a gap when the chunk's recorded
-	 * predecessor is not the chunk read before it. */
-	*gap = k == 0 ? t->chunks[c].prev_seq != 0 : t->chunks[c].prev_seq != t->chunks[c - 1].seq;
-	*off = t->chunks[c].off + RTM_CHUNK_HDR;
-	*recs = t->buf + *off;
-	win_touch(t, t->chunks[c].off,
-	          RTM_CHUNK_HDR + (uint64_t)t->chunks[c].nslots * RTM_REC_SIZE);
-	return t->chunks[c].nslots;
-}
-
-int lc_trace_iter_next(struct lc_trace_iter *it, struct lc_trace_rec *out)
-{
-	const struct lc_trace *t = it->t;
-	const struct lc__chunk *c;
-	uint64_t off, word;
-	size_t end;
-
-	if (it->thread >= t->nthreads)
-		return 0;
-	end = t->first_chunk[it->thread + 1];
-	while (it->chunk < end && it->slot >= t->chunks[it->chunk].nslots) {
-		it->chunk++;
-		it->slot = 0;
-	}
-	if (it->chunk >= end)
-		return 0;
-	c = &t->chunks[it->chunk];
-	memset(out, 0, sizeof(*out));
-	if (it->slot == 0) {
-		/* Events are missing before this chunk when its predecessor in the
-		 * thread's stream is not the chunk we read before it. */
-		if (!it->started)
-			out->gap = c->prev_seq != 0;
-		else
-			out->gap = c->prev_seq != it->last_seq;
-		it->last_seq = c->seq;
-		win_touch(t, c->off, RTM_CHUNK_HDR + (uint64_t)c->nslots * RTM_REC_SIZE);
-	}
-	it->started = 1;
-	off = c->off + RTM_CHUNK_HDR + (uint64_t)it->slot * RTM_REC_SIZE;
-	out->offset = off;
-	out->ticks = rd64(t, off);
-	word = rd64(t, off + 8);
-	out->ns = lc_trace_time_ns(t, out->ticks);
-	out->kind = (enum lc_trace_kind)((word >> RTM_KIND_SHIFT) & 3u);
-	out->stack_bytes = (uint32_t)(word >> RTM_STACK_SHIFT) * RTM_STACK_UNIT;
-	out->stack_saturated = (word >> RTM_STACK_SHIFT) == RTM_STACK_MAX;
-	if (out->kind == LC_TRACE_EXT) {
-		out->payload_len = (size_t)(word & 0xffffu);
-		out->ext_type = (uint32_t)(word >> 16) & 0xffffu;
-		out->payload = t->buf + off + RTM_REC_SIZE;
-		it->slot += 1u + (uint32_t)((out->payload_len + RTM_REC_SIZE - 1u) / RTM_REC_SIZE);
-	} else {
-		out->addr = word & RTM_ADDR_MASK;
-		it->slot++;
-	}
-	return 1;
-}
-
-/* The index of chunk k of thread i in t->chunks, or t->nchunks. */
-static size_t chunk_index(const struct lc_trace *t, size_t thread, size_t k)
-{
-	size_t first;
-
-	if (thread >= t->nthreads)
-		return t->nchunks;
-	first = t->first_chunk[thread];
-	if (k >= t->first_chunk[thread + 1] - first)
-		return t->nchunks;
-	return first + k;
-}
-
-int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t thread, size_t k)
-{
-	size_t i = chunk_index(t, thread, k);
-	const struct lc__chunk *c;
-
-	memset(out, 0, sizeof(*out));
-	if (i >= t->nchunks)
-		return LC_ENOTFOUND;
-	c = &t->chunks[i];
-	out->seq = c->seq;
-	out->offset = c->off;
-	out->sealed = c->sealed;
-	out->nvcsw0 = c->nvcsw0;
-	out->nivcsw0 = c->nivcsw0;
-	out->nvcsw1 = c->nvcsw1;
-	out->nivcsw1 = c->nivcsw1;
-	out->nslots = c->nslots;
-	return 0;
-}
-
-int lc_trace_heap_decode(struct lc_trace_heap *out, const struct lc_trace_rec *rec)
-{
-	const uint8_t *p = rec->payload;
-	uint32_t alloc, n, i;
-	uint64_t v;
-
-	memset(out, 0, sizeof(*out));
-	if (rec->kind != LC_TRACE_EXT || rec->ext_type != LC_TRACE_EXT_HEAP || p == NULL ||
-	    rec->payload_len < RTM_HEAP_HDR)
-		return LC_EFORMAT;
-	memcpy(&alloc, p, 4);
-	memcpy(&n, p + 4, 4);
-	if (alloc < LC_TRACE_ALLOC_MALLOC || alloc > LC_TRACE_ALLOC_VALLOC ||
-	    n > LC_TRACE_HEAP_FRAMES_MAX || RTM_HEAP_HDR + 8u * (size_t)n > rec->payload_len)
-		return LC_EFORMAT;
-	out->alloc = (enum lc_trace_alloc)alloc;
-	memcpy(&out->size, p + 8, 8);
-	memcpy(&out->root, p + 16, 8);
-	for (i = 0; i < n; i++) {
-		memcpy(&v, p + RTM_HEAP_HDR + 8u * i, 8);
-		out->frames[i] = v;
-	}
-	out->nframes = n;
-	return 0;
-}
-
-uint64_t lc_trace_ticks_to_ns(const struct lc_trace *t, uint64_t ticks)
-{
-	return (uint64_t)(((unsigned __int128)ticks * t->hdr.ns_mult) >> 32);
-}
-
-uint64_t lc_trace_time_ns(const struct lc_trace *t, uint64_t ticks)
-{
-	if (ticks >= t->hdr.tick_ref)
-		return t->hdr.ns_ref + lc_trace_ticks_to_ns(t, ticks - t->hdr.tick_ref);
-	return t->hdr.ns_ref - lc_trace_ticks_to_ns(t, t->hdr.tick_ref - ticks);
-}
-
-size_t lc_trace_summary_count(const struct lc_trace *t)
-{
-	return t->nsums;
-}
-
-const struct lc_trace_summary *lc_trace_summary(const struct lc_trace *t, size_t i)
-{
-	return i < t->nsums ? &t->sums[i] : NULL;
-}
-
-size_t lc_trace_hist_buckets(const struct lc_trace *t)
-{
-	return t->hist_buckets;
-}
-
-const char *lc_trace_clock_name(enum lc_trace_clock c)
-{
-	switch (c) {
-	case LC_TRACE_CLOCK_TSC:
-		return "tsc";
-	case LC_TRACE_CLOCK_CNTVCT:
-		return "cntvct";
-	case LC_TRACE_CLOCK_MONOTONIC_RAW:
-		return "monotonic-raw";
-	}
-	return "?";
-}
-
-const char *lc_trace_mode_name(enum lc_trace_mode m)
-{
-	switch (m) {
-	case LC_TRACE_MODE_STOP:
-		return "stop";
-	case LC_TRACE_MODE_RING:
-		return "ring";
-	case LC_TRACE_MODE_SUMMARY:
-		return "summary";
-	}
-	return "?";
 }

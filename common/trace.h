@@ -22,9 +22,12 @@
 #include "err.h"
 
 enum lc_trace_clock {
-	LC_TRACE_CLOCK_TSC = 1,          /* x86-64 rdtsc */
-	LC_TRACE_CLOCK_CNTVCT = 2,       /* arm64 cntvct_el0 */
-	LC_TRACE_CLOCK_MONOTONIC_RAW = 3 /* clock_gettime; ticks are ns */
+	LC_TRACE_CLOCK_TSC = 1,           /* x86-64 rdtsc */
+	LC_TRACE_CLOCK_CNTVCT = 2,        /* arm64 cntvct_el0 */
+	LC_TRACE_CLOCK_MONOTONIC_RAW = 3, /* clock_gettime; ticks are ns */
+	/* Target traces (runtime/cortexm, docs/trace-format.md "Target traces"). */
+	LC_TRACE_CLOCK_CM_DWT = 16,  /* Cortex-M DWT cycle counter, extended to 64 bits */
+	LC_TRACE_CLOCK_CM_TIMER = 17 /* a board's 32-bit timer, extended to 64 bits */
 };
 
 enum lc_trace_mode {
@@ -90,7 +93,19 @@ struct lc_trace_header {
 	char exe_path[LC_TRACE_PATH_MAX]; /* NUL-terminated */
 	uint8_t build_id[LC_TRACE_BUILD_ID_MAX];
 	size_t build_id_len;
+	/* Target traces only (tgt_arch != 0): the bare-metal runtime's block. */
+	uint32_t tgt_arch;  /* LC_TRACE_ARCH_*; 0 for a host trace */
+	uint32_t addr_bits; /* 32 on a 32-bit target; 0: the host's 48 */
+	uint32_t cpu_hz;    /* the target's core clock */
+	uint32_t tgt_flags; /* LC_TRACE_TGT_* */
+	uint32_t fault_pc, fault_lr, fault_cfsr, fault_hfsr; /* when LC_TRACE_TGT_FAULT */
+	uint32_t buf_addr, buf_size; /* where the trace buffer lives on the target */
+	uint32_t tgt_flushes;        /* times the target wrote the buffer out */
+	uint32_t hook_cost_cycles;   /* hook pair in core cycles (0: unknown) */
 };
+
+#define LC_TRACE_ARCH_ARMV7M 1u   /* Cortex-M3/M4/M7, Thumb */
+#define LC_TRACE_TGT_FAULT   0x1u /* the target run ended in a hard fault */
 
 #define LC_TRACE_MOD_MAIN 0x1u /* the main executable */
 #define LC_TRACE_MOD_VDSO 0x2u /* the vdso: no file behind it */

@@ -12,11 +12,15 @@ level=${1:-build}
 build_pkgs=(cmake make gcc pkg-config clang-19 libclang-19-dev libclang-rt-19-dev
 	libdw-dev libelf-dev libunwind-dev libcmocka-dev libyaml-dev libjansson-dev libcapstone-dev
 	binutils python3)
-arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)
+arm_pkgs=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm)
 # cross compilers whose drivers latch-check's toolchain discovery is tested against
 cross_pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-avr avr-libc)
-test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format "${arm_pkgs[@]}" "${cross_pkgs[@]}")
+test_pkgs=(python3-jsonschema libxml2-utils git pre-commit clang-format gdb-multiarch chromium cmark-gfm
+  "${arm_pkgs[@]}" "${cross_pkgs[@]}")
 bench_pkgs=(uftrace hyperfine valgrind time clang-tidy-19 tcl dpkg-dev)
+# One logical group per line below, so that additions merge cleanly.
+build_pkgs+=(help2man)    # packaging/: man pages generated from --help
+test_pkgs+=(dpkg-dev)     # tests/install: cpack -G DEB runs dpkg-shlibdeps
 
 case "$level" in
 build) pkgs=("${build_pkgs[@]}") ;;

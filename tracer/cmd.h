@@ -16,11 +16,19 @@
 
 #include "lc_exit.h"
 #include "report/opt.h"
+struct trc_html_embed; /* report/out.h */
+struct trc_profile;    /* trace/profile.h */
 
 /* Global options, parsed by main.c before the subcommand name. */
 struct trc_opts {
 	const char *progname; /* "latch-trace", for messages */
 	int color;            /* 1 when stdout is a TTY and colour is wanted */
+	/* Set only when `latch-trace html` runs a command to build its page:
+	 * the command writes an HTML section there instead of its output, and
+	 * report and hist take the trace already loaded (its problems already
+	 * printed) instead of reading it again. */
+	struct trc_html_embed *embed;
+	const struct trc_profile *profile;
 };
 
 struct trc_cmd {
@@ -36,6 +44,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts);
 int trc_cmd_repair(int argc, char **argv, const struct trc_opts *opts);
+int trc_cmd_html(int argc, char **argv, const struct trc_opts *opts);
 
 struct trc_profile;
 

@@ -20,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/period.h"
 #include "trace/profile.h"
+#include "report/budget.h"
+#include "report/svg.h"
 #include "cmd.h"
 #include "report/out.h"
 #include "trace.h"
@@ -39,6 +42,8 @@ struct hist_opts {
 	size_t width_arg; /* --width as given (clamped into width) */
 	long thread;
 	const char *period; /* --period FUNC */
+	const char *trip;   /* --trip FUNC: its entries are placed on the timeline */
+	int html;           /* figures instead of text drawings */
 	double expect_ns;   /* --expect, 0: none */
 	int expect_given;
 	double tolerance_pct; /* --tolerance */
@@ -68,6 +73,9 @@ static int parse_args(struct hist_opts *o, int argc, char **argv, int *exit_stat
 	         "misses (late activations and overruns)"},
 	        {TRC_OPT_NUM, "tolerance", 0, NULL, &o->tolerance_pct, NULL, 0, NULL, 0, NULL,
 	         "PCT", "lateness allowed before a miss (default 10)"},
+	        {TRC_OPT_STR, "trip", 0, NULL, &o->trip, NULL, 0, NULL, 0, NULL, "FUNC",
+	         "with --period: entries of FUNC that begin a run are\n"
+	         "interlock trips, counted and drawn on the html timeline"},
 	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
 	         "only the thread with tid or slot index N"},
 	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
@@ -90,11 +98,20 @@ static int parse_args(struct hist_opts *o, int argc, char **argv, int *exit_stat
 	o->rows = o->rows >= 1 ? o->rows : 1;
 	o->width = o->width_arg >= 1 && o->width_arg <= 400 ? (unsigned)o->width_arg : 40u;
 	o->tolerance = o->tolerance_pct / 100.0;
+	if (o->trip != NULL && o->period == NULL) {
+		trc_fail("hist: --trip needs --period FUNC");
+		*exit_status = LC_EXIT_ERROR;
+		return 1;
+	}
 	if (o->expect_given && o->period == NULL) {
 		lc_err_set(&err, LC_EUSAGE, "hist: --expect needs --period FUNC");
 		trc_fail("%s", err.msg);
 		*exit_status = LC_EXIT_ERROR;
 		return 1;
+	}
+	if (o->trip != NULL && o->period == NULL) {
+		trc_fail("--trip needs --period FUNC");
+		return -1;
 	}
 	return 0;
 }
@@ -178,15 +195,35 @@ static int add_hist(struct trc_doc *d, struct trc_table *bt, const char *name, c
 {
 	struct trc_hist_row *rows = NULL;
 	size_t nrows = 0;
-	char *text = NULL;
+	char *text = NULL, *svg = NULL;
 	uint32_t b;
-	int rc;
+	int rc = 0;
 
-	rc = make_rows(&rows, &nrows, h, o->rows, win_lo, win_hi);
+	if (o->html) {
+		struct trc_svg_hist_opts ho;
+		size_t q;
+
+		memset(&ho, 0, sizeof(ho));
+		for (q = 0; q < 4; q++)
+			ho.q_ns[q] = trc_hist_quantile(h, q == 0   ? 0.5
+			                                  : q == 1 ? 0.9
+			                                  : q == 2 ? 0.99
+			                                           : 0.999);
+		ho.late_ns = mark_above;
+		ho.expect_ns = (uint64_t)o->expect_ns * (mark_above > 0);
+		ho.caption = title;
+		rc = trc_svg_hist(&svg, h, &ho);
+	}
+	/* The text drawing, then its figure: the HTML writer shows a block
+	 * followed by a figure of the same title as the figure only. */
+	rc = rc == 0 ? make_rows(&rows, &nrows, h, o->rows, win_lo, win_hi) : rc;
 	if (rc == 0)
 		rc = trc_hist_draw(&text, rows, nrows, o->width, 1, mark_above, color);
 	if (rc == 0)
 		rc = trc_doc_block(d, title, text);
+	if (rc == 0 && svg != NULL)
+		rc = trc_doc_figure(d, name, title, svg);
+	free(svg);
 	for (b = 0; rc == 0 && b < h->nb; b++) {
 		char lo[TRC_UNITS_BUF];
 
@@ -217,69 +254,85 @@ static char *summary_line(char *buf, size_t n, const char *name, const struct tr
 	return buf;
 }
 
-struct period_result {
-	struct trc_hist periods; /* ns between consecutive entries */
-	uint64_t late;           /* intervals > expect * (1 + tolerance) */
-	uint64_t overruns;       /* calls longer than expect */
-	double sum, sumsq;       /* of (period - expect), for mean and stddev */
-};
-
-/* Second pass: entries of addr, per thread. */
-static int measure_period(struct period_result *p, const struct trc_profile *a, uint64_t addr,
-                          const struct trc_fn *f, const struct hist_opts *o)
+/* Overruns, as the text report counts them: calls whose hook-corrected
+ * duration lies in a bucket above the period. */
+static uint64_t overruns_of(const struct trc_fn *f, double expect)
 {
-	size_t i, n = lc_trace_thread_count(a->t);
-	double expect = o->expect_ns;
+	uint64_t n = 0;
+	uint32_t b;
 
-	for (i = 0; i < n; i++) {
-		const struct lc_trace_thread *th = lc_trace_thread(a->t, i);
-		struct lc_trace_iter it;
-		struct lc_trace_rec r;
-		uint64_t prev = 0;
-		int have = 0;
+	for (b = 0; b < f->st->hist.nb; b++)
+		if ((double)trc_hist_lower(b) > expect)
+			n += f->st->hist.counts[b];
+	return n;
+}
 
-		if (o->thread >= 0 && (long)th->tid != o->thread && (long)th->index != o->thread)
-			continue;
-		lc_trace_iter_init(&it, a->t, i);
-		while (lc_trace_iter_next(&it, &r)) {
-			if (r.gap)
-				have = 0; /* an interval across lost events is not a period */
-			if (r.kind != LC_TRACE_ENTER || r.addr != addr)
-				continue;
-			if (have) {
-				uint64_t d = lc_trace_ticks_to_ns(a->t, r.ticks - prev);
+/* HTML: the run on a time axis, with its misses, trips and marks. */
+static int add_timeline(struct trc_doc *d, const struct trc_period *p, const struct trc_fn *f,
+                        const struct hist_opts *o)
+{
+	struct trc_svg_col cols[TRC_PERIOD_COLS];
+	struct trc_svg_event ev[TRC_PERIOD_EVENTS];
+	char *svg = NULL, cap[512];
+	size_t i;
+	int rc;
 
-				if (trc_hist_add(&p->periods, d) < 0)
-					return LC_ENOMEM;
-				if (expect > 0) {
-					double j = (double)d - expect;
-
-					p->sum += j;
-					p->sumsq += j * j;
-					if ((double)d > expect * (1.0 + o->tolerance))
-						p->late++;
-				}
-			}
-			prev = r.ticks;
-			have = 1;
-		}
+	for (i = 0; i < TRC_PERIOD_COLS; i++) {
+		cols[i].min_ns = p->col_min[i];
+		cols[i].max_ns = p->col_max[i];
+		cols[i].late = p->col_late[i];
+		cols[i].overruns = p->col_over[i];
 	}
-	/* Overruns come from the function's own duration histogram. */
-	if (expect > 0) {
-		uint32_t b;
-
-		for (b = 0; b < f->st->hist.nb; b++)
-			if ((double)trc_hist_lower(b) > expect)
-				p->overruns += f->st->hist.counts[b];
+	for (i = 0; i < p->nev; i++) {
+		ev[i].t_ns = p->ev[i].t_ns;
+		ev[i].kind = p->ev[i].kind == TRC_PERIOD_MARK;
+		snprintf(ev[i].label, sizeof(ev[i].label), "%s", p->ev[i].label);
 	}
-	return 0;
+	snprintf(cap, sizeof(cap),
+	         "timeline of %s: period per activation (band: min to max in each column), "
+	         "%" PRIu64 " late, %" PRIu64 " overruns, %" PRIu64 " trips%s, %" PRIu64 " marks",
+	         f->label, p->late, p->overruns, p->trips, o->trip ? "" : " (no --trip)", p->marks);
+	rc = trc_svg_timeline(&svg, p->duration_ns, cols, TRC_PERIOD_COLS, (uint64_t)o->expect_ns,
+	                      ev, p->nev, cap);
+	if (rc == 0)
+		rc = trc_doc_figure(d, "run-timeline", cap, svg);
+	free(svg);
+	return rc;
+}
+
+/* One verdict per deadline check, so JUnit has a test case per check. */
+static int judge_deadlines(struct trc_budget_results *r, const struct trc_period *p,
+                           uint64_t overruns, const struct trc_fn *f, const struct hist_opts *o)
+{
+	struct trc_budget b = {TRC_BUDGET_DEADLINE, f->label, 0.0, "misses", NULL, 0, 0};
+	char u[TRC_UNITS_BUF], late[300], over[300];
+	int rc;
+
+	snprintf(late, sizeof(late), "%s late activations", f->label);
+	snprintf(over, sizeof(over), "%s overruns", f->label);
+	trc_units_ns(u, sizeof(u), o->expect_ns);
+	rc = trc_budget_results_add(r, &b, late, p->late ? TRC_VERDICT_FAIL : TRC_VERDICT_PASS, 1,
+	                            (double)p->late, f->sym.file, f->sym.line,
+	                            "%" PRIu64 " late activation(s) of '%s': intervals longer than "
+	                            "%s + %.0f%%",
+	                            p->late, f->label, u, o->tolerance * 100.0);
+	if (rc == 0)
+		rc = trc_budget_results_add(r, &b, over,
+		                            overruns ? TRC_VERDICT_FAIL : TRC_VERDICT_PASS, 1,
+		                            (double)overruns, f->sym.file, f->sym.line,
+		                            "%" PRIu64 " overrun(s) of '%s': calls longer than the "
+		                            "%s period",
+		                            overruns, f->label, u);
+	return rc;
 }
 
 static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_profile *a,
-                     const struct hist_opts *o, int color, int *missed)
+                     const struct hist_opts *o, int color, int *missed,
+                     struct trc_budget_results *res)
 {
 	const struct trc_fn *f = trc_profile_find(a, o->period);
-	struct period_result p;
+	const struct trc_fn *trip = o->trip ? trc_profile_find(a, o->trip) : NULL;
+	struct trc_period *pp = NULL;
 	char title[512], u1[TRC_UNITS_BUF], u2[TRC_UNITS_BUF], u3[TRC_UNITS_BUF];
 	int rc;
 
@@ -288,28 +341,37 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 		         a->path);
 		return LC_ENOTFOUND;
 	}
-	memset(&p, 0, sizeof(p));
-	trc_hist_init(&p.periods);
-	rc = measure_period(&p, a, f->st->addr, f, o);
+	if (o->trip != NULL && trip == NULL && !trc_sym_has_function(a->sym, o->trip)) {
+		trc_fail("--trip: no function '%s' in the program", o->trip);
+		return LC_ENOTFOUND;
+	}
+	pp = malloc(sizeof(*pp));
+	if (pp == NULL)
+		return LC_ENOMEM;
+	trc_period_init(pp);
+	rc = trc_period_measure(pp, a, f->st->addr, trip ? trip->st->addr : 0,
+	                        trip ? trip->label : NULL, o->expect_ns, o->tolerance, o->thread);
 	if (rc < 0)
 		goto out;
-	if (p.periods.total == 0) {
+	pp->overruns = o->expect_ns > 0 ? overruns_of(f, o->expect_ns) : 0;
+	if (pp->periods.total == 0) {
 		trc_fail("'%s' was entered fewer than twice: no period to measure", o->period);
 		rc = LC_ENOTFOUND;
 		goto out;
 	}
-	trc_doc_meta_str(d, "period_function", "period of", f->label);
-	trc_doc_meta_u64(d, "period_count", "intervals", p.periods.total, NULL);
-	trc_doc_meta_u64(d, "period_min_ns", "period min", p.periods.min,
-	                 trc_units_ns(u1, sizeof(u1), (double)p.periods.min));
-	trc_doc_meta_u64(d, "period_max_ns", "period max", p.periods.max,
-	                 trc_units_ns(u1, sizeof(u1), (double)p.periods.max));
+	rc |= trc_doc_meta_str(d, "period_function", "period of", f->label);
+	rc |= trc_doc_meta_u64(d, "period_count", "intervals", pp->periods.total, NULL);
+	rc |= trc_doc_meta_u64(d, "period_min_ns", "period min", pp->periods.min,
+	                       trc_units_ns(u1, sizeof(u1), (double)pp->periods.min));
+	rc |= trc_doc_meta_u64(d, "period_max_ns", "period max", pp->periods.max,
+	                       trc_units_ns(u1, sizeof(u1), (double)pp->periods.max));
 	if (o->expect_ns > 0) {
-		double n = (double)p.periods.total, mean = p.sum / n;
-		double sd = sqrt(p.sumsq / n - mean * mean > 0 ? p.sumsq / n - mean * mean : 0);
-		uint64_t jmax = p.periods.max - (uint64_t)fmin(o->expect_ns, (double)p.periods.max);
+		double n = (double)pp->periods.total, mean = pp->sum / n;
+		double sd = sqrt(pp->sumsq / n - mean * mean > 0 ? pp->sumsq / n - mean * mean : 0);
+		uint64_t jmax =
+		        pp->periods.max - (uint64_t)fmin(o->expect_ns, (double)pp->periods.max);
 		uint64_t jmin = (uint64_t)o->expect_ns -
-		                (uint64_t)fmin(o->expect_ns, (double)p.periods.min);
+		                (uint64_t)fmin(o->expect_ns, (double)pp->periods.min);
 
 		trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
 		                 trc_units_ns(u1, sizeof(u1), o->expect_ns));
@@ -323,39 +385,47 @@ static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_p
 			         trc_units_ns(u3, sizeof(u3), (double)jmax),
 			         trc_units_ns(u4, sizeof(u4), (double)jmin));
 		}
-		trc_doc_meta_str(d, "jitter", "jitter", title);
-		trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
-		trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
-		trc_doc_meta_u64(d, "late_activations", "late activations", p.late, NULL);
-		trc_doc_meta_u64(d, "overruns", "overruns", p.overruns, NULL);
-		trc_doc_meta_u64(d, "deadline_misses", "deadline misses", p.late + p.overruns,
-		                 NULL);
-		trc_doc_note(
+		rc |= trc_doc_meta_str(d, "jitter", "jitter", title);
+		rc |= trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
+		rc |= trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
+		rc |= trc_doc_meta_u64(d, "late_activations", "late activations", pp->late, NULL);
+		rc |= trc_doc_meta_u64(d, "overruns", "overruns", pp->overruns, NULL);
+		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses",
+		                       pp->late + pp->overruns, NULL);
+		rc |= trc_doc_note(
 		        d,
 		        "a late activation is an interval between two entries of %s longer than "
 		        "the "
 		        "expected period plus %.0f%%; an overrun is a call longer than the period",
 		        f->label, o->tolerance * 100.0);
-		*missed = p.late + p.overruns > 0;
+		*missed = pp->late + pp->overruns > 0;
+		rc |= judge_deadlines(res, pp, pp->overruns, f, o);
 	}
+	if (o->trip != NULL)
+		rc |= trc_doc_meta_u64(d, "trips", "trips", pp->trips, NULL);
 	snprintf(title, sizeof(title),
 	         "period of %s: %" PRIu64 " intervals, p50 %s, p99 %s, max %s", f->label,
-	         p.periods.total,
-	         trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&p.periods, 0.5)),
-	         trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&p.periods, 0.99)),
-	         trc_units_ns(u3, sizeof(u3), (double)p.periods.max));
-	rc = trc_doc_status(d); /* the builders' sticky error */
+	         pp->periods.total,
+	         trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&pp->periods, 0.5)),
+	         trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&pp->periods, 0.99)),
+	         trc_units_ns(u3, sizeof(u3), (double)pp->periods.max));
+	if (trc_doc_status(d) < 0)
+		rc = LC_ENOMEM; /* the builders' sticky error */
 	if (rc == 0) {
 		char name[300];
 
 		snprintf(name, sizeof(name), "period:%s", f->label);
 		rc = add_hist(
-		        d, bt, name, title, &p.periods, o,
+		        d, bt, name, title, &pp->periods, o,
 		        o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0,
 		        color, (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0));
 	}
+	if (rc == 0 && o->html)
+		rc = add_timeline(d, pp, f, o);
 out:
-	trc_hist_fini(&p.periods);
+	if (pp != NULL)
+		trc_period_fini(pp);
+	free(pp);
 	return rc < 0 ? (rc == LC_ENOTFOUND ? rc : LC_ENOMEM) : 0;
 }
 
@@ -366,6 +436,7 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_profile *a = NULL;
 	struct trc_doc *d = NULL;
 	struct trc_table *bt = NULL;
+	struct trc_budget_results *res = NULL;
 	const struct trc_fn **v = NULL;
 	struct lc_err err = {0};
 	size_t i, k = 0, problems = 0;
@@ -375,11 +446,15 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 	if (parse_args(&o, argc, argv, &status) != 0)
 		goto out;
 	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
-	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+	o.out.embed = opts->embed;
+	o.html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
+	if (opts->profile != NULL) {
+		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
+	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_cmd_print_problems(a);
+	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
 	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_profile_meta(a, d) < 0 ||
 	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||
@@ -391,7 +466,11 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 		goto out;
 	}
 	if (o.period != NULL) {
-		rc = do_period(d, bt, a, &o, color, &missed);
+		if (o.expect_ns > 0 && trc_budget_results_new(&res, &err) < 0) {
+			trc_fail("out of memory");
+			goto out;
+		}
+		rc = do_period(d, bt, a, &o, color, &missed, res);
 		if (rc < 0) {
 			if (rc != LC_ENOTFOUND)
 				trc_fail("out of memory");
@@ -426,6 +505,8 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 			goto out;
 		}
 	}
+	if (res != NULL)
+		trc_doc_set_budgets(d, res);
 	/* The text form draws the histograms; the bucket table is for machines. */
 	if (o.out.fmt == TRC_FMT_TEXT || o.out.fmt == TRC_FMT_MD)
 		trc_doc_note(d, "rows group log-linear buckets (each < 1 %% wide); "
@@ -438,6 +519,8 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 out:
 	free(v);
 	trc_doc_free(d);
-	trc_profile_free(a);
+	trc_budget_results_free(res);
+	if (a != opts->profile)
+		trc_profile_free(a);
 	return status;
 }

@@ -588,6 +588,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 			goto fail;
 		trc_doc_set_budgets(d, res);
 	}
+	a.out.embed = opts->embed; /* latch-trace html: a section of its page */
 	if (trc_doc_emit(d, &a.out, opts->color, &err) < 0)
 		goto fail;
 	status = res ? trc_budget_results_exit(res) : 0;

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "trace.h"
 #include "report/units.h"
+#include "trace/qemu.h"
 
 #define DEFAULT_TRACE "latch.trace"
 
@@ -30,6 +31,8 @@ struct record_opts {
 	const char *buf_mb, *chunk_kb, *mode; /* passed on as LATCH_* variables */
 	char **prog;                          /* the program and its arguments */
 	size_t nprog;
+	const char *machine; /* --qemu: a Cortex-M image under qemu-system-arm */
+	size_t timeout;      /* --timeout S of a --qemu run (0: the default) */
 };
 
 /* The command line: one table, the help generated from it (report/opt.h). */
@@ -45,6 +48,12 @@ static int parse_args(struct record_opts *o, int argc, char **argv, int *exit_st
 	        {TRC_OPT_STR, "mode", 0, NULL, &o->mode, NULL, 0, NULL, 0, NULL, "MODE",
 	         "stop (keep the first events), ring (keep the last) or\n"
 	         "summary (per-function tables only) (LATCH_MODE)"},
+	        {TRC_OPT_STR, "qemu", 0, NULL, &o->machine, NULL, 0, NULL, 0, NULL, "MACHINE",
+	         "run PROG, a Cortex-M image, under qemu-system-arm -M MACHINE\n"
+	         "with deterministic time (docs/target.md); exits with the\n"
+	         "firmware's status"},
+	        {TRC_OPT_COUNT, "timeout", 0, NULL, &o->timeout, NULL, 0, NULL, 0, NULL, "S",
+	         "wall-clock limit of a --qemu run in seconds (default 300)"},
 	        {TRC_OPT_REST, NULL, 0, NULL, &o->prog, &o->nprog, 0, NULL, TRC_OPT_REQUIRED, NULL,
 	         "PROG", "a program to run"},
 	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
@@ -87,7 +96,7 @@ static int run(char **argv, int *status)
 
 int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct record_opts o = {DEFAULT_TRACE, NULL, NULL, NULL, NULL, 0};
+	struct record_opts o = {DEFAULT_TRACE, NULL, NULL, NULL, NULL, 0, NULL, 0};
 	const char *path;
 	struct lc_trace *t = NULL;
 	struct lc_err err = {0};
@@ -105,6 +114,20 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 		setenv("LATCH_CHUNK_KB", o.chunk_kb, 1);
 	if (o.mode != NULL)
 		setenv("LATCH_MODE", o.mode, 1);
+	if (o.timeout > 0 && o.machine == NULL) {
+		trc_fail("record: --timeout applies to --qemu runs only");
+		return LC_EXIT_ERROR;
+	}
+	if (o.machine != NULL) {
+		struct trc_qemu_run q = {o.machine, o.prog[0],           o.prog + 1,
+		                         path,      (unsigned)o.timeout, NULL};
+
+		if (trc_qemu_record(&q, &status, &err) < 0) {
+			trc_fail("%s", err.msg);
+			return LC_EXIT_ERROR;
+		}
+		goto read;
+	}
 	/* A stale trace from an earlier run must not pass for this one. */
 	if (unlink(path) != 0 && errno != ENOENT) {
 		trc_fail("cannot replace '%s': %s", path, strerror(errno));
@@ -135,6 +158,7 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 			       path, tr.size_before, tr.size_after);
 		}
 	}
+read:
 	if (lc_trace_open(&t, path, &err) < 0) {
 		trc_fail("%s: %s", path, err.msg);
 		goto out;
@@ -152,12 +176,19 @@ int trc_cmd_record(int argc, char **argv, const struct trc_opts *opts)
 	printf("lost events: %" PRIu64 "%s\n", lc_trace_header(t)->lost_total,
 	       lc_trace_header(t)->lost_total ? " (buffer full: raise --buf-mb or use --mode ring)"
 	                                      : "");
+	trc_qemu_describe(stdout, t);
 	nproblems = lc_trace_problem_count(t);
 	for (i = 0; i < nproblems; i++) {
 		const struct lc_trace_problem *p = lc_trace_problem(t, i);
 
 		fprintf(stderr, "latch-trace: warning: %s: offset %" PRIu64 ": %s\n", path,
 		        p->offset, p->msg);
+	}
+	if (o.machine != NULL) {
+		if (status != 0)
+			printf("note: '%s' exited with status %d\n", o.prog[0], status);
+		rc = status; /* the firmware's own status */
+		goto out;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		printf("note: '%s' exited with status %d\n", o.prog[0], WEXITSTATUS(status));

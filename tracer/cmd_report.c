@@ -24,6 +24,12 @@
 #include "binary/callgraph.h"
 #include "trace/heapfind.h"
 #include "trace/interfere.h"
+#include "report/svg.h"
+
+/* Functions drawn as a full histogram figure in the HTML form (besides the
+ * sparkline every row has): the first rows of the table, and every function
+ * with a budget. */
+#define HTML_FIGURES 60
 
 #define MAX_FILTERS 32
 
@@ -55,6 +61,7 @@ struct report_opts {
 	int gap_seen;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
+	int wide; /* --wide: every column, however wide */
 	struct trc_out_opts out;
 };
 
@@ -84,6 +91,9 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	         "thread's p99.9 interval, at least 20 us)"},
 	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
 	         "the traced executable, when it moved (build-id must match)"},
+	        {TRC_OPT_FLAG, "wide", 0, NULL, &o->wide, NULL, 0, NULL, 0, NULL, NULL,
+	         "every column in text, however wide (default: fit the\n"
+	         "terminal, at least 100 columns, leaving columns out)"},
 	        TRC_OPT_OUT_SPECS(&o->out),
 	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
 	         "TRACE", "a trace file"},
@@ -232,15 +242,70 @@ static void interf_cells(struct trc_table *t, int c_int, int c_gap, int c_lim,
 		trc_table_null(t, c_lim, "");
 }
 
+/* The max_us budget of the function called label, in ns (0: none). */
+static uint64_t budget_ns_of(const struct trc_budgets *bs, const char *label)
+{
+	size_t i;
+
+	for (i = 0; bs != NULL && i < trc_budgets_count(bs); i++) {
+		const struct trc_budget *b = trc_budgets_at(bs, i);
+
+		if (b->kind == TRC_BUDGET_FUNC_MAX && trc_budget_matches(b->subject, label))
+			return (uint64_t)(b->limit * 1e3);
+	}
+	return 0;
+}
+
+/* HTML only: a histogram figure for the first rows and the budgeted ones. */
+static int add_figures(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
+                       size_t n, const struct trc_budgets *bs)
+{
+	char cap[600], path[2048];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct trc_fstat *st = v[i].f->st;
+		struct trc_svg_hist_opts ho;
+		char *svg = NULL;
+		char u[4][TRC_UNITS_BUF];
+
+		memset(&ho, 0, sizeof(ho));
+		ho.budget_ns = budget_ns_of(bs, v[i].f->label);
+		if ((i >= HTML_FIGURES || st->calls < 10) && ho.budget_ns == 0)
+			continue; /* a few calls make no distribution */
+		memcpy(ho.q_ns, st->q_ns, sizeof(ho.q_ns));
+		snprintf(cap, sizeof(cap), "%s: %" PRIu64 " calls, p50 %s, p99 %s, max %s%s%s",
+		         v[i].f->label, st->calls,
+		         trc_units_ns(u[0], sizeof(u[0]), (double)st->q_ns[0]),
+		         trc_units_ns(u[1], sizeof(u[1]), (double)st->q_ns[2]),
+		         trc_units_ns(u[2], sizeof(u[2]), (double)st->hist.max),
+		         ho.budget_ns ? ", budget " : "",
+		         ho.budget_ns ? trc_units_ns(u[3], sizeof(u[3]), (double)ho.budget_ns)
+		                      : "");
+		ho.caption = cap;
+		rc = trc_svg_hist(&svg, &st->hist, &ho);
+		if (rc == 0 && svg != NULL) {
+			if (!a->summary_mode)
+				snprintf(cap + strlen(cap), sizeof(cap) - strlen(cap),
+				         " - worst case: %s",
+				         trc_profile_path(a, v[i].f, path, sizeof(path)));
+			rc = trc_doc_figure(d, v[i].f->label, cap, svg);
+		}
+		free(svg);
+	}
+	return rc;
+}
+
 static int build_tables(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
-                        size_t n)
+                        size_t n, const struct trc_budgets *bs, int html)
 {
 	static const char *const qkeys[] = {"p50_ns", "p90_ns", "p99_ns", "p999_ns"};
 	static const char *const qhdr[] = {"p50", "p90", "p99", "p99.9"};
 	struct trc_table *t = NULL, *w = NULL;
 	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
 	        c_where;
-	int c_mod, c_addr, c_hook, c_int, c_gap;
+	int c_mod, c_addr, c_hook, c_spark, c_int, c_gap;
 	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
@@ -255,6 +320,8 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		c_q[q] = trc_table_col(t, qkeys[q], qhdr[q], TRC_ALIGN_RIGHT);
 	c_max = trc_table_col(t, "max_ns", "max", TRC_ALIGN_RIGHT);
 	c_pre = trc_table_col(t, "max_preempted", "", TRC_ALIGN_LEFT);
+	c_spark = html ? trc_table_col(t, "histogram", "histogram", TRC_ALIGN_LEFT) : -1;
+	trc_table_col_figure(t, c_spark);
 	c_total = trc_table_col(t, "total_ns", "total", TRC_ALIGN_RIGHT);
 	c_self = trc_table_col(t, "self_ns", "self", TRC_ALIGN_RIGHT);
 	c_selfmax = trc_table_col(t, "self_max_ns", "self max", TRC_ALIGN_RIGHT);
@@ -267,6 +334,13 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	c_gap = trc_table_col(t, "gap_ns", "gap", TRC_ALIGN_RIGHT);
 	trc_table_col_machine_only(t, c_int);
 	trc_table_col_machine_only(t, c_gap);
+	/* Text fits 100 columns unless --wide: these go first, in this order. */
+	trc_table_col_drop(t, c_q[1], 6);
+	trc_table_col_drop(t, c_q[3], 5);
+	trc_table_col_drop(t, c_total, 4);
+	trc_table_col_drop(t, c_selfmax, 3);
+	trc_table_col_drop(t, c_self, 2);
+	trc_table_col_clip(t, c_where);
 	trc_table_col_machine_only(t, c_hook);
 	trc_table_col_machine_only(t, c_mod);
 	trc_table_col_machine_only(t, c_addr);
@@ -281,6 +355,14 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 			ns_cell(t, c_q[q], st->q_ns[q]);
 		ns_cell(t, c_max, st->hist.max);
 		pre_cell(t, c_pre, st, 0);
+		if (c_spark >= 0) {
+			char *svg = NULL;
+
+			if (trc_svg_spark(&svg, &st->hist, budget_ns_of(bs, v[i].f->label)) < 0)
+				return LC_ENOMEM;
+			trc_table_str(t, c_spark, svg);
+			free(svg);
+		}
 		ns_cell(t, c_total, st->sum_incl_ns);
 		if (!a->summary_mode) {
 			ns_cell(t, c_self, st->sum_excl_ns);
@@ -313,6 +395,9 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	trc_table_col_machine_only(w, w_int);
 	trc_table_col_machine_only(w, w_gap);
 	trc_table_col_machine_only(w, w_lim);
+	trc_table_col_drop(w, w_thread, 2);
+	trc_table_col_drop(w, w_depth, 1);
+	trc_table_col_clip(w, w_path);
 	for (i = 0; i < n; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 		const struct lc_trace_header *h = lc_trace_header(a->t);
@@ -355,7 +440,8 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
 		why[0] = '\0';
 		if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_interf == TRC_INTERF_GAP)
 			snprintf(why, sizeof(why),
-			         " (host interference: a %s gap with no record inside the worst "
+			         " (host interference: a %s gap with no record inside the "
+			         "worst "
 			         "call)",
 			         trc_units_ns(u, sizeof(u), (double)st->worst_gap_ns));
 		else if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_preempted == 1)
@@ -439,7 +525,7 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	struct sort_item *v = NULL;
 	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
-	int status = LC_EXIT_ERROR;
+	int status = LC_EXIT_ERROR, html;
 
 	trc_cg_init(&cg);
 	if (parse_args(&o, argc, argv, &status) != 0)
@@ -456,25 +542,37 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0 ||
-	    (o.gap_us > 0 && trc_interf_run(a, (uint64_t)o.gap_us * 1000u, &err) < 0)) {
+	o.out.embed = opts->embed;
+	if (opts->profile != NULL) {
+		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
+	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
-	problems = trc_cmd_print_problems(a);
+	if (o.gap_us > 0 && trc_interf_run(a, (uint64_t)o.gap_us * 1000u, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
+		goto out;
+	}
+	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
+	html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
 	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
-	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n) < 0) {
+	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n, bs, html) < 0 ||
+	    (html && add_figures(d, a, v, n, bs) < 0)) {
 		trc_fail("out of memory");
 		goto out;
 	}
+	if (!o.wide && trc_out_has(&o.out, TRC_FMT_TEXT))
+		trc_doc_set_width(d, trc_out_width(&o.out), "--wide shows all");
 	if (a->preempted > 0)
 		trc_doc_note(d, "* the worst call fills at least half of the trace chunks during "
 		                "which the thread was pre-empted (involuntary context switch): it "
 		                "may include time the thread was not running");
 	if (a->loose > 0)
 		trc_doc_note(d,
-		             "pre-emption unknown for %zu worst case(s): their trace chunks saw an "
-		             "involuntary context switch, but the chunks last more than twice the "
+		             "pre-emption unknown for %zu worst case(s): their trace "
+		             "chunks saw an "
+		             "involuntary context switch, but the chunks last more than "
+		             "twice the "
 		             "call, so the switch may lie outside it",
 		             a->loose);
 	if (a->gaps > 0)
@@ -487,7 +585,8 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             a->gaps);
 	if (problems > 0)
 		trc_doc_note(d,
-		             "the trace has %zu problem(s) (listed on stderr): this report covers "
+		             "the trace has %zu problem(s) (listed on stderr): this report "
+		             "covers "
 		             "the readable "
 		             "part only",
 		             problems);
@@ -528,6 +627,7 @@ out:
 	trc_heapfind_free(heap);
 	trc_cg_fini(&cg);
 	trc_budgets_free(bs);
-	trc_profile_free(a);
+	if (a != opts->profile)
+		trc_profile_free(a);
 	return status;
 }

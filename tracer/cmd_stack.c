@@ -553,7 +553,7 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	if (a.budgets) {
 		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
 		    lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
-		    trc_stack_rules_load(&notes, y, &err) < 0)
+		    trc_stack_rules_load(&notes, trc_budgets_config(bud), y, &err) < 0)
 			goto fail;
 	}
 	if (trc_elf_open(&e, a.elf, &err) < 0)
@@ -682,6 +682,7 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 			goto nomem;
 		trc_doc_set_budgets(d, res);
 	}
+	a.out.embed = opts->embed; /* latch-trace html: a section of its page */
 	if (trc_doc_emit(d, &a.out, opts->color, &err) < 0)
 		goto fail;
 	status = res ? trc_budget_results_exit(res) : 0;

@@ -21,6 +21,7 @@ static const struct trc_cmd trc_cmds[] = {
         {"stack", trc_cmd_stack, "Static worst-case stack depth from each root"},
         {"export", trc_cmd_export, "Chrome trace JSON or folded stacks for other tools"},
         {"repair", trc_cmd_repair, "Cut a crashed run's trace to the chunks in use"},
+        {"html", trc_cmd_html, "One self-contained HTML page of timing, memory and stack"},
 };
 
 static void print_help(FILE *f)
@@ -40,7 +41,7 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct trc_opts opts = {"latch-trace", 0};
+	struct trc_opts opts = {"latch-trace", 0, NULL, NULL};
 	const char *color = "auto";
 	int i = 1;
 	size_t c;

@@ -43,7 +43,9 @@ enum rtm_prefault {
 	RTM_PF_ALL = 2    /* "all": the whole buffer at start-up */
 };
 
-/* Chunks (at least) kept present ahead of the claims in RTM_PF_AHEAD. */
+/* RTM_PF_AHEAD: the chunks made present at start-up, and those the prefault
+ * thread keeps present ahead of the claims (at least RTM_PF_AHEAD_MIN). */
+#define RTM_PF_FIRST_BYTES (256u << 20)
 #define RTM_PF_AHEAD_BYTES (64u << 20)
 #define RTM_PF_AHEAD_MIN   4u
 

@@ -151,4 +151,24 @@ enum rtm_ext { RTM_EXT_MARK = 1, RTM_EXT_HEAP = 2 };
 #define RTM_S_HIST      64u
 #define RTM_SUM_BUCKETS 3840u
 
+/* Target (bare-metal Cortex-M) block, issue 11: written by runtime/cortexm,
+ * zero in host traces. Kept at the end of the header's reserved area so it
+ * never meets the host fields above. docs/trace-format.md, "Target traces". */
+#define RTM_H_TGT_ARCH        3840u /* 0 host; 1 ARMv7-M (Thumb) */
+#define RTM_H_TGT_ADDR_BITS   3844u /* 32: addresses are 32-bit, zero-extended */
+#define RTM_H_TGT_CPU_HZ      3848u /* the core clock, Hz */
+#define RTM_H_TGT_FLAGS       3852u /* RTM_TF_TGT_* */
+#define RTM_H_TGT_FAULT_PC    3856u /* stacked PC of the hard fault */
+#define RTM_H_TGT_FAULT_LR    3860u /* stacked LR */
+#define RTM_H_TGT_CFSR        3864u /* SCB->CFSR at the fault */
+#define RTM_H_TGT_HFSR        3868u /* SCB->HFSR at the fault */
+#define RTM_H_TGT_BUF_ADDR    3872u /* address of latch_rt_buffer on the target */
+#define RTM_H_TGT_BUF_SIZE    3876u /* its size in bytes */
+#define RTM_H_TGT_FLUSHES     3880u /* times the buffer was written out */
+#define RTM_H_TGT_HOOK_CYCLES 3884u /* hook pair cost in core cycles (0: unknown) */
+#define RTM_TGT_ARCH_ARMV7M   1u
+#define RTM_TF_TGT_FAULT      0x1u /* the run ended in a hard fault */
+#define RTM_TF_TGT_SW_EXT     0x2u /* a 32-bit counter extended to 64 bits in software */
+enum rtm_tgt_clock { RTM_CLOCK_CM_DWT = 16, RTM_CLOCK_CM_TIMER = 17 };
+
 #endif /* RTM_FORMAT_H */

@@ -5,11 +5,15 @@
  * microseconds (7-16 us per page measured on a loaded 2-vCPU VM), more than a
  * whole traced control step. Making the whole buffer present at start-up
  * avoids that but costs the same microseconds for every page of it, used or
- * not (seconds for 1 GiB). So the session makes the tables and a first
- * window of chunks present at start-up, and a thread of the runtime keeps
- * RTM_PF_AHEAD_BYTES (at least RTM_PF_AHEAD_MIN chunks) present ahead of the
- * claims while the program runs: the faults happen on that thread, never in
- * a hook. The thread blocks every signal (a signal meant for the program is
+ * not (seconds for 1 GiB). So the session makes the tables and the first
+ * RTM_PF_FIRST_BYTES (256 MiB) of chunks present at start-up, what most runs
+ * write, and beyond that a thread of the runtime keeps RTM_PF_AHEAD_BYTES
+ * (at least RTM_PF_AHEAD_MIN chunks) present ahead of the claims while the
+ * program runs, so that the faults happen on that thread rather than in a
+ * hook. Measured (bench/runtime/peer.py, 2-vCPU VM at load 15): with the
+ * thread doing all of it, a run's per-call cost was 3x its peer's (the
+ * thread could not keep up, the recording thread took the faults), with
+ * everything prefaulted 1.3x; hence the large first window. The thread blocks every signal (a signal meant for the program is
  * never delivered to it), records nothing, and ends when the buffer is all
  * present or the session stops.
  */

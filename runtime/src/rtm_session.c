@@ -259,7 +259,11 @@ RTM_NOTRACE int rtm_session_open(struct rtm_state *st, const struct rtm_config *
 		st->pf_ahead = RTM_PF_AHEAD_MIN;
 	if (st->pf_ahead > chunk_count)
 		st->pf_ahead = chunk_count;
-	st->pf_done = cfg->prefault == RTM_PF_ALL ? chunk_count : st->pf_ahead;
+	st->pf_done = st->chunk_size ? RTM_PF_FIRST_BYTES / st->chunk_size : 0;
+	if (st->pf_done < RTM_PF_AHEAD_MIN)
+		st->pf_done = RTM_PF_AHEAD_MIN;
+	if (st->pf_done > chunk_count || cfg->prefault == RTM_PF_ALL)
+		st->pf_done = chunk_count;
 	first = chunk_off ? chunk_off + (uint64_t)st->pf_done * st->chunk_size : size;
 	if (cfg->prefault != RTM_PF_NONE)
 		rtm_prefault_range(st, 0, first);

@@ -260,8 +260,9 @@ int tvac_cli_parse(struct tvac_opts *out, int argc, char *const argv[], char *er
 			rc = cli_fail(err, errlen,
 			              "fault '%s' at %u.%03u s is not before the end of the run "
 			              "(%u.%03u s)",
-			              tvac_fault_name(fl->kind), fl->tick / 1000u, fl->tick % 1000u,
-			              out->ticks / 1000u, out->ticks % 1000u);
+			              tvac_fault_name(fl->kind), (unsigned)(fl->tick / 1000u),
+			              (unsigned)(fl->tick % 1000u), (unsigned)(out->ticks / 1000u),
+			              (unsigned)(out->ticks % 1000u));
 	}
 	return rc;
 }

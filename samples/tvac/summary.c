@@ -114,6 +114,7 @@ void tvac_summary_print(FILE *f, const struct tvac_opts *o, const struct tvac_ct
 		fputs("deadline misses: n/a (not --realtime)\n", f);
 	if (telem) {
 		tvac_telem_text(telem, &len, &lines, &lost);
-		fprintf(f, "telemetry: %zu lines, %zu bytes, %zu lost\n", lines, len, lost);
+		fprintf(f, "telemetry: %lu lines, %lu bytes, %lu lost\n", (unsigned long)lines,
+		        (unsigned long)len, (unsigned long)lost);
 	}
 }

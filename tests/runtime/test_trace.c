@@ -3,6 +3,7 @@
  * on traces built byte by byte here, following docs/trace-format.md: the
  * reader must yield everything readable and report each defect at its offset.
  */
+#define _GNU_SOURCE
 #include "trace.h"
 
 #include "rtm_format.h"
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -423,6 +426,86 @@ static void test_trace_summary_table_decodes(void **state)
 	free(b);
 }
 
+/* Only the first min(claims, chunk_count) chunks can hold records: a chunk
+ * past them is never read (its pages are never touched), and a trimmed
+ * file that holds just the claimed chunks reads without a problem. */
+static void test_trace_reads_only_claimed_chunks(void **state)
+{
+	uint8_t *b = make_trace();
+	struct lc_trace *t = NULL;
+	struct lc_err err = { 0, "" };
+
+	(void)state;
+	fill_chunk(b, 0, 0, 1, 0, 3, 1);
+	fill_chunk(b, 1, 0, 2, 1, 3, 4);
+	fill_chunk(b, 3, 1, 3, 0, 5, 9); /* not counted by the header's claims */
+	put64(b, RTM_H_CHUNK_CLAIMS, 2u | (1ull << 63)); /* closed at stop */
+	assert_int_equal(open_buf(&t, b, FILE_LEN, &err), 0);
+	assert_int_equal(lc_trace_problem_count(t), 0);
+	assert_int_equal(lc_trace_header(t)->chunk_claims, 2);
+	assert_int_equal(lc_trace_header(t)->chunks_used, 2);
+	assert_int_equal(lc_trace_thread(t, 0)->records, 6);
+	assert_int_equal(lc_trace_thread(t, 1)->records, 0);
+	lc_trace_close(t);
+	/* The same file cut to its two chunks, as a trim leaves it. */
+	put32(b, RTM_H_FLAGS, RTM_F_FINISHED | RTM_F_TRIMMED);
+	put32(b, RTM_H_CHUNKS_KEPT, 2);
+	assert_int_equal(open_buf(&t, b, chunk_at(2), &err), 0);
+	assert_int_equal(lc_trace_problem_count(t), 0);
+	assert_int_equal(lc_trace_thread(t, 0)->records, 6);
+	lc_trace_close(t);
+	/* Start-up that never completed is explained, not an error. */
+	put32(b, RTM_H_FLAGS, RTM_F_STARTING);
+	put64(b, RTM_H_CHUNK_CLAIMS, 0);
+	put32(b, RTM_H_MODULE_COUNT, 0); /* as the first write of the header leaves them */
+	put32(b, RTM_H_THREAD_COUNT, 0);
+	assert_int_equal(open_buf(&t, b, RTM_HDR_SIZE, &err), 0);
+	assert_int_equal(lc_trace_problem_count(t), 1);
+	assert_int_equal(lc_trace_problem(t, 0)->kind, LC_TRACE_P_INCOMPLETE);
+	assert_non_null(strstr(lc_trace_problem(t, 0)->msg, "start-up never completed"));
+	lc_trace_close(t);
+	free(b);
+}
+
+/* lc_trace_trim() on a crashed run's file: cut to the claimed chunks, the
+ * header marked; a second trim has nothing to do; not a trace: an error. */
+static void test_trace_trim_cuts_to_claimed_chunks(void **state)
+{
+	char path[] = "/tmp/test_trace_trim_XXXXXX";
+	uint8_t *b = make_trace();
+	struct lc_trace_trim_result r;
+	struct lc_err err = { 0, "" };
+	struct lc_trace *t = NULL;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	fill_chunk(b, 0, 0, 1, 0, 3, 1);
+	put64(b, RTM_H_CHUNK_CLAIMS, 1);
+	assert_int_equal(write(fd, b, FILE_LEN), (ssize_t)FILE_LEN);
+	close(fd);
+	assert_int_equal(lc_trace_trim(&r, path, 0, &err), 0);
+	assert_int_equal(r.already, 0);
+	assert_int_equal(r.size_before, FILE_LEN);
+	assert_int_equal(r.size_after, chunk_at(1));
+	assert_int_equal(r.chunks_used, 1);
+	assert_int_equal(lc_trace_open(&t, path, &err), 0);
+	assert_int_equal(lc_trace_problem_count(t), 0);
+	assert_true(lc_trace_header(t)->flags & LC_TRACE_F_TRIMMED);
+	assert_int_equal(lc_trace_header(t)->chunks_kept, 1);
+	assert_int_equal(lc_trace_thread(t, 0)->records, 3);
+	lc_trace_close(t);
+	assert_int_equal(lc_trace_trim(&r, path, 0, &err), 0);
+	assert_int_equal(r.already, 1);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a trace", 11), 11);
+	close(fd);
+	assert_int_equal(lc_trace_trim(&r, path, 0, &err), LC_EFORMAT);
+	unlink(path);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +520,8 @@ int main(void)
 		cmocka_unit_test(test_trace_extended_records_and_overrun),
 		cmocka_unit_test(test_trace_chunk_accessors_match_iterator),
 		cmocka_unit_test(test_trace_summary_table_decodes),
+		cmocka_unit_test(test_trace_reads_only_claimed_chunks),
+		cmocka_unit_test(test_trace_trim_cuts_to_claimed_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,7 +143,7 @@ def main():
         return (text.replace(os.path.abspath(prog), "PROG").replace(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))), "TESTS").replace(known, "TRACE"))
     for fmt, golden in (("text", "report_known.txt"), ("md", "report_known.md")):
-        got = normalise(run([lt, "report", "--format", fmt, known, "--budgets", os.path.join(
+        got = normalise(run([lt, "report", "--wide", "--format", fmt, known, "--budgets", os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "data", "report_budgets.yaml")], 1).stdout)
         gpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", golden)
         if os.environ.get("LATCH_UPDATE_GOLDEN"):
@@ -270,7 +270,8 @@ def main():
     tr = rows_by_name(report_json(lt, tg), "worst_cases")
     check([(tr[f]["preempted"], tr[f]["interference"]) for f in ("main", "spin", "control_step")] ==
           [(True, "preempted"), (None, "unknown"), (None, "unknown")], "tight %r" % tr)
-    txt = run([lt, "report", tg], 0).stdout
+    txt = run([lt, "report", "--wide", tg], 0).stdout
+    txt = re.sub(r"(\S)\n(\S)", r"\1 \2", txt)  # notes wrap at 100 columns
     check("  main          62.9 µs  *      31  +75.8 µs      1  main\n" in txt and
           "* the worst call fills at least half of the trace chunks" in txt, "tight text:\n" + txt)
 
@@ -282,7 +283,8 @@ def main():
             check(r["max_preempted" if tab == "functions" else "preempted"] is None and
                   r["interference"] == "unknown" and r["gap_ns"] == (304 if name == "control_step" else 400),
                   "paced %s %s %r" % (tab, name, r))
-    txt = run([lt, "report", pc], 0).stdout
+    txt = run([lt, "report", "--wide", pc], 0).stdout
+    txt = txt.replace("but\nthe", "but the")  # notes wrap at 100 columns
     check("*" not in txt and "interference" not in txt and
           "\npre-emption unknown for 3 worst case(s): their trace chunks saw an involuntary context "
           "switch, but the chunks last more than twice the call, so the switch may lie outside it\n" in txt,
@@ -307,7 +309,8 @@ def main():
           == [("gap", 500000, False), ("gap", 500000, False), ("none", 2000, False)], "gap rows %r" % ir)
     check([(iw[f]["interference"], iw[f]["gap_ns"], iw[f]["gap_limit_ns"]) for f in ("main", "spin", "control_step")]
           == [("gap", 500000, 20000), ("gap", 500000, 20000), ("none", 2000, 20000)], "gap worst %r" % iw)
-    txt = run([lt, "report", it], 0).stdout
+    txt = run([lt, "report", "--wide", it], 0).stdout
+    txt = re.sub(r"(\S)\n(\S)", r"\1 \2", txt)  # notes wrap at 100 columns
     for line in ("  spin           500 µs  host interference (500 µs gap)      21   +122 µs      2  main > spin",
                  "  control_step  2.00 µs                                      21  +60.2 µs      2  main > control_step",
                  "host interference: 2 worst case(s) contain an interval with no record of their thread longer "
@@ -322,6 +325,11 @@ def main():
           "gap csv %r" % gcsv)
     md = run([lt, "report", it, "--format", "md"], 0).stdout
     check("| host interference (500 µs gap) |" in md and "host interference: 2 worst case(s)" in md, "gap md:\n" + md)
+    hp = T("interfere.html")
+    run([lt, "report", it, "--format", "html", "-o", hp], 0)
+    ht = open(hp, encoding="utf-8").read()
+    check(ht.count(">host interference (500 µs gap)<") == 2 and ht.count(">host interference<") == 2 and
+          "host interference: 2 worst case(s)" in ht, "gap html")
     gb = budgets("gap.yaml", "budgets:\n  functions:\n    spin: { max_us: 100 }\n")
     gj = T("gap.junit.xml")
     run([lt, "report", it, "--budgets", gb, "--format", "junit", "-o", gj], 1)

@@ -119,6 +119,17 @@ def main():
     r3 = roots_of(stack(elf, "--callgraph", cg, "--budgets", globs))
     check(r3.get("root_indirect", {}).get("bytes") == want_ind and r3["root_indirect"]["complete"],
           "indirect_targets globs (caller and targets) as in latch-check: root_indirect = %d" % want_ind)
+    # The notes of a file the rules extend count (the one loader, extends:).
+    base = os.path.join(WORK, "base_notes.yaml")
+    with open(base, "w") as f:
+        f.write("extends: none\nindirect_targets:\n  root_indirect: [c1, other]\n")
+    child = os.path.join(WORK, "child_notes.yaml")
+    with open(child, "w") as f:
+        f.write("extends: base_notes.yaml\nrecursion_bounds:\n  rec: 10\n")
+    r4 = roots_of(stack(elf, "--callgraph", cg, "--budgets", child))
+    check(r4.get("root_indirect", {}).get("bytes") == want_ind and r4["root_indirect"]["complete"] and
+          r4.get("root_rec", {}).get("bytes") == want_rec,
+          "indirect_targets of an extended file count: root_indirect = %d" % want_ind)
     v = {b["subject"]: b["verdict"] for b in d["budgets"]["results"]} if d else {}
     check(v == {"root_chain": "PASS", "root_rec": "FAIL"}, "budgets: root_chain passes, root_rec fails (exit 1): %s" % v)
     p = run([LT, "stack", elf, "--callgraph", cg, "--budgets", notes, "--format", "junit"], 1)

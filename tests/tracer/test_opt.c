@@ -124,7 +124,7 @@ static void test_opt_values(void **state)
 	assert_string_equal(err.msg, "demo: --by takes one or two, not 'three'");
 	assert_int_equal(PARSE(&o, &err, "--format", "xml", "f"), LC_EUSAGE);
 	assert_string_equal(err.msg,
-	                    "demo: unknown format 'xml' (expected text, json, csv, md, junit or sarif)");
+	                    "demo: unknown format 'xml' (expected text, json, csv, md, junit, sarif or html)");
 }
 
 static void test_opt_errors(void **state)

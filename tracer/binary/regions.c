@@ -5,7 +5,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "binary/regions.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -13,43 +12,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "size.h"
+
 int trc_regions_parse_size(uint64_t *out, const char *s, struct lc_err *err)
 {
-	char *end = NULL;
-	unsigned long long v;
-	uint64_t mul = 1;
-	int rc = 0;
-
 	*out = 0;
-	errno = 0;
-	if (s == NULL || !isdigit((unsigned char)s[0])) {
-		rc = lc_err_set(err, LC_EUSAGE, "'%s' is not a size", s ? s : "");
-		goto out;
-	}
-	v = strtoull(s, &end, 0);
-	if (errno != 0) {
-		rc = lc_err_set(err, LC_EUSAGE, "'%s' is not a size", s);
-		goto out;
-	}
-	if (*end == 'K' || *end == 'k')
-		mul = 1024;
-	else if (*end == 'M')
-		mul = 1024 * 1024;
-	else if (*end == 'G')
-		mul = 1024ULL * 1024 * 1024;
-	if (mul != 1) {
-		end++;
-		if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
-			end += strlen(end);
-	}
-	if (*end != '\0' || (mul > 1 && v > UINT64_MAX / mul)) {
-		rc = lc_err_set(err, LC_EUSAGE,
-		                "'%s' is not a size (use 4096, 0x1000, 4K, 512KiB, 1M)", s);
-		goto out;
-	}
-	*out = v * mul;
-out:
-	return rc;
+	if (s == NULL || s[0] < '0' || s[0] > '9')
+		return lc_err_set(err, LC_EUSAGE, "'%s' is not a size", s ? s : "");
+	if (lc_size_parse(s, out) < 0)
+		return lc_err_set(err, LC_EUSAGE,
+		                  "'%s' is not a size (use 4096, 0x1000, 4K, 512KiB, 1M)", s);
+	return 0;
 }
 
 static int add_region(struct trc_regions *out, const char *name, size_t nlen, uint64_t origin,

@@ -37,8 +37,9 @@ struct trc_regions {
 	uint64_t outside; /* allocated bytes that fall in no region */
 };
 
-/* Parses a size: decimal or 0x hex, optionally followed by K, KiB, M, MiB,
- * G or GiB (powers of 1024). Returns 0 or LC_EUSAGE. */
+/* Parses a size in the one grammar of common/size.h (decimal, never octal,
+ * or 0x hex; K, KiB, M, MiB, G, GiB are powers of 1024). Returns 0 or
+ * LC_EUSAGE. */
 int trc_regions_parse_size(uint64_t *out, const char *s, struct lc_err *err);
 
 /* Appends the regions of "NAME=ORIGIN:LENGTH[,NAME=ORIGIN:LENGTH...]" to

@@ -30,75 +30,32 @@ static size_t list_len(const struct lc_yaml *y, lc_ynode v)
 	return lc_yaml_kind(y, v) == LC_Y_SEQ ? lc_yaml_len(y, v) : 1;
 }
 
-static int load_notes(struct trc_stack_rules *nt, const struct lc_yaml *y, size_t extra,
+/* indirect_targets and recursion_bounds come from the one loader
+ * (common/lc_config.h), so the packs a file extends count. */
+static int load_notes(struct trc_stack_rules *nt, const struct lc_config *cfg, size_t extra,
                       struct lc_err *err)
 {
-	lc_ynode root = lc_yaml_root(y), it = lc_yaml_get(y, root, "indirect_targets");
-	lc_ynode rb = lc_yaml_get(y, root, "recursion_bounds");
 	size_t i, j, total = 0, used = 0;
 
-	if (it && lc_yaml_kind(y, it) != LC_Y_MAP)
-		return lc_err_set(
-		        err, LC_EFORMAT,
-		        "%s:%u:%u: indirect_targets must map a caller to a list of targets",
-		        lc_yaml_name(y), lc_yaml_line(y, it), lc_yaml_col(y, it));
-	if (rb && lc_yaml_kind(y, rb) != LC_Y_MAP)
-		return lc_err_set(err, LC_EFORMAT,
-		                  "%s:%u:%u: recursion_bounds must map a function to a depth",
-		                  lc_yaml_name(y), lc_yaml_line(y, rb), lc_yaml_col(y, rb));
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode v = lc_yaml_value_at(y, it, i);
-
-		total += lc_yaml_kind(y, v) == LC_Y_SEQ ? lc_yaml_len(y, v) : 1;
-	}
-	nt->targets = calloc(lc_yaml_len(y, it) + 1, sizeof(*nt->targets));
+	for (i = 0; cfg && i < cfg->nind; i++)
+		total += cfg->ind[i].targets.n;
+	nt->targets = calloc((cfg ? cfg->nind : 0) + 1, sizeof(*nt->targets));
 	nt->names = calloc(total + extra + 1, sizeof(*nt->names));
-	nt->bounds = calloc(lc_yaml_len(y, rb) + 1, sizeof(*nt->bounds));
+	nt->bounds = calloc((cfg ? cfg->nrbounds : 0) + 1, sizeof(*nt->bounds));
 	if (!nt->targets || !nt->names || !nt->bounds)
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	for (i = 0; i < lc_yaml_len(y, it); i++) {
-		lc_ynode k = lc_yaml_key_at(y, it, i), v = lc_yaml_value_at(y, it, i);
+	for (i = 0; cfg && i < cfg->nind; i++) {
 		struct trc_stack_target_note *t = &nt->targets[nt->ntargets++];
 
-		t->caller = lc_yaml_scalar(y, k);
+		t->caller = cfg->ind[i].caller.pat;
 		t->targets = nt->names + used;
-		if (lc_yaml_kind(y, v) == LC_Y_SCALAR) {
-			nt->names[used++] = lc_yaml_scalar(y, v);
-		} else if (lc_yaml_kind(y, v) == LC_Y_SEQ) {
-			for (j = 0; j < lc_yaml_len(y, v); j++) {
-				const char *s = lc_yaml_scalar(y, lc_yaml_at(y, v, j));
-
-				if (s == NULL)
-					return lc_err_set(err, LC_EFORMAT,
-					                  "%s:%u:%u: expected a function name",
-					                  lc_yaml_name(y),
-					                  lc_yaml_line(y, lc_yaml_at(y, v, j)),
-					                  lc_yaml_col(y, lc_yaml_at(y, v, j)));
-				nt->names[used++] = s;
-			}
-		} else {
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: expected a list of target functions",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
-		}
-		t->ntargets = (size_t)(nt->names + used - t->targets);
-		if (t->caller == NULL)
-			return lc_err_set(err, LC_EFORMAT, "%s:%u:%u: expected a caller name",
-			                  lc_yaml_name(y), lc_yaml_line(y, k), lc_yaml_col(y, k));
+		for (j = 0; j < cfg->ind[i].targets.n; j++)
+			nt->names[used++] = cfg->ind[i].targets.v[j].pat;
+		t->ntargets = cfg->ind[i].targets.n;
 	}
-	for (i = 0; i < lc_yaml_len(y, rb); i++) {
-		lc_ynode k = lc_yaml_key_at(y, rb, i), v = lc_yaml_value_at(y, rb, i);
-		struct trc_stack_bound_note *b = &nt->bounds[nt->nbounds];
-		int rc = lc_yaml_to_u64(y, v, &b->depth, err);
-
-		if (rc < 0)
-			return rc;
-		b->func = lc_yaml_scalar(y, k);
-		if (b->func == NULL || b->depth == 0)
-			return lc_err_set(err, LC_EFORMAT,
-			                  "%s:%u:%u: a recursion bound is a depth of at least 1",
-			                  lc_yaml_name(y), lc_yaml_line(y, v), lc_yaml_col(y, v));
-		nt->nbounds++;
+	for (i = 0; cfg && i < cfg->nrbounds; i++) {
+		nt->bounds[nt->nbounds].func = cfg->rbounds[i].func.pat;
+		nt->bounds[nt->nbounds++].depth = cfg->rbounds[i].depth;
 	}
 	return 0;
 }
@@ -249,7 +206,8 @@ static int load_irqs(struct trc_stack_rules *r, const struct lc_yaml *y, lc_ynod
 	return 0;
 }
 
-int trc_stack_rules_load(struct trc_stack_rules *r, const struct lc_yaml *y, struct lc_err *err)
+int trc_stack_rules_load(struct trc_stack_rules *r, const struct lc_config *cfg,
+                         const struct lc_yaml *y, struct lc_err *err)
 {
 	lc_ynode root = lc_yaml_root(y), fr = lc_yaml_get(y, root, "frames");
 	lc_ynode ir = lc_yaml_get(y, root, "interrupts");
@@ -267,7 +225,7 @@ int trc_stack_rules_load(struct trc_stack_rules *r, const struct lc_yaml *y, str
 		for (j = 0; lc_yaml_kind(y, v) == LC_Y_MAP && j < lc_yaml_len(y, v); j++)
 			total += list_len(y, lc_yaml_value_at(y, v, j));
 	}
-	rc = load_notes(r, y, total, err);
+	rc = load_notes(r, cfg, total, err);
 	if (rc < 0)
 		return rc;
 	for (used = 0, i = 0; i < r->ntargets; i++)

@@ -28,6 +28,7 @@
 #include "binary/irq.h"
 #include "binary/stack.h"
 #include "err.h"
+#include "lc_config.h"
 #include "lc_yaml.h"
 
 struct trc_stack_frame_decl {
@@ -57,9 +58,14 @@ struct trc_stack_rules {
 	size_t nirqs;
 };
 
-/* Reads the stack keys of y into r (zeroed first). Returns 0, LC_EFORMAT
- * ("file:line:col: ...") or LC_ENOMEM. Release with trc_stack_rules_fini. */
-int trc_stack_rules_load(struct trc_stack_rules *r, const struct lc_yaml *y, struct lc_err *err);
+/* Fills r (zeroed first): indirect_targets and recursion_bounds from cfg,
+ * the one loader's view of the rules file and everything it extends (may be
+ * NULL); frames: and interrupts: from y, the rules file itself (the loader
+ * only checks they are mappings; packs do not carry them). Returns 0,
+ * LC_EFORMAT ("file:line:col: ...") or LC_ENOMEM. Release with
+ * trc_stack_rules_fini; r borrows from cfg and y. */
+int trc_stack_rules_load(struct trc_stack_rules *r, const struct lc_config *cfg,
+                         const struct lc_yaml *y, struct lc_err *err);
 void trc_stack_rules_fini(struct trc_stack_rules *r);
 
 /* Applies the frames: declarations to frames (after trc_frames_finish) and

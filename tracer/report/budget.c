@@ -36,6 +36,7 @@ static const char *const kind_names[] = {
         [TRC_BUDGET_STACK_ROOT] = "stack",
         [TRC_BUDGET_COVERAGE] = "coverage_min",
         [TRC_BUDGET_HEAP_ALLOC] = "heap-alloc",
+        [TRC_BUDGET_DEADLINE] = "deadline",
 };
 
 const char *trc_budget_rule_id(enum trc_budget_kind kind)

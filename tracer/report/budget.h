@@ -47,8 +47,10 @@ enum trc_budget_kind {
 	TRC_BUDGET_STACK_ROOT = LC_BUDGET_STACK_ROOT,   /* stack.X, unit "bytes" */
 	TRC_BUDGET_COVERAGE = LC_BUDGET_FUNC_COVERAGE,  /* functions.ROOT.coverage_min, "%" */
 	/* Not from the YAML: a finding that fails the gate like a budget. */
-	TRC_BUDGET_HEAP_ALLOC = LC_BUDGET__COUNT /* heap guard: an allocation under a root,
+	TRC_BUDGET_HEAP_ALLOC = LC_BUDGET__COUNT, /* heap guard: an allocation under a root,
 	                                            rule id heap-alloc, unit "allocations" */
+	TRC_BUDGET_DEADLINE                       /* hist --period F --expect T: late activations or
+	                       overruns, unit "misses" */
 };
 
 /* The rule id a broken verdict is printed with: "heap-alloc" for the heap

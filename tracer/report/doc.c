@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "sarif"};
+static const char *const fmt_names[] = {"text", "json", "csv", "md", "junit", "sarif", "html"};
 
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 {
@@ -28,9 +28,9 @@ int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err)
 			return 0;
 		}
 	}
-	return lc_err_set(err, LC_EUSAGE,
-	                  "unknown format '%s' (expected text, json, csv, md, junit or sarif)",
-	                  name);
+	return lc_err_set(
+	        err, LC_EUSAGE,
+	        "unknown format '%s' (expected text, json, csv, md, junit, sarif or html)", name);
 }
 
 const char *trc_fmt_name(enum trc_fmt fmt)
@@ -114,6 +114,7 @@ void trc_doc_free(struct trc_doc *d)
 		table_free(d->items[i].table);
 		free(d->items[i].title);
 		free(d->items[i].text);
+		free(d->items[i].key);
 	}
 	for (i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
@@ -121,6 +122,7 @@ void trc_doc_free(struct trc_doc *d)
 	free(d->items);
 	free(d->notes);
 	free(d->command);
+	free(d->width_hint);
 	free(d);
 }
 
@@ -232,6 +234,26 @@ int trc_doc_block(struct trc_doc *d, const char *title, const char *text)
 	return 0;
 }
 
+int trc_doc_figure(struct trc_doc *d, const char *key, const char *title, const char *svg)
+{
+	struct item *it = item_add(d);
+
+	if (it == NULL)
+		return sticky(d, LC_ENOMEM);
+	it->kind = ITEM_FIGURE;
+	it->key = strdup(key);
+	it->title = dup_or_null(title);
+	it->text = strdup(svg);
+	if (it->key == NULL || it->text == NULL || (title != NULL && it->title == NULL)) {
+		free(it->key);
+		free(it->title);
+		free(it->text);
+		return sticky(d, LC_ENOMEM);
+	}
+	d->nitems++;
+	return 0;
+}
+
 int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key, const char *title)
 {
 	struct item *it = item_add(d);
@@ -292,6 +314,9 @@ int trc_table_col(struct trc_table *t, const char *key, const char *header, enum
 	c->header = strdup(header);
 	c->align = align;
 	c->machine_only = 0;
+	c->figure = 0;
+	c->drop = 0;
+	c->clip = 0;
 	if (c->key == NULL || c->header == NULL) {
 		free(c->key);
 		free(c->header);
@@ -304,6 +329,36 @@ void trc_table_col_machine_only(struct trc_table *t, int col)
 {
 	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
 		t->cols[col].machine_only = 1;
+}
+
+void trc_table_col_drop(struct trc_table *t, int col, int drop)
+{
+	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].drop = drop;
+}
+
+void trc_table_col_clip(struct trc_table *t, int col)
+{
+	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].clip = 1;
+}
+
+int trc_doc_set_width(struct trc_doc *d, unsigned cols, const char *hint)
+{
+	char *h = dup_or_null(hint);
+
+	if (hint != NULL && h == NULL)
+		return sticky(d, LC_ENOMEM);
+	free(d->width_hint);
+	d->width_hint = h;
+	d->width = cols;
+	return 0;
+}
+
+void trc_table_col_figure(struct trc_table *t, int col)
+{
+	if (t != NULL && col >= 0 && (size_t)col < t->ncols)
+		t->cols[col].machine_only = t->cols[col].figure = 1;
 }
 
 int trc_table_row(struct trc_table *t)
@@ -478,6 +533,9 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 	case TRC_FMT_SARIF:
 		rc = trc__write_sarif(d, f);
 		break;
+	case TRC_FMT_HTML:
+		rc = trc__write_html(d, f);
+		break;
 	}
 	if (rc == 0 && ferror(f))
 		rc = LC_EIO;
@@ -489,12 +547,38 @@ int trc_doc_write(const struct trc_doc *d, enum trc_fmt fmt, FILE *f, int color,
 	return 0;
 }
 
+static int emit_one(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                    struct lc_err *err);
+
 int trc_doc_emit(const struct trc_doc *d, const struct trc_out_opts *o, int color,
                  struct lc_err *err)
+{
+	struct trc_out_opts one;
+	size_t i;
+	int rc = emit_one(d, o, color, err);
+
+	for (i = 0; rc == 0 && i < o->nmore; i++) {
+		memset(&one, 0, sizeof(one));
+		one.fmt = o->more[i].fmt;
+		one.path = o->more[i].path;
+		rc = emit_one(d, &one, 0, err);
+	}
+	return rc;
+}
+
+static int emit_one(const struct trc_doc *d, const struct trc_out_opts *o, int color,
+                    struct lc_err *err)
 {
 	FILE *f = stdout;
 	int rc;
 
+	if (o->embed != NULL) {
+		if (d->error < 0)
+			return lc_err_set(err, d->error, "out of memory building the html page");
+		return trc__write_html_embed(d, o->embed) < 0
+		               ? lc_err_set(err, LC_ENOMEM, "out of memory writing the html page")
+		               : 0;
+	}
 	if (o->path != NULL && strcmp(o->path, "-") != 0) {
 		f = fopen(o->path, "w");
 		if (f == NULL)

@@ -25,6 +25,10 @@
  *           code fences, budgets as a table; for a CI job summary.
  *  - junit: one <testsuite> with one <testcase> per budget result; a FAIL is
  *           a <failure>, an ERROR an <error>. Tables are not written.
+ *  - html:  one self-contained page (write_html.c): the verdicts first, meta,
+ *           tables sortable and filterable by an inline script, figures
+ *           (trc_doc_figure, inline SVG) in place of the text drawings,
+ *           blocks as preformatted text, notes. No external file or URL.
  *
  * Errors are sticky: the first builder call that runs out of memory is
  * remembered in the document, calls on the NULL table a failed
@@ -53,16 +57,46 @@ enum trc_fmt {
 	TRC_FMT_CSV,
 	TRC_FMT_MD,
 	TRC_FMT_JUNIT,
-	TRC_FMT_SARIF /* the verdicts only: broken budgets and findings */
+	TRC_FMT_SARIF, /* the verdicts only: broken budgets and findings */
+	TRC_FMT_HTML
 };
 
-/* Where and how a command writes its report: --format and -o. */
+/*
+ * A combined HTML page being assembled (cmd_html.c): a command whose output
+ * options carry one writes its document as a section into `body` and its
+ * budget verdicts as table rows into `verdicts` (the broken ones) and
+ * `passed`, instead of a whole page.
+ */
+struct trc_html_embed {
+	FILE *body;
+	FILE *verdicts;
+	FILE *passed;
+	const char *id;           /* the next section's anchor: #sec-ID */
+	const char *title;        /* and its heading (NULL: from the command) */
+	int no_meta;              /* leave out the header facts (shown already) */
+	size_t pass, fail, error; /* verdicts written so far */
+};
+
+#define TRC_OUT_MORE 7 /* outputs beyond the first: -o A.json -o B.md ... */
+
+/* Where and how a command writes its report: --format and -o. With several
+ * -o, each file's format comes from its name (opt.h), and one document is
+ * written to all of them: the input is read once. */
 struct trc_out_opts {
-	enum trc_fmt fmt; /* TRC_FMT_TEXT unless --format says otherwise */
-	const char *path; /* -o FILE; NULL means stdout. Borrowed from argv. */
+	enum trc_fmt fmt;             /* TRC_FMT_TEXT unless --format says otherwise */
+	const char *path;             /* -o FILE; NULL means stdout. Borrowed from argv. */
+	struct trc_html_embed *embed; /* set by the combined page only (borrowed) */
+	size_t nmore;                 /* the second and later -o */
+	struct {
+		enum trc_fmt fmt;
+		const char *path;
+	} more[TRC_OUT_MORE];
 };
 
-/* Parses a format name (text, json, csv, md|markdown, junit, sarif). Returns 0, or
+/* 1 when any output of o is written in format f. */
+int trc_out_has(const struct trc_out_opts *o, enum trc_fmt f);
+
+/* Parses a format name (text, json, csv, md|markdown, junit, sarif, html). Returns 0, or
  * LC_EUSAGE with a message listing the valid names. */
 int trc_fmt_parse(enum trc_fmt *out, const char *name, struct lc_err *err);
 
@@ -109,6 +143,11 @@ int trc_doc_note(struct trc_doc *d, const char *fmt, ...) __attribute__((format(
  * Returns 0 or LC_ENOMEM. */
 int trc_doc_block(struct trc_doc *d, const char *title, const char *text);
 
+/* A figure: SVG markup from svg.h (trusted: its names are escaped there),
+ * shown by the HTML writer only; `title` heads it (escaped by the writer)
+ * and `key` names its anchor (#fig-KEY). Returns 0 or LC_ENOMEM. */
+int trc_doc_figure(struct trc_doc *d, const char *key, const char *title, const char *svg);
+
 /*
  * Adds a table. `key` names it in JSON ("functions"), `title` heads it in
  * text/Markdown (may be NULL). *out is borrowed from the doc (NULL on
@@ -136,6 +175,21 @@ int trc_table_col(struct trc_table *t, const char *key, const char *header, enum
 /* Hides column col from text and Markdown (machine formats keep it): for
  * raw data such as addresses that would only widen the human table. */
 void trc_table_col_machine_only(struct trc_table *t, int col);
+
+/* Makes column col a column of small figures: its string cells hold SVG
+ * markup from svg.h (trusted, written as is), shown by the HTML writer only;
+ * every other format leaves the column out. */
+void trc_table_col_figure(struct trc_table *t, int col);
+
+/* Text only: when a table is wider than the document's width, columns with
+ * drop > 0 are left out, the highest first, and then the cells of a clip
+ * column are shortened to their end ("…c:114"). Set before any row. */
+void trc_table_col_drop(struct trc_table *t, int col, int drop);
+void trc_table_col_clip(struct trc_table *t, int col);
+
+/* The width text tables must fit in (0: none, the default) and what to say
+ * under a table that had columns left out (e.g. "--wide shows all"). */
+int trc_doc_set_width(struct trc_doc *d, unsigned cols, const char *hint);
 
 /* Starts a new row; its cells are null ("-") until set. Returns the row
  * index or LC_ENOMEM. */

@@ -37,6 +37,9 @@ struct col {
 	char *header;
 	enum trc_align align;
 	int machine_only;
+	int figure; /* cells hold SVG markup: HTML only (machine_only is set too) */
+	int drop;   /* > 0: text may leave it out to fit the width, highest first */
+	int clip;   /* text may shorten its cells to fit, keeping their end */
 };
 
 struct trc_table {
@@ -56,13 +59,14 @@ struct meta {
 	struct cell c;
 };
 
-enum item_kind { ITEM_TABLE, ITEM_BLOCK };
+enum item_kind { ITEM_TABLE, ITEM_BLOCK, ITEM_FIGURE };
 
 struct item {
 	enum item_kind kind;
 	struct trc_table *table;
-	char *title; /* block */
-	char *text;  /* block */
+	char *title; /* block, figure */
+	char *text;  /* block; a figure's SVG */
+	char *key;   /* figure */
 };
 
 struct trc_doc {
@@ -76,6 +80,8 @@ struct trc_doc {
 	size_t nnotes;
 	const struct trc_table *primary;
 	const struct trc_budget_results *budgets;
+	unsigned width;   /* text: columns to fit tables into (0: no limit) */
+	char *width_hint; /* text: how to see the columns left out */
 };
 
 /* A cell's text for the machine formats (CSV): "" for null; buf (n >= 40
@@ -94,5 +100,9 @@ int trc__write_csv(const struct trc_doc *d, FILE *f);             /* write_csv.c
 int trc__write_md(const struct trc_doc *d, FILE *f);              /* write_md.c */
 int trc__write_junit(const struct trc_doc *d, FILE *f);           /* write_junit.c */
 int trc__write_sarif(const struct trc_doc *d, FILE *f);           /* write_sarif.c */
+int trc__write_html(const struct trc_doc *d, FILE *f);            /* write_html.c */
+/* A section of a combined page: verdict rows and the section go into the
+ * streams of e (write_html.c). */
+int trc__write_html_embed(const struct trc_doc *d, struct trc_html_embed *e);
 
 #endif /* TRC_DOC_IMPL_H */

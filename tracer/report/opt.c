@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "report/units.h"
 
@@ -94,6 +96,72 @@ static int append(const struct trc_cmd_spec *cmd, const struct trc_opt_spec *s, 
 	return 0;
 }
 
+/* The format a file name ends in, for several -o; -1 when none. */
+static int fmt_of_name(enum trc_fmt *out, const char *path)
+{
+	static const struct {
+		const char *ext;
+		enum trc_fmt fmt;
+	} exts[] = {{".txt", TRC_FMT_TEXT}, {".json", TRC_FMT_JSON}, {".csv", TRC_FMT_CSV},
+	            {".md", TRC_FMT_MD},    {".xml", TRC_FMT_JUNIT}, {".junit", TRC_FMT_JUNIT},
+	            {".html", TRC_FMT_HTML}};
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t e = strlen(exts[i].ext);
+
+		if (n > e && strcmp(path + n - e, exts[i].ext) == 0) {
+			*out = exts[i].fmt;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* -o FILE. The second and later -o are further outputs when every name ends
+ * in a format (each file is then written in its own); otherwise the last -o
+ * wins, as with one. */
+static int add_output(struct trc_out_opts *o, const struct trc_cmd_spec *cmd, const char *v,
+                      struct lc_err *err)
+{
+	enum trc_fmt f0, f;
+
+	if (o->path == NULL || fmt_of_name(&f, v) < 0 || fmt_of_name(&f0, o->path) < 0) {
+		o->path = v;
+		o->nmore = 0;
+		return 0;
+	}
+	if (o->nmore == TRC_OUT_MORE)
+		return lc_err_set(err, LC_EUSAGE, "%s: at most %d outputs (-o)", cmd->name,
+		                  TRC_OUT_MORE + 1);
+	o->fmt = f0;
+	o->more[o->nmore].fmt = f;
+	o->more[o->nmore++].path = v;
+	return 0;
+}
+
+int trc_out_has(const struct trc_out_opts *o, enum trc_fmt f)
+{
+	size_t i;
+
+	if (o->fmt == f)
+		return 1;
+	for (i = 0; i < o->nmore; i++)
+		if (o->more[i].fmt == f)
+			return 1;
+	return 0;
+}
+
+unsigned trc_out_width(const struct trc_out_opts *o)
+{
+	struct winsize ws;
+
+	if ((o->path == NULL || strcmp(o->path, "-") == 0) && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 100)
+		return ws.ws_col;
+	return 100;
+}
+
 /* Stores the value v of option s (called opt on the command line). */
 static int store(const struct trc_cmd_spec *cmd, const struct trc_opt_spec *s, const char *opt,
                  const char *v, struct lc_err *err)
@@ -152,8 +220,8 @@ static int store(const struct trc_cmd_spec *cmd, const struct trc_opt_spec *s, c
 		return 0;
 	}
 	case TRC_OPT_OUTPUT:
-		((struct trc_out_opts *)s->value)->path = v;
-		return 0;
+		return add_output((struct trc_out_opts *)s->value, cmd, v, err);
+	case TRC_OPT_FLAG:
 	case TRC_OPT_END:
 	case TRC_OPT_OPERAND:
 	case TRC_OPT_OPERANDS:
@@ -257,6 +325,17 @@ int trc_opt_parse(const struct trc_cmd_spec *cmd, int argc, char **argv, struct 
 			rc = lc_err_set(err, LC_EUSAGE,
 			                "%s: unknown option '%.*s' (see latch-trace %s --help)",
 			                cmd->name, (int)strcspn(a, "="), a, cmd->name);
+			continue;
+		}
+		if (s->type == TRC_OPT_FLAG) {
+			if (v != NULL) {
+				rc = lc_err_set(err, LC_EUSAGE, "%s: option '--%s' takes no value",
+				                cmd->name, s->name);
+				continue;
+			}
+			*(int *)s->value = 1;
+			if (s->seen != NULL)
+				*s->seen = 1;
 			continue;
 		}
 		if (v == NULL && i + 1 >= argc) {

@@ -50,7 +50,9 @@ enum trc_opt_type {
 	TRC_OPT_TIME,     /* a duration: *(double *)value, in ns */
 	TRC_OPT_CHOICE,   /* one of choices: *(int *)value = the choice's value */
 	TRC_OPT_FORMAT,   /* --format: ((struct trc_out_opts *)value)->fmt */
-	TRC_OPT_OUTPUT,   /* -o FILE: ((struct trc_out_opts *)value)->path */
+	TRC_OPT_OUTPUT,   /* -o FILE: ((struct trc_out_opts *)value)->path; given again
+	                     with names ending in a format, the further outputs */
+	TRC_OPT_FLAG,     /* no value: *(int *)value = 1 (--wide) */
 	TRC_OPT_OPERAND,  /* the first operand: *(const char **)value */
 	TRC_OPT_OPERANDS, /* the further operands: like TRC_OPT_LIST; without this
 	                     spec a second operand is a usage error */
@@ -122,10 +124,15 @@ void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f);
 	 0,                                                                                        \
 	 NULL,                                                                                     \
 	 "FMT",                                                                                    \
-	 "text (default), json, csv, md (Markdown), junit or sarif"},                              \
+	 "text (default), json, csv, md (Markdown), junit, sarif or html"},                        \
 	{                                                                                          \
 		TRC_OPT_OUTPUT, "output", 'o', NULL, (out), NULL, 0, NULL, 0, NULL, "FILE",        \
-		        "write the report to FILE instead of stdout"                               \
+		        "write the report to FILE instead of stdout (repeatable, names\n"          \
+		        "ending .txt .json .csv .md .xml .html: all from one read)"                \
 	}
+
+/* The width a text report fits in: the terminal's when stdout is one wider
+ * than 100 columns and no -o FILE is given, else 100. */
+unsigned trc_out_width(const struct trc_out_opts *o);
 
 #endif /* TRC_OPT_H */

@@ -31,6 +31,8 @@ int trc__write_csv(const struct trc_doc *d, FILE *f)
 	if (t == NULL)
 		return 0;
 	for (c = 0; c < t->ncols; c++) {
+		if (t->cols[c].figure) /* HTML only; never the first column */
+			continue;
 		if (c)
 			fputc(',', f);
 		csv_field(f, t->cols[c].key);
@@ -38,6 +40,8 @@ int trc__write_csv(const struct trc_doc *d, FILE *f)
 	fputs("\r\n", f);
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
+			if (t->cols[c].figure)
+				continue;
 			if (c)
 				fputc(',', f);
 			csv_field(f, trc__cell_raw(&t->cells[r * t->ncols + c], buf, sizeof(buf)));

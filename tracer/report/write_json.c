@@ -72,8 +72,10 @@ int trc__write_json(const struct trc_doc *d, FILE *f)
 			json_t *row = json_object();
 
 			for (c = 0; c < t->ncols; c++)
-				json_object_set_new(row, t->cols[c].key,
-				                    trc__cell_json(&t->cells[r * t->ncols + c]));
+				if (!t->cols[c].figure) /* HTML only */
+					json_object_set_new(
+					        row, t->cols[c].key,
+					        trc__cell_json(&t->cells[r * t->ncols + c]));
 			json_array_append_new(rows, row);
 		}
 		json_object_set_new(tables, t->key, rows);

@@ -33,7 +33,8 @@ int trc__write_md(const struct trc_doc *d, FILE *f)
 		if (d->meta[i].label == NULL)
 			continue;
 		fputs("- **", f);
-		md_text(f, d->meta[i].label);
+		/* Leading spaces (an indented sub-fact) would stop the bold. */
+		md_text(f, d->meta[i].label + strspn(d->meta[i].label, " "));
 		fputs(":** ", f);
 		md_text(f, trc__cell_human(&d->meta[i].c, buf, sizeof(buf)));
 		fputc('\n', f);
@@ -41,7 +42,7 @@ int trc__write_md(const struct trc_doc *d, FILE *f)
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 
-		if (it->kind == ITEM_TABLE && it->table->machine_only)
+		if ((it->kind == ITEM_TABLE && it->table->machine_only) || it->kind == ITEM_FIGURE)
 			continue;
 		fputc('\n', f);
 		if (it->kind == ITEM_BLOCK) {

@@ -50,14 +50,97 @@ static void put_cell(FILE *f, const char *s, size_t width, enum trc_align align,
 		pad(f, gap);
 }
 
-static void text_table(const struct trc_table *t, FILE *f, int color)
+/* The end of s that fits in width code points, after an ellipsis. */
+static const char *clip_end(const char *s, size_t width, char *buf, size_t n)
+{
+	size_t w = trc_units_width(s);
+
+	if (w <= width || width < 2)
+		return s;
+	while (w > width - 1) { /* skip one UTF-8 code point */
+		s++;
+		while ((*s & 0xC0) == 0x80)
+			s++;
+		w--;
+	}
+	snprintf(buf, n, "\xe2\x80\xa6%s", s);
+	return buf;
+}
+
+/*
+ * Fits the table into `width` columns (0: no limit): leaves out droppable
+ * columns, highest drop first, into hide[], then narrows the clip column.
+ * Returns how many columns were left out.
+ */
+static size_t fit(const struct trc_table *t, size_t *w, int *hide, unsigned width)
+{
+	size_t c, total = 0, dropped = 0;
+
+	for (c = 0; c < t->ncols; c++)
+		if (!t->cols[c].machine_only)
+			total += 2 + w[c];
+	while (width > 0 && total > width) {
+		size_t best = t->ncols;
+
+		for (c = 0; c < t->ncols; c++)
+			if (!hide[c] && !t->cols[c].machine_only && t->cols[c].drop > 0 &&
+			    (best == t->ncols || t->cols[c].drop > t->cols[best].drop))
+				best = c;
+		if (best == t->ncols)
+			break;
+		hide[best] = 1;
+		total -= 2 + w[best];
+		dropped++;
+	}
+	for (c = 0; width > 0 && total > width && c < t->ncols; c++)
+		if (t->cols[c].clip && !hide[c] && !t->cols[c].machine_only) {
+			size_t over = total - width, min = 12;
+
+			if (w[c] > min) {
+				size_t cut = w[c] - min < over ? w[c] - min : over;
+
+				w[c] -= cut;
+				total -= cut;
+			}
+		}
+	return dropped;
+}
+
+/* Writes s and a newline, broken at spaces into lines of at most width
+ * code points (0: one line); a word longer than a line stays whole. */
+static void put_wrapped(FILE *f, const char *s, unsigned width)
+{
+	while (width > 0 && trc_units_width(s) > width) {
+		const char *p = s, *brk = NULL;
+		size_t w = 0;
+
+		for (; *p && w <= width; p++) {
+			if (*p == ' ')
+				brk = p;
+			if ((*p & 0xC0) != 0x80)
+				w++;
+		}
+		if (brk == NULL || brk == s)
+			break;
+		fprintf(f, "%.*s\n", (int)(brk - s), s);
+		s = brk + 1;
+	}
+	fprintf(f, "%s\n", s);
+}
+
+static void text_table(const struct trc_table *t, FILE *f, int color, unsigned width,
+                       const char *hint)
 {
 	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
-	char buf[64];
-	size_t r, c, last = 0;
+	int *hide = calloc(t->ncols ? t->ncols : 1, sizeof(*hide));
+	char buf[64], cbuf[1024];
+	size_t r, c, last = 0, dropped;
 
-	if (w == NULL)
+	if (w == NULL || hide == NULL) {
+		free(w);
+		free(hide);
 		return;
+	}
 	for (c = 0; c < t->ncols; c++)
 		w[c] = trc_units_width(t->cols[c].header);
 	for (r = 0; r < t->nrows; r++)
@@ -68,13 +151,14 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 			if (cw > w[c])
 				w[c] = cw;
 		}
+	dropped = fit(t, w, hide, width);
 	for (c = 0; c < t->ncols; c++)
-		if (!t->cols[c].machine_only)
+		if (!t->cols[c].machine_only && !hide[c])
 			last = c;
 	if (t->title != NULL)
 		fprintf(f, "%s%s%s\n", color ? "\033[1m" : "", t->title, color ? "\033[0m" : "");
 	for (c = 0; c < t->ncols; c++) {
-		if (t->cols[c].machine_only)
+		if (t->cols[c].machine_only || hide[c])
 			continue;
 		fputs("  ", f);
 		put_cell(f, t->cols[c].header, w[c], t->cols[c].align,
@@ -85,15 +169,26 @@ static void text_table(const struct trc_table *t, FILE *f, int color)
 		for (c = 0; c < t->ncols; c++) {
 			const struct cell *ce = &t->cells[r * t->ncols + c];
 
-			if (t->cols[c].machine_only)
+			if (t->cols[c].machine_only || hide[c])
 				continue;
 			fputs("  ", f);
-			put_cell(f, trc__cell_human(ce, buf, sizeof(buf)), w[c], t->cols[c].align,
-			         ce->style, color, c == last);
+			put_cell(f,
+			         clip_end(trc__cell_human(ce, buf, sizeof(buf)), w[c], cbuf,
+			                  sizeof(cbuf)),
+			         w[c], t->cols[c].align, ce->style, color, c == last);
 		}
 		fputc('\n', f);
 	}
+	if (dropped > 0) {
+		fputs("  (left out to fit ", f);
+		fprintf(f, "%u columns:", width);
+		for (c = 0; c < t->ncols; c++)
+			if (hide[c])
+				fprintf(f, " %s", t->cols[c].header);
+		fprintf(f, "%s%s)\n", hint ? "; " : "", hint ? hint : "");
+	}
 	free(w);
+	free(hide);
 }
 
 static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
@@ -173,12 +268,12 @@ int trc__write_text(const struct trc_doc *d, FILE *f, int color)
 	for (i = 0; i < d->nitems; i++) {
 		const struct item *it = &d->items[i];
 
-		if (it->kind == ITEM_TABLE && it->table->machine_only)
+		if ((it->kind == ITEM_TABLE && it->table->machine_only) || it->kind == ITEM_FIGURE)
 			continue;
 		if (i > 0 || d->nmeta > 0)
 			fputc('\n', f);
 		if (it->kind == ITEM_TABLE) {
-			text_table(it->table, f, color);
+			text_table(it->table, f, color, d->width, d->width_hint);
 		} else {
 			if (it->title != NULL)
 				fprintf(f, "%s%s%s\n", color ? "\033[1m" : "", it->title,
@@ -191,7 +286,7 @@ int trc__write_text(const struct trc_doc *d, FILE *f, int color)
 	if (d->nnotes > 0) {
 		fputc('\n', f);
 		for (i = 0; i < d->nnotes; i++)
-			fprintf(f, "%s\n", d->notes[i]);
+			put_wrapped(f, d->notes[i], d->width);
 	}
 	if (d->budgets != NULL) {
 		fputc('\n', f);

@@ -1,0 +1,6 @@
+# A minimal CMake toolchain file for bare-metal Cortex-M with Debian's
+# gcc-arm-none-eabi (runtime/cortexm/CMakeLists.txt).
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

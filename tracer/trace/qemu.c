@@ -1,0 +1,272 @@
+/*
+ * tracer/trace/qemu.c - `record --qemu`: run a Cortex-M image under
+ * qemu-system-arm with deterministic time and collect the trace its runtime
+ * (runtime/cortexm) writes by semihosting (see qemu.h, docs/target.md).
+ *
+ * QEMU resolves a semihosting file name against its own working directory,
+ * so it runs in a fresh directory next to the output: concurrent runs never
+ * meet, and the trace is moved into place with one rename(). The image path
+ * is made absolute first, and written into the trace's header, so the
+ * report finds the ELF (and checks its build-id) without --exe.
+ */
+#define _GNU_SOURCE
+#include "trace/qemu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rtm_format.h"
+
+#define SH_TRACE  "latch.trace" /* the runtime's default semihosting file */
+#define MAX_ARGS  64
+#define OPT_BYTES 8192
+
+/* Appends s to the QEMU option being built in buf, doubling commas (QEMU's
+ * escape inside an option value). Returns 0 or -1 when it does not fit. */
+static int opt_cat(char *buf, size_t cap, size_t *len, const char *s, int escape)
+{
+	for (; *s != '\0'; s++) {
+		size_t need = escape && *s == ',' ? 2 : 1;
+
+		if (*len + need >= cap)
+			return -1;
+		buf[(*len)++] = *s;
+		if (need == 2)
+			buf[(*len)++] = ',';
+	}
+	buf[*len] = '\0';
+	return 0;
+}
+
+/* The -semihosting-config value: console on chardev latch0, the image name
+ * and args as the command line. */
+static int semihosting_opt(char *buf, size_t cap, const char *elf, char *const *args,
+                           struct lc_err *err)
+{
+	size_t len = 0, i;
+	int rc = opt_cat(buf, cap, &len, "enable=on,target=native,chardev=latch0,arg=", 0);
+
+	rc |= opt_cat(buf, cap, &len, elf, 1);
+	for (i = 0; rc == 0 && args[i] != NULL; i++) {
+		if (args[i][0] == '\0' || strpbrk(args[i], " \t\n") != NULL)
+			return lc_err_set(err, LC_EUSAGE,
+			                  "firmware argument '%s' is empty or holds a space: the "
+			                  "semihosting command line is split at spaces",
+			                  args[i]);
+		rc |= opt_cat(buf, cap, &len, ",arg=", 0);
+		rc |= opt_cat(buf, cap, &len, args[i], 1);
+	}
+	if (rc != 0)
+		return lc_err_set(err, LC_EUSAGE, "the firmware's command line is over %zu bytes",
+		                  cap);
+	return 0;
+}
+
+/* Waits for pid at most timeout_s seconds; kills it after that. */
+static int wait_limited(pid_t pid, unsigned timeout_s, int *status, struct lc_err *err)
+{
+	struct timespec start, now, nap = {0, 10 * 1000 * 1000};
+	pid_t got;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		got = waitpid(pid, status, WNOHANG);
+		if (got == pid)
+			return 0;
+		if (got < 0 && errno != EINTR)
+			return lc_err_set(err, LC_EIO, "waiting for qemu: %s", strerror(errno));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return lc_err_set(
+			        err, LC_EIO,
+			        "the firmware did not finish within %u s of wall-clock time "
+			        "(raise --timeout, or check that it exits by semihosting)",
+			        timeout_s);
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+/* Writes the absolute image path into the header and module entry 0. */
+static int put_exe(const char *trace, const char *elf, struct lc_err *err)
+{
+	char path[RTM_MOD_PATH_MAX];
+	uint8_t b[8];
+	uint64_t mod_off = 0;
+	int fd = open(trace, O_RDWR | O_CLOEXEC), rc = 0, i;
+
+	if (fd < 0)
+		return lc_err_set(err, LC_EIO, "cannot open '%s': %s", trace, strerror(errno));
+	memset(path, 0, sizeof(path));
+	if (strlen(elf) >= sizeof(path)) {
+		rc = lc_err_set(err, LC_EUSAGE, "the image's path '%s' is over %zu bytes", elf,
+		                sizeof(path) - 1);
+		goto out;
+	}
+	memcpy(path, elf, strlen(elf));
+	if (pread(fd, b, 8, RTM_H_MODULE_OFF) != 8) {
+		rc = lc_err_set(err, LC_EIO,
+		                "%s: the firmware wrote a trace shorter than its header", trace);
+		goto out;
+	}
+	for (i = 7; i >= 0; i--)
+		mod_off = mod_off << 8 | b[i];
+	if (pwrite(fd, path, sizeof(path), RTM_H_EXE_PATH) != (ssize_t)sizeof(path) ||
+	    (mod_off >= RTM_HDR_SIZE && mod_off < (uint64_t)1 << 32 &&
+	     pwrite(fd, path, sizeof(path), (off_t)(mod_off + RTM_M_PATH)) !=
+	             (ssize_t)sizeof(path)))
+		rc = lc_err_set(err, LC_EIO, "cannot write '%s': %s", trace, strerror(errno));
+out:
+	close(fd);
+	return rc;
+}
+
+static void exec_qemu(const struct trc_qemu_run *r, const char *dir, const char *elf,
+                      const char *shopt)
+{
+	const char *qemu = r->qemu ? r->qemu : getenv("LATCH_QEMU");
+	char icount[64];
+	const char *argv[] = {NULL,
+	                      "-M",
+	                      r->machine,
+	                      "-nographic",
+	                      "-monitor",
+	                      "none",
+	                      "-serial",
+	                      "none",
+	                      "-icount",
+	                      icount,
+	                      "-chardev",
+	                      "stdio,id=latch0",
+	                      "-semihosting-config",
+	                      shopt,
+	                      "-kernel",
+	                      elf,
+	                      NULL};
+
+	if (qemu == NULL || qemu[0] == '\0')
+		qemu = "qemu-system-arm";
+	argv[0] = qemu;
+	snprintf(icount, sizeof(icount), "shift=%d,sleep=off", TRC_QEMU_SHIFT);
+	if (chdir(dir) != 0) {
+		fprintf(stderr, "latch-trace: error: cannot enter '%s': %s\n", dir,
+		        strerror(errno));
+		_exit(127);
+	}
+	execvp(qemu, (char *const *)argv);
+	fprintf(stderr,
+	        "latch-trace: error: cannot run '%s': %s (Debian package qemu-system-arm; "
+	        "scripts/deps.sh installs it)\n",
+	        qemu, strerror(errno));
+	_exit(127);
+}
+
+int trc_qemu_record(const struct trc_qemu_run *r, int *fw_status, struct lc_err *err)
+{
+	char elf[PATH_MAX], dir[PATH_MAX], shtrace[PATH_MAX + 16], outcopy[PATH_MAX];
+	char *shopt = NULL;
+	int have_dir = 0, status = 0, rc;
+	unsigned timeout = r->timeout_s ? r->timeout_s : TRC_QEMU_TIMEOUT_S;
+	pid_t pid;
+
+	*fw_status = 0;
+	if (realpath(r->elf, elf) == NULL) {
+		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", r->elf, strerror(errno));
+		goto out;
+	}
+	shopt = malloc(OPT_BYTES);
+	if (shopt == NULL) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = semihosting_opt(shopt, OPT_BYTES, elf, r->args, err);
+	if (rc < 0)
+		goto out;
+	snprintf(outcopy, sizeof(outcopy), "%s", r->out);
+	if (snprintf(dir, sizeof(dir), "%s/.latch-qemu.XXXXXX", dirname(outcopy)) >=
+	            (int)sizeof(dir) ||
+	    mkdtemp(dir) == NULL) {
+		rc = lc_err_set(err, LC_EIO, "cannot make a directory next to '%s': %s", r->out,
+		                strerror(errno));
+		goto out;
+	}
+	have_dir = 1;
+	snprintf(shtrace, sizeof(shtrace), "%s/" SH_TRACE, dir);
+	/* A stale trace from an earlier run must not pass for this one. */
+	if (unlink(r->out) != 0 && errno != ENOENT) {
+		rc = lc_err_set(err, LC_EIO, "cannot replace '%s': %s", r->out, strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot start qemu: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		exec_qemu(r, dir, elf, shopt);
+	rc = wait_limited(pid, timeout, &status, err);
+	if (rc < 0)
+		goto out;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		rc = lc_err_set(err, LC_EIO, "qemu could not be run (see above)");
+		goto out;
+	}
+	if (WIFSIGNALED(status)) {
+		rc = lc_err_set(err, LC_EIO, "qemu was killed by signal %d", WTERMSIG(status));
+		goto out;
+	}
+	*fw_status = WEXITSTATUS(status);
+	if (access(shtrace, F_OK) != 0) {
+		rc = lc_err_set(
+		        err, LC_EIO,
+		        "'%s' wrote no trace under qemu -M %s (exit status %d): is it built "
+		        "with -finstrument-functions, linked with runtime/cortexm, and does "
+		        "it call latch_rt_cm_start() with semihost = 1?",
+		        r->elf, r->machine, *fw_status);
+		goto out;
+	}
+	rc = put_exe(shtrace, elf, err);
+	if (rc < 0)
+		goto out;
+	if (rename(shtrace, r->out) != 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot move the trace to '%s': %s", r->out,
+		                strerror(errno));
+		goto out;
+	}
+out:
+	if (have_dir) {
+		unlink(shtrace);
+		rmdir(dir); /* left in place when the firmware wrote other files */
+	}
+	free(shopt);
+	return rc;
+}
+
+void trc_qemu_describe(FILE *f, const struct lc_trace *t)
+{
+	const struct lc_trace_header *h = lc_trace_header(t);
+
+	if (h->tgt_arch == 0)
+		return;
+	fprintf(f, "clock: %s at %" PRIu64 " Hz (core %u Hz), hook pair %" PRIu64 " ticks\n",
+	        lc_trace_clock_name(h->clock), h->tick_hz, h->cpu_hz, h->hook_cost_ticks);
+	if (h->tgt_flags & LC_TRACE_TGT_FAULT)
+		fprintf(f,
+		        "hard fault: pc 0x%08x lr 0x%08x cfsr 0x%08x hfsr 0x%08x (the trace ends "
+		        "there)\n",
+		        h->fault_pc, h->fault_lr, h->fault_cfsr, h->fault_hfsr);
+}
