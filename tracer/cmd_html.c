@@ -25,7 +25,7 @@
 #include "cmd.h"
 #include "report/out.h"
 #include "report/write_html.h"
-#include "trace/coverage.h"
+#include "report/sections.h"
 #include "trace/profile.h"
 
 #define MAX_LIST 16 /* --ci, --su, --root */
@@ -174,73 +174,29 @@ static void av2(struct argv *a, const char *opt, const char *val)
 	}
 }
 
-/* The coverage section: a document of its own, written like the others. */
+/* The coverage section: a document of its own, written like the others
+ * (the same tables as report --coverage, report/sections.c). */
 static int coverage(struct page *p, const struct trc_profile *prof, const struct html_args *a)
 {
 	struct trc_cg cg;
-	struct trc_cov *cov = NULL;
 	struct trc_doc *d = NULL;
-	struct trc_table *t = NULL;
 	struct trc_out_opts out = {.fmt = TRC_FMT_HTML, .embed = &p->e};
 	struct lc_err err = {0, ""};
-	char *list = NULL;
-	size_t i, k, len = 0;
 	int rc;
 
 	trc_cg_init(&cg);
 	rc = trc_cg_load_json(&cg, a->callgraph, &err);
 	if (rc == 0)
-		rc = trc_cov_compute(&cov, &cg, prof, a->roots, a->nroots, &err);
-	if (rc == 0)
 		rc = trc_doc_new(&d, "coverage", &err);
+	if (rc == 0 && (rc = trc_doc_meta_str(d, "callgraph", "call graph", a->callgraph)) < 0)
+		lc_err_set(&err, rc, "out of memory");
+	if (rc == 0)
+		rc = trc_section_coverage(d, NULL, NULL, &cg, prof, a->roots, a->nroots, &err);
 	if (rc < 0) {
 		trc_fail("html: coverage: %s", err.msg);
 		fprintf(p->prob, "coverage could not be made: %s\n", err.msg);
 		goto out;
 	}
-	rc |= trc_doc_meta_str(d, "callgraph", "call graph", a->callgraph);
-	rc |= trc_doc_add_table(&t, d, "roots", "functions reachable from each root");
-	rc |= trc_table_col(t, "root", "root", TRC_ALIGN_LEFT) < 0;
-	rc |= trc_table_col(t, "reachable", "reachable", TRC_ALIGN_RIGHT) < 0;
-	rc |= trc_table_col(t, "executed", "executed", TRC_ALIGN_RIGHT) < 0;
-	rc |= trc_table_col(t, "covered", "covered", TRC_ALIGN_RIGHT) < 0;
-	rc |= trc_table_col(t, "never_executed", "never executed in this run", TRC_ALIGN_LEFT) < 0;
-	for (i = 0; rc == 0 && cov != NULL && i < cov->nroots; i++) {
-		const struct trc_cov_root *r = &cov->roots[i];
-		char pct[32];
-		FILE *f = open_memstream(&list, &len);
-
-		if (f == NULL || trc_table_row(t) < 0) {
-			rc = LC_ENOMEM;
-			if (f != NULL)
-				fclose(f);
-			break;
-		}
-		for (k = 0; k < r->nmissing; k++)
-			fprintf(f, "%s%s", k ? ", " : "", cg.funcs[r->missing[k]].name);
-		if (fclose(f) != 0) {
-			rc = LC_ENOMEM;
-			break;
-		}
-		snprintf(pct, sizeof(pct), "%.0f%%",
-		         r->reachable ? 100.0 * (double)r->executed / (double)r->reachable : 100.0);
-		rc |= trc_table_str(t, 0, cg.funcs[r->root].name);
-		rc |= trc_table_u64(t, 1, r->reachable, NULL);
-		rc |= trc_table_u64(t, 2, r->executed, NULL);
-		rc |= trc_table_f64(
-		        t, 3, r->reachable ? (double)r->executed / (double)r->reachable : 1, pct);
-		if (r->nmissing > 0)
-			trc_table_style(t, 3, TRC_STYLE_WARN);
-		rc |= trc_table_str(t, 4, r->nmissing ? list : "-");
-		free(list);
-		list = NULL;
-	}
-	if (rc == 0 && (cov == NULL || cov->nroots == 0))
-		rc = trc_doc_note(d, "the call graph marks no root: give --root NAME");
-	if (rc == 0)
-		rc = trc_doc_note(d, "a function never executed was not called in this run, or was "
-		                     "inlined or built without -finstrument-functions: the WCET "
-		                     "figures above do not cover it");
 	p->e.id = "coverage";
 	p->e.title = "Coverage of the interlock path";
 	if (rc == 0 && trc_doc_emit(d, &out, 0, &err) < 0)
@@ -251,9 +207,7 @@ static int coverage(struct page *p, const struct trc_profile *prof, const struct
 		snprintf(p->nav + n, sizeof(p->nav) - n, "coverage=Coverage\n");
 	}
 out:
-	free(list);
 	trc_doc_free(d);
-	trc_cov_free(cov);
 	trc_cg_fini(&cg);
 	return rc;
 }

@@ -53,11 +53,12 @@ struct report_opts {
 	const char *trace;
 	const char *budgets;
 	const char *exe;
-	const char *bound; /* --bound CALLGRAPH.json */
-	int sort;          /* enum sort_key */
-	size_t top;        /* 0: all */
-	long thread;       /* -1: all */
-	size_t gap_us;     /* --gap-us; 0: derived from the trace */
+	const char *bound;    /* --bound CALLGRAPH.json */
+	const char *coverage; /* --coverage CALLGRAPH.json */
+	int sort;             /* enum sort_key */
+	size_t top;           /* 0: all */
+	long thread;          /* -1: all */
+	size_t gap_us;        /* --gap-us; 0: derived from the trace */
 	int gap_seen;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
@@ -75,6 +76,10 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	         "an upper bound per interlock root from the call graph\n"
 	         "(latch-check --callgraph json) and the measured self\n"
 	         "times; \"no bound\" with the reason where there is none"},
+	        {TRC_OPT_STR, "coverage", 0, NULL, &o->coverage, NULL, 0, NULL, 0, NULL, "CG",
+	         "per interlock root of the call graph, the functions reachable\n"
+	         "from it that the run executed and those it never executed;\n"
+	         "checks coverage_min budgets"},
 	        {TRC_OPT_CHOICE, "sort", 0, NULL, &o->sort, NULL, 0, sort_keys, 0, NULL, "KEY",
 	         "max (default), p99, p50, calls, total, self, stack, name"},
 	        {TRC_OPT_COUNT, "top", 0, NULL, &o->top, NULL, 0, NULL, 0, NULL, "N",
@@ -465,8 +470,11 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
 	return 0;
 }
 
+/* Checks the function and trace budgets; coverage_min budgets are judged
+ * by the coverage section (report/sections.c), or are an ERROR here when
+ * no --coverage call graph was given. */
 static int check_budgets(struct trc_budget_results *r, const struct trc_budgets *bs,
-                         const struct trc_profile *a)
+                         const struct trc_profile *a, int have_coverage)
 {
 	size_t i, j;
 	int rc = 0;
@@ -484,6 +492,16 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 			        1, (double)a->lost, NULL, 0,
 			        "the trace lost %" PRIu64 " events, at most %.0f allowed", a->lost,
 			        b->limit);
+			continue;
+		}
+		if (b->kind == TRC_BUDGET_COVERAGE) {
+			if (!have_coverage)
+				rc = trc_budget_results_add(
+				        r, b, NULL, TRC_VERDICT_ERROR, 0, 0.0, NULL, 0,
+				        "coverage_min of '%s' needs the call graph: give "
+				        "--coverage "
+				        "CALLGRAPH.json (latch-check --callgraph json)",
+				        b->subject);
 			continue;
 		}
 		if (b->kind != TRC_BUDGET_FUNC_MAX && b->kind != TRC_BUDGET_FUNC_P99 &&
@@ -525,6 +543,7 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	struct sort_item *v = NULL;
 	struct lc_err err = {0};
 	size_t n = 0, problems = 0;
+	const char *cgpath;
 	int status = LC_EXIT_ERROR, html;
 
 	trc_cg_init(&cg);
@@ -538,7 +557,13 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s", err.msg);
 		goto out;
 	}
-	if (o.bound != NULL && trc_cg_load_json(&cg, o.bound, &err) < 0) {
+	if (o.bound != NULL && o.coverage != NULL && strcmp(o.bound, o.coverage) != 0) {
+		trc_fail("report: --bound and --coverage read one call graph, not '%s' and '%s'",
+		         o.bound, o.coverage);
+		goto out;
+	}
+	cgpath = o.bound != NULL ? o.bound : o.coverage;
+	if (cgpath != NULL && trc_cg_load_json(&cg, cgpath, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;
 	}
@@ -600,10 +625,16 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	}
 	if (bs != NULL || heap->nsites > 0) {
 		if (trc_budget_results_new(&res, &err) < 0 ||
-		    (bs != NULL && check_budgets(res, bs, a) < 0)) {
+		    (bs != NULL && check_budgets(res, bs, a, o.coverage != NULL) < 0)) {
 			trc_fail("out of memory");
 			goto out;
 		}
+	}
+	if (o.coverage != NULL && trc_section_coverage(d, res, bs, &cg, a, NULL, 0, &err) < 0) {
+		trc_fail("%s", err.msg);
+		goto out;
+	}
+	if (res != NULL) {
 		if (trc_section_heap(d, res, heap, a, &err) < 0) {
 			trc_fail("%s: %s", o.trace, err.msg);
 			goto out;

@@ -52,10 +52,9 @@ RTM_NOTRACE static void *prefault_main(void *arg)
 {
 	struct rtm_state *st = arg;
 	const struct timespec nap = {0, 200000}; /* 200 us: 64 MiB last >= 40 ms */
-	uint32_t i;
 
 	LATCH_LOOP_BOUND(1u << 31); /* ends at stop or when the buffer is present */
-	for (i = 0; !__atomic_load_n(&st->pf_stop, __ATOMIC_ACQUIRE); i++) {
+	while (!__atomic_load_n(&st->pf_stop, __ATOMIC_ACQUIRE)) {
 		uint64_t c =
 		        __atomic_load_n(RTM_A64(st->map + RTM_H_CHUNK_CLAIMS), __ATOMIC_RELAXED);
 		uint64_t want;

@@ -83,6 +83,35 @@ def main():
     t = run([lt, "report", trace, "--bound", cg_path])
     check(t.returncode == 0 and "no bound" in t.stdout and "timing bound per root" in t.stdout,
           "text report shows the bounds table")
+    # --coverage: what each root reached, what never ran, and coverage_min
+    c = run([lt, "report", trace, "--coverage", cg_path, "--format", "json"])
+    check(c.returncode == 0, "report --coverage: exit %d %s" % (c.returncode, c.stderr.strip()))
+    cdoc = json.loads(c.stdout)
+    cov = {r["root"]: (r["reachable"], r["executed"], r["never_executed"])
+           for r in cdoc["tables"]["coverage"]}
+    check(cov == {"step": (4, 4, "-"), "walk": (1, 1, "-"), "idle_root": (2, 1, "never_called")},
+          "coverage per root: %r" % cov)
+    never = [(r["root"], r["function"], os.path.basename(r["source"] or ""))
+             for r in cdoc["tables"]["never_executed"]]
+    line = next(i + 1 for i, l in enumerate(open(src).read().split("\n"))
+                if l.startswith("__attribute__((noinline)) static void never_called"))
+    check(never == [("idle_root", "never_called", "boundprog.c:%d" % line)],
+          "never executed, with its source line: %r" % never)
+    rules = os.path.join(work, "cov.yaml")
+    with open(rules, "w") as f:
+        f.write("budgets:\n  functions:\n    step: { coverage_min: 100% }\n"
+                "    idle_root: { coverage_min: 100% }\n")
+    g = run([lt, "report", trace, "--coverage", cg_path, "--budgets", rules])
+    check(g.returncode == 1, "coverage_min fails the gate for idle_root (exit %d)" % g.returncode)
+    diag = [l for l in g.stdout.split("\n") if "coverage_min" in l or "[budget]" in l]
+    check(any("'idle_root' executed 1 of the 2 functions reachable from it (50%), budget is "
+              "100%; never executed: never_called [budget]" in l for l in diag),
+          "exact coverage diagnostic: %r" % diag)
+    check(any(l.split()[:3] == ["PASS", "step", "coverage_min"] for l in diag), "step passes")
+    n = run([lt, "report", trace, "--budgets", rules])
+    check(n.returncode == 2 and "needs the call graph: give --coverage" in n.stdout,
+          "coverage_min without --coverage is an error (exit %d)" % n.returncode)
+
     bad = os.path.join(work, "bad.json")
     with open(bad, "w") as f:
         f.write('{"version": 1, "edges": [{"caller": "a", "callee": "b", "loop_trips": 0}]}')

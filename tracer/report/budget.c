@@ -101,8 +101,6 @@ static int take(struct trc_budgets **out, struct trc_budgets *b, int rc, struct 
 		const struct lc_budget *l = &b->cfg.budgets[i];
 		struct trc_budget *e;
 
-		if (l->kind == LC_BUDGET_FUNC_COVERAGE)
-			continue; /* reserved: no command checks it yet */
 		e = &b->v[b->n++];
 		e->kind = (enum trc_budget_kind)l->kind;
 		e->subject = l->subject;
@@ -227,6 +225,8 @@ int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget
 
 enum trc_verdict trc_budget_judge(const struct trc_budget *b, double actual)
 {
+	if (b->kind == TRC_BUDGET_COVERAGE) /* a minimum, not a maximum */
+		return actual >= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_FAIL;
 	return actual <= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_FAIL;
 }
 

@@ -20,8 +20,9 @@
  * a linker region such as FLASH). The loader knows every key of the file,
  * latch-check's included: an unknown key anywhere is an error with its
  * position and the nearest known key, so a typo never silently disables a
- * gate. functions.X.coverage_min is accepted and kept by the loader
- * (reserved for the coverage gate) but is not in this list yet.
+ * gate. functions.ROOT.coverage_min (a minimum: PASS when at least that
+ * share of the functions reachable from ROOT ran) is judged by report
+ * --coverage (report/sections.c).
  *
  * Exit status of a gate (trc_budget_results_exit): 2 when any verdict is
  * ERROR (the check could not be done), else 1 when any is FAIL, else 0.

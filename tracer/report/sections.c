@@ -9,6 +9,7 @@
 
 #include "report/units.h"
 #include "trace/bound.h"
+#include "trace/coverage.h"
 
 static int by_label(const void *pa, const void *pb)
 {
@@ -234,4 +235,147 @@ int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
 	if (trc_doc_status(d) < 0)
 		return lc_err_set(err, LC_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* "a, b, c" of the functions root r never executed, in a new string. */
+static char *missing_list(const struct trc_cg *cg, const struct trc_cov_root *r)
+{
+	char *list = NULL;
+	size_t len = 0, k;
+	FILE *f = open_memstream(&list, &len);
+
+	if (f == NULL)
+		return NULL;
+	for (k = 0; k < r->nmissing; k++)
+		fprintf(f, "%s%s", k ? ", " : "", cg->funcs[r->missing[k]].name);
+	if (fclose(f) != 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
+}
+
+static double covered(const struct trc_cov_root *r)
+{
+	return r->reachable ? 100.0 * (double)r->executed / (double)r->reachable : 100.0;
+}
+
+static int coverage_budgets(struct trc_budget_results *res, const struct trc_budgets *bs,
+                            const struct trc_cg *cg, const struct trc_cov *cov)
+{
+	size_t i, j;
+
+	for (i = 0; bs != NULL && i < trc_budgets_count(bs); i++) {
+		const struct trc_budget *b = trc_budgets_at(bs, i);
+		size_t matched = 0;
+
+		if (b->kind != TRC_BUDGET_COVERAGE)
+			continue;
+		for (j = 0; j < cov->nroots; j++) {
+			const struct trc_cov_root *r = &cov->roots[j];
+			const struct trc_cg_func *fn = &cg->funcs[r->root];
+			char *list;
+			int rc;
+
+			if (!trc_budget_matches(b->subject, fn->name))
+				continue;
+			matched++;
+			list = missing_list(cg, r);
+			if (list == NULL)
+				return LC_ENOMEM;
+			rc = trc_budget_results_add(
+			        res, b, fn->name, trc_budget_judge(b, covered(r)), 1, covered(r),
+			        fn->file, fn->line,
+			        "'%s' executed %zu of the %zu functions reachable from it "
+			        "(%.0f%%), "
+			        "budget is %g%%%s%s",
+			        fn->name, r->executed, r->reachable, covered(r), b->limit,
+			        r->nmissing ? "; never executed: " : "", list);
+			free(list);
+			if (rc < 0)
+				return rc;
+		}
+		if (matched == 0 &&
+		    trc_budget_results_add(res, b, NULL, TRC_VERDICT_ERROR, 0, 0.0, NULL, 0,
+		                           "no interlock root %s '%s' in the call graph: "
+		                           "coverage_min not checked",
+		                           trc_budget_is_glob(b->subject) ? "matches" : "named",
+		                           b->subject) < 0)
+			return LC_ENOMEM;
+	}
+	return 0;
+}
+
+int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
+                         const struct trc_budgets *bs, const struct trc_cg *cg,
+                         const struct trc_profile *a, const char *const *roots, size_t nroots,
+                         struct lc_err *err)
+{
+	struct trc_cov *cov = NULL;
+	struct trc_table *t = NULL, *m = NULL;
+	char *list = NULL, where[320];
+	size_t i, k;
+	int rc;
+
+	if ((rc = trc_cov_compute(&cov, cg, a, roots, nroots, err)) < 0)
+		goto out;
+	trc_doc_add_table(&t, d, "coverage", "coverage: functions reachable from each root");
+	trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
+	trc_table_col(t, "reachable", "reachable", TRC_ALIGN_RIGHT);
+	trc_table_col(t, "executed", "executed", TRC_ALIGN_RIGHT);
+	trc_table_col(t, "covered", "covered", TRC_ALIGN_RIGHT);
+	trc_table_col(t, "never_executed", "never executed in this run", TRC_ALIGN_LEFT);
+	trc_doc_add_table(&m, d, "never_executed",
+	                  "never executed: the worst cases above do not cover these");
+	trc_table_col(m, "root", "root", TRC_ALIGN_LEFT);
+	trc_table_col(m, "function", "function", TRC_ALIGN_LEFT);
+	trc_table_col(m, "source", "source", TRC_ALIGN_LEFT);
+	for (i = 0; i < cov->nroots; i++) {
+		const struct trc_cov_root *r = &cov->roots[i];
+		char pct[32];
+
+		if ((list = missing_list(cg, r)) == NULL) {
+			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+			goto out;
+		}
+		snprintf(pct, sizeof(pct), "%.0f%%", covered(r));
+		trc_table_row(t);
+		trc_table_str(t, 0, cg->funcs[r->root].name);
+		trc_table_u64(t, 1, r->reachable, NULL);
+		trc_table_u64(t, 2, r->executed, NULL);
+		trc_table_f64(t, 3, covered(r) / 100.0, pct);
+		if (r->nmissing > 0)
+			trc_table_style(t, 3, TRC_STYLE_WARN);
+		trc_table_str(t, 4, r->nmissing ? list : "-");
+		free(list);
+		list = NULL;
+		for (k = 0; k < r->nmissing; k++) {
+			const struct trc_cg_func *fn = &cg->funcs[r->missing[k]];
+
+			trc_table_row(m);
+			trc_table_str(m, 0, cg->funcs[r->root].name);
+			trc_table_str(m, 1, fn->name);
+			if (fn->file != NULL) {
+				snprintf(where, sizeof(where), "%s:%u", fn->file, fn->line);
+				trc_table_str(m, 2, where);
+			} else {
+				trc_table_null(m, 2, "");
+			}
+		}
+	}
+	if (cov->nroots == 0)
+		trc_doc_note(
+		        d, "the call graph marks no interlock root: coverage has nothing to cover");
+	trc_doc_note(d, "a function never executed was not called in this run, or was inlined or "
+	                "built without -finstrument-functions: the WCET figures do not cover it");
+	if (res != NULL && coverage_budgets(res, bs, cg, cov) < 0) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (trc_doc_status(d) < 0)
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+out:
+	free(list);
+	trc_cov_free(cov);
+	return rc;
 }

@@ -36,4 +36,18 @@ int trc_section_bounds(struct trc_doc *d, const struct trc_cg *cg, const struct 
 int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
                      const struct trc_heapfind *h, const struct trc_profile *a, struct lc_err *err);
 
+/*
+ * Adds the coverage of each root (the call graph's, or `roots` when
+ * nroots > 0): a "coverage" table (reachable, executed, covered, the names
+ * never executed) and a "never_executed" table (each such function with its
+ * source location). When res is not NULL, every coverage_min budget of bs
+ * gets its verdict there: PASS, FAIL naming what never ran, or ERROR for a
+ * root the call graph does not have. Returns 0, LC_ENOTFOUND (a named root
+ * not in the graph) or LC_ENOMEM (err).
+ */
+int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
+                         const struct trc_budgets *bs, const struct trc_cg *cg,
+                         const struct trc_profile *a, const char *const *roots, size_t nroots,
+                         struct lc_err *err);
+
 #endif /* TRC_SECTIONS_H */

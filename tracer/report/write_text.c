@@ -196,6 +196,7 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 	size_t i, n = trc_budget_results_count(r), pass = 0, fail = 0, error = 0;
 	size_t wsub = 7, wkind = 6;
 	char lim[48], act[48];
+	const char *cmp;
 
 	trc_budget_results_tally(r, &pass, &fail, &error);
 	for (i = 0; i < n; i++) {
@@ -223,11 +224,11 @@ static void text_budgets(const struct trc_budget_results *r, FILE *f, int color)
 		fputs("  ", f);
 		put_cell(f, trc_budget_kind_name(b->kind), wkind, TRC_ALIGN_LEFT, TRC_STYLE_NONE, 0,
 		         0);
-		fprintf(f, "  %12s %s %s\n", act,
-		        b->verdict == TRC_VERDICT_PASS ? "<="
-		        : b->has_actual                ? ">"
-		                                       : "?",
-		        lim);
+		/* coverage_min is a minimum: the comparison reads the other way */
+		cmp = b->verdict == TRC_VERDICT_PASS ? "<=" : b->has_actual ? ">" : "?";
+		if (b->kind == TRC_BUDGET_COVERAGE && cmp[0] != '?')
+			cmp = b->verdict == TRC_VERDICT_PASS ? ">=" : "<";
+		fprintf(f, "  %12s %s %s\n", act, cmp, lim);
 	}
 	/* Broken budgets again as compiler-style diagnostics (STYLE 17), which
 	 * editors and CI annotations pick up. */
