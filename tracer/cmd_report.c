@@ -23,6 +23,7 @@
 #include "report/sections.h"
 #include "binary/callgraph.h"
 #include "trace/heapfind.h"
+#include "trace/interfere.h"
 #include "report/svg.h"
 
 /* Functions drawn as a full histogram figure in the HTML form (besides the
@@ -57,6 +58,8 @@ struct report_opts {
 	int sort;             /* enum sort_key */
 	size_t top;           /* 0: all */
 	long thread;          /* -1: all */
+	size_t gap_us;        /* --gap-us; 0: derived from the trace */
+	int gap_seen;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 	int wide; /* --wide: every column, however wide */
@@ -87,6 +90,10 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	         "argument after the trace works the same way"},
 	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
 	         "only the thread with tid or slot index N"},
+	        {TRC_OPT_COUNT, "gap-us", 0, NULL, &o->gap_us, NULL, 0, NULL, 0, &o->gap_seen, "N",
+	         "a worst call with an interval of more than N us and no\n"
+	         "record inside is host interference (default: 20x the\n"
+	         "thread's p99.9 interval, at least 20 us)"},
 	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
 	         "the traced executable, when it moved (build-id must match)"},
 	        {TRC_OPT_FLAG, "wide", 0, NULL, &o->wide, NULL, 0, NULL, 0, NULL, NULL,
@@ -199,6 +206,47 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
 }
 
+/* The pre-emption cell: max_preempted as before (true only when the worst
+ * call's own chunks saw an involuntary switch, interfere.h), shown as "*";
+ * a worst case with a gap shows "host interference" (long: with the gap). */
+static void pre_cell(struct trc_table *t, int col, const struct trc_fstat *st, int lng)
+{
+	char human[64], u[TRC_UNITS_BUF];
+
+	if (st->worst_interf == TRC_INTERF_GAP) {
+		if (lng)
+			snprintf(human, sizeof(human), "host interference (%s gap)",
+			         trc_units_ns(u, sizeof(u), (double)st->worst_gap_ns));
+		else
+			snprintf(human, sizeof(human), "host interference");
+	} else
+		snprintf(human, sizeof(human), "%s", st->worst_preempted == 1 ? "*" : "");
+	if (st->worst_preempted >= 0)
+		trc_table_bool(t, col, st->worst_preempted, human);
+	else
+		trc_table_null(t, col, human);
+	if (human[0] != '\0')
+		trc_table_style(t, col, TRC_STYLE_WARN);
+}
+
+/* interference, gap_ns and (c_lim >= 0) gap_limit_ns; the gap is null when
+ * nothing is known (summary mode, or the worst call never closed). */
+static void interf_cells(struct trc_table *t, int c_int, int c_gap, int c_lim,
+                         const struct trc_fstat *st)
+{
+	int known = st->worst_gap_limit_ns > 0;
+
+	trc_table_str(t, c_int, trc_interf_name(st->worst_interf));
+	if (known)
+		trc_table_u64(t, c_gap, st->worst_gap_ns, NULL);
+	else
+		trc_table_null(t, c_gap, "");
+	if (c_lim >= 0 && known)
+		trc_table_u64(t, c_lim, st->worst_gap_limit_ns, NULL);
+	else if (c_lim >= 0)
+		trc_table_null(t, c_lim, "");
+}
+
 /* The max_us budget of the function called label, in ns (0: none). */
 static uint64_t budget_ns_of(const struct trc_budgets *bs, const char *label)
 {
@@ -262,8 +310,8 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	struct trc_table *t = NULL, *w = NULL;
 	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
 	        c_where;
-	int c_mod, c_addr, c_hook, c_spark;
-	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path;
+	int c_mod, c_addr, c_hook, c_spark, c_int, c_gap;
+	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
 
@@ -287,6 +335,10 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	c_hook = trc_table_col(t, "hook_ns", "hook", TRC_ALIGN_RIGHT);
 	c_mod = trc_table_col(t, "module", "module", TRC_ALIGN_LEFT);
 	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
+	c_int = trc_table_col(t, "interference", "interference", TRC_ALIGN_LEFT);
+	c_gap = trc_table_col(t, "gap_ns", "gap", TRC_ALIGN_RIGHT);
+	trc_table_col_machine_only(t, c_int);
+	trc_table_col_machine_only(t, c_gap);
 	/* Text fits 100 columns unless --wide: these go first, in this order. */
 	trc_table_col_drop(t, c_q[1], 6);
 	trc_table_col_drop(t, c_q[3], 5);
@@ -307,12 +359,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		for (q = 0; q < 4; q++)
 			ns_cell(t, c_q[q], st->q_ns[q]);
 		ns_cell(t, c_max, st->hist.max);
-		if (st->worst_preempted >= 0) {
-			trc_table_bool(t, c_pre, st->worst_preempted,
-			               st->worst_preempted ? "*" : "");
-			trc_table_style(t, c_pre, TRC_STYLE_WARN);
-		} else
-			trc_table_null(t, c_pre, "");
+		pre_cell(t, c_pre, st, 0);
 		if (c_spark >= 0) {
 			char *svg = NULL;
 
@@ -334,6 +381,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		snprintf(buf, sizeof(buf), "0x%" PRIx64,
 		         v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
 		trc_table_str(t, c_addr, buf);
+		interf_cells(t, c_int, c_gap, -1, st);
 	}
 	if (a->summary_mode)
 		return trc_doc_status(d);
@@ -346,6 +394,12 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	w_at = trc_table_col(w, "at_ns", "at", TRC_ALIGN_RIGHT);
 	w_depth = trc_table_col(w, "depth", "depth", TRC_ALIGN_RIGHT);
 	w_path = trc_table_col(w, "path", "call path", TRC_ALIGN_LEFT);
+	w_int = trc_table_col(w, "interference", "interference", TRC_ALIGN_LEFT);
+	w_gap = trc_table_col(w, "gap_ns", "gap", TRC_ALIGN_RIGHT);
+	w_lim = trc_table_col(w, "gap_limit_ns", "gap limit", TRC_ALIGN_RIGHT);
+	trc_table_col_machine_only(w, w_int);
+	trc_table_col_machine_only(w, w_gap);
+	trc_table_col_machine_only(w, w_lim);
 	trc_table_col_drop(w, w_thread, 2);
 	trc_table_col_drop(w, w_depth, 1);
 	trc_table_col_clip(w, w_path);
@@ -360,17 +414,14 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		trc_table_row(w);
 		trc_table_str(w, w_name, v[i].f->label);
 		ns_cell(w, w_max, st->hist.max);
-		if (st->worst_preempted >= 0)
-			trc_table_bool(w, w_pre, st->worst_preempted,
-			               st->worst_preempted ? "*" : "");
-		else
-			trc_table_null(w, w_pre, "");
+		pre_cell(w, w_pre, st, 1);
 		trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
 		trc_table_u64(w, w_at, at, u);
 		trc_table_u64(w, w_depth, st->worst_depth, NULL);
 		trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
+		interf_cells(w, w_int, w_gap, w_lim, st);
 	}
 	return trc_doc_status(d);
 }
@@ -380,7 +431,7 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
                     const struct trc_fn *f)
 {
 	const struct trc_fstat *st = f->st;
-	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF];
+	char got[TRC_UNITS_BUF], lim[TRC_UNITS_BUF], u[TRC_UNITS_BUF], why[128];
 	double actual;
 	enum trc_verdict v;
 
@@ -391,14 +442,19 @@ static int judge_fn(struct trc_budget_results *r, const struct trc_budget *b,
 
 		actual = (double)ns / 1e3;
 		v = trc_budget_judge(b, actual);
+		why[0] = '\0';
+		if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_interf == TRC_INTERF_GAP)
+			snprintf(why, sizeof(why),
+			         " (host interference: a %s gap with no record inside the "
+			         "worst "
+			         "call)",
+			         trc_units_ns(u, sizeof(u), (double)st->worst_gap_ns));
+		else if (b->kind == TRC_BUDGET_FUNC_MAX && st->worst_preempted == 1)
+			snprintf(why, sizeof(why), " (may include pre-emption)");
 		return trc_budget_results_add(r, b, f->label, v, 1, actual, f->sym.file,
 		                              f->sym.line, "'%s' took %s at %s%s, budget is %s",
 		                              f->label, trc_units_ns(got, sizeof(got), (double)ns),
-		                              b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99",
-		                              b->kind == TRC_BUDGET_FUNC_MAX &&
-		                                              st->worst_preempted == 1
-		                                      ? " (may include pre-emption)"
-		                                      : "",
+		                              b->kind == TRC_BUDGET_FUNC_MAX ? "max" : "p99", why,
 		                              trc_units_ns(lim, sizeof(lim), b->limit * 1e3));
 	}
 	case TRC_BUDGET_FUNC_STACK:
@@ -493,6 +549,10 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	trc_cg_init(&cg);
 	if (parse_args(&o, argc, argv, &status) != 0)
 		goto out;
+	if (o.gap_seen && (o.gap_us == 0 || o.gap_us > UINT64_MAX / 1000u)) {
+		trc_fail("--gap-us takes a positive number of microseconds, not '%zu'", o.gap_us);
+		goto out;
+	}
 	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;
@@ -514,6 +574,10 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}
+	if (o.gap_us > 0 && trc_interf_run(a, (uint64_t)o.gap_us * 1000u, &err) < 0) {
+		trc_fail("%s: %s", o.trace, err.msg);
+		goto out;
+	}
 	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
 	html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
 	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
@@ -525,13 +589,29 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 	if (!o.wide && trc_out_has(&o.out, TRC_FMT_TEXT))
 		trc_doc_set_width(d, trc_out_width(&o.out), "--wide shows all");
 	if (a->preempted > 0)
-		trc_doc_note(d, "* the worst case lies in a trace chunk during which the thread "
-		                "was pre-empted "
-		                "(involuntary context switch): it may include time the thread was "
-		                "not running");
+		trc_doc_note(d, "* the worst call fills at least half of the trace chunks during "
+		                "which the thread was pre-empted (involuntary context switch): it "
+		                "may include time the thread was not running");
+	if (a->loose > 0)
+		trc_doc_note(d,
+		             "pre-emption unknown for %zu worst case(s): their trace "
+		             "chunks saw an "
+		             "involuntary context switch, but the chunks last more than "
+		             "twice the "
+		             "call, so the switch may lie outside it",
+		             a->loose);
+	if (a->gaps > 0)
+		trc_doc_note(d,
+		             "host interference: %zu worst case(s) contain an interval with no "
+		             "record of their thread longer than the gap limit: time the thread "
+		             "did not run its traced code (hypervisor, interrupt, pre-emption), "
+		             "or a long loop or blocking call without a traced call "
+		             "(docs/trace-report.md tells them apart)",
+		             a->gaps);
 	if (problems > 0)
 		trc_doc_note(d,
-		             "the trace has %zu problem(s) (listed on stderr): this report covers "
+		             "the trace has %zu problem(s) (listed on stderr): this report "
+		             "covers "
 		             "the readable "
 		             "part only",
 		             problems);

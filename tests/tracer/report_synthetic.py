@@ -250,15 +250,99 @@ def main():
         err = abs(sr["main"][key] - svals[rank - 1]) / svals[rank - 1]
         check(err <= 0.01, "summary %s: %d vs sort %d" % (key, sr["main"][key], svals[rank - 1]))
 
-    # 5. pre-emption: control_step's worst case lies in a chunk with an
-    #    involuntary context switch, main's does not
+    # 5. pre-emption: control_step's worst case (600 ns) lies in a chunk of
+    #    ~75 us with an involuntary context switch, main's in one without:
+    #    a switch somewhere in a chunk says nothing about a 600 ns call
     pre = T("preempt.trace")
     subprocess.run([sys.executable, tracegen.__file__, pre, "preempt"] + exe, check=True)
     pr = rows_by_name(report_json(lt, pre))
-    check(pr["control_step"]["max_preempted"] is True and pr["main"]["max_preempted"] is False,
+    check(pr["control_step"]["max_preempted"] is None and pr["main"]["max_preempted"] is False,
           "pre-emption flags %r %r" % (pr["control_step"]["max_preempted"], pr["main"]["max_preempted"]))
+    check(pr["control_step"]["interference"] == "unknown" and pr["main"]["interference"] == "none",
+          "interference %r %r" % (pr["control_step"]["interference"], pr["main"]["interference"]))
     txt = run([lt, "report", pre], 0).stdout
-    check(re.search(r"control_step .*600 ns  \*", txt) is not None and "pre-empted" in txt, "* mark:\n" + txt)
+    check("*" not in txt and "pre-empted" not in txt, "no * for a whole chunk:\n" + txt)
+
+    # 5b. tight: main's worst call opens and closes its chunk (2 switches):
+    #     pre-empted; spin's and control_step's share switching chunks loosely
+    tg = T("tight.trace")
+    subprocess.run([sys.executable, tracegen.__file__, tg, "tight"] + exe, check=True)
+    tr = rows_by_name(report_json(lt, tg), "worst_cases")
+    check([(tr[f]["preempted"], tr[f]["interference"]) for f in ("main", "spin", "control_step")] ==
+          [(True, "preempted"), (None, "unknown"), (None, "unknown")], "tight %r" % tr)
+    txt = run([lt, "report", "--wide", tg], 0).stdout
+    txt = re.sub(r"(\S)\n(\S)", r"\1 \2", txt)  # notes wrap at 100 columns
+    check("  main          62.9 µs  *      31  +75.8 µs      1  main\n" in txt and
+          "* the worst call fills at least half of the trace chunks" in txt, "tight text:\n" + txt)
+
+    # 5c. a paced 1 kHz loop, every chunk with a switch: no row is marked
+    pc = T("paced.trace")
+    subprocess.run([sys.executable, tracegen.__file__, pc, "paced"] + exe, check=True)
+    for tab in ("functions", "worst_cases"):
+        for name, r in rows_by_name(report_json(lt, pc), tab).items():
+            check(r["max_preempted" if tab == "functions" else "preempted"] is None and
+                  r["interference"] == "unknown" and r["gap_ns"] == (304 if name == "control_step" else 400),
+                  "paced %s %s %r" % (tab, name, r))
+    txt = run([lt, "report", "--wide", pc], 0).stdout
+    txt = txt.replace("but\nthe", "but the")  # notes wrap at 100 columns
+    check("*" not in txt and "interference" not in txt and
+          "\npre-emption unknown for 3 worst case(s): their trace chunks saw an involuntary context "
+          "switch, but the chunks last more than twice the call, so the switch may lie outside it\n" in txt,
+          "paced text:\n" + txt)
+
+    # 5c'. a traced run loop that sleeps 1 ms between its calls: sleeping
+    #      between sibling calls is the loop's own pattern, not a gap
+    lp = T("loop.trace")
+    subprocess.run([sys.executable, tracegen.__file__, lp, "loop"] + exe, check=True)
+    lw = rows_by_name(report_json(lt, lp), "worst_cases")
+    check([(lw[f]["interference"], lw[f]["gap_ns"]) for f in ("main", "control_step")] ==
+          [("none", 1_002_000), ("none", 2000)] and lw["main"]["gap_limit_ns"] > 20_000_000,
+          "loop %r" % lw)
+
+    # 5d. host interference: spin's worst call (and so main's) is one 500 us
+    #     interval with no record; control_step's worst (2 us) is not
+    it = T("interfere.trace")
+    subprocess.run([sys.executable, tracegen.__file__, it, "interfere"] + exe, check=True)
+    ij = report_json(lt, it)
+    ir, iw = rows_by_name(ij), rows_by_name(ij, "worst_cases")
+    check([(ir[f]["interference"], ir[f]["gap_ns"], ir[f]["max_preempted"]) for f in ("main", "spin", "control_step")]
+          == [("gap", 500000, False), ("gap", 500000, False), ("none", 2000, False)], "gap rows %r" % ir)
+    check([(iw[f]["interference"], iw[f]["gap_ns"], iw[f]["gap_limit_ns"]) for f in ("main", "spin", "control_step")]
+          == [("gap", 500000, 20000), ("gap", 500000, 20000), ("none", 2000, 20000)], "gap worst %r" % iw)
+    txt = run([lt, "report", "--wide", it], 0).stdout
+    txt = re.sub(r"(\S)\n(\S)", r"\1 \2", txt)  # notes wrap at 100 columns
+    for line in ("  spin           500 µs  host interference (500 µs gap)      21   +122 µs      2  main > spin",
+                 "  control_step  2.00 µs                                      21  +60.2 µs      2  main > control_step",
+                 "host interference: 2 worst case(s) contain an interval with no record of their thread longer "
+                 "than the gap limit: time the thread did not run its traced code (hypervisor, interrupt, "
+                 "pre-emption), or a long loop or blocking call without a traced call (docs/trace-report.md "
+                 "tells them apart)"):
+        check(line + "\n" in txt, "gap text line %r:\n%s" % (line, txt))
+    check(re.search(r"\n  spin +1000 .* 500 µs  host interference  ", txt) is not None, "gap mark:\n" + txt)
+    gcsv = run([lt, "report", it, "--format", "csv"], 0).stdout.splitlines()
+    check(gcsv[0].endswith(",interference,gap_ns") and
+          [ln.split(",")[-2:] for ln in gcsv[1:]] == [["gap", "500000"], ["gap", "500000"], ["none", "2000"]],
+          "gap csv %r" % gcsv)
+    md = run([lt, "report", it, "--format", "md"], 0).stdout
+    check("| host interference (500 µs gap) |" in md and "host interference: 2 worst case(s)" in md, "gap md:\n" + md)
+    hp = T("interfere.html")
+    run([lt, "report", it, "--format", "html", "-o", hp], 0)
+    ht = open(hp, encoding="utf-8").read()
+    check(ht.count(">host interference (500 µs gap)<") == 2 and ht.count(">host interference<") == 2 and
+          "host interference: 2 worst case(s)" in ht, "gap html")
+    gb = budgets("gap.yaml", "budgets:\n  functions:\n    spin: { max_us: 100 }\n")
+    gj = T("gap.junit.xml")
+    run([lt, "report", it, "--budgets", gb, "--format", "junit", "-o", gj], 1)
+    check("'spin' took 500 µs at max (host interference: a 500 µs gap with no record inside the worst call), "
+          "budget is 100 µs" in open(gj).read(), "gap junit:\n" + open(gj).read())
+    # --gap-us raises the limit: 500 us is then within it
+    ow = rows_by_name(report_json(lt, it, "--gap-us", "600"), "worst_cases")
+    check((ow["spin"]["interference"], ow["spin"]["gap_limit_ns"]) == ("none", 600000), "--gap-us %r" % ow["spin"])
+    p = run([lt, "report", it, "--gap-us", "0"], 2)
+    check("--gap-us takes a positive number of microseconds, not '0'" in p.stderr, "--gap-us 0: " + p.stderr)
+    for bad_arg in ("-5", "x", "1.5"):
+        p = run([lt, "report", it, "--gap-us", bad_arg], 2)
+        check("--gap-us takes a non-negative number, not '%s'" % bad_arg in p.stderr, "bad --gap-us: " + p.stderr)
 
     # 6. hist: drawing, and period / jitter / deadline misses
     per = T("periodic.trace")

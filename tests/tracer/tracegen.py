@@ -248,6 +248,70 @@ def scenario_preempt(path, args):
     t.write(path)
 
 
+def scenario_interfere(path, args):
+    """1000 x F_A (self 200 ns) calling F_B (300 ns) then F_C (400 ns), 100 ns
+    apart. F_C's call 120 takes 500 us with no record inside (a gap); F_B's
+    call 60 takes 2 us (its worst, no gap). No context switches."""
+    fa, fb, fc = _addrs(args)
+    c = Calls()
+    for i in range(1000):
+        c.call(fa, 200, [(fb, 2000 if i == 60 else 300), (fc, 500_000 if i == 120 else 400)])
+        c.idle(100)
+    t = Trace(**_exe(args))
+    t.thread(21, c.recs)
+    t.write(path)
+
+
+def scenario_tight(path, args):
+    """Chunk 0 (252 records): 126 calls of F_B, 500 ns each (call 70: 700 ns),
+    100 ns apart, one involuntary switch. Chunk 1: one call of F_A that opens
+    and closes the chunk around 125 calls of F_C (500 ns, call 30: 800 ns),
+    two involuntary switches: F_A's worst call fills its chunk, the others'
+    do not."""
+    fa, fb, fc = _addrs(args)
+    c = Calls()
+    for i in range(126):
+        c.call(fb, 700 if i == 70 else 500)
+        c.idle(100)
+    c.call(fa, 100, [(fc, 800 if i == 30 else 500) for i in range(125)])
+    t = Trace(**_exe(args))
+    t.thread(31, c.recs, nivcsw=lambda k: 1 if k == 0 else 2)
+    t.write(path)
+
+
+def scenario_paced(path, args):
+    """A paced 1 kHz loop: every 1 ms, F_A (200 ns) calls F_B (300 ns, call
+    i: + i % 5 ns) and F_C (400 ns); the thread sleeps in between and every
+    chunk (42 periods) saw an involuntary context switch."""
+    fa, fb, fc = _addrs(args)
+    c = Calls(t0=0)
+    for i in range(int(args.get("n", 1000))):
+        c.t = i * 1_000_000
+        c.call(fa, 200, [(fb, 300 + i % 5), (fc, 400)])
+    t = Trace(**_exe(args))
+    t.thread(41, c.recs, nivcsw=lambda k: 1)
+    t.write(path)
+
+
+def scenario_loop(path, args):
+    """One call of F_A (a traced run loop) that calls F_B (300 ns; call 500:
+    2 us) 1000 times and sleeps 1 ms (+ i % 3 us) between the calls."""
+    fa, fb, _ = _addrs(args)
+    c = Calls()
+    kids = []
+    for i in range(1000):
+        kids.append((fb, 2000 if i == 500 else 300))
+    c.recs.append((c.t, ENTER, fa, 256))
+    for i, (addr, ns) in enumerate(kids):
+        c.call(addr, ns, stack=320)
+        if i + 1 < len(kids):
+            c.idle(1_000_000 + (i % 3) * 1000)
+    c.recs.append((c.t, EXIT, fa, 256))
+    t = Trace(**_exe(args))
+    t.thread(51, c.recs)
+    t.write(path)
+
+
 def scenario_summary(path, args):
     """Summary mode: the runtime's per-function tables. F_A gets random
     durations (written to PATH.values like 'random'), F_B one value."""
@@ -316,6 +380,8 @@ def _exe(args):
 
 SCENARIOS = {"known": scenario_known, "random": scenario_random, "periodic": scenario_periodic,
              "preempt": scenario_preempt, "summary": scenario_summary,
+             "interfere": scenario_interfere, "tight": scenario_tight, "paced": scenario_paced,
+             "loop": scenario_loop,
              "threads": scenario_threads, "longjmp": scenario_longjmp}
 
 

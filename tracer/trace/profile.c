@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trace/csw.h"
+#include "trace/interfere.h"
 #include "path.h"
 #include "report/out.h"
 #include "trace.h"
@@ -73,27 +73,6 @@ static int symbolize(struct trc_profile *a, const char *exe, struct lc_err *err)
 	return 0;
 }
 
-/* Marks each worst case that overlaps a chunk with involuntary switches. */
-static void check_preemption(struct trc_profile *a)
-{
-	struct trc_csw *c = NULL;
-	struct lc_err ignored;
-	size_t i;
-
-	if (a->summary_mode || trc_csw_new(&c, a->t, &ignored) < 0)
-		return;
-	for (i = 0; i < a->nfns; i++) {
-		struct trc_fstat *st = a->fns[i].st;
-
-		if (st->calls == 0)
-			continue;
-		st->worst_preempted = trc_csw_preempted(c, st->worst_enter_off, st->worst_exit_off);
-		if (st->worst_preempted == 1)
-			a->preempted++;
-	}
-	trc_csw_free(c);
-}
-
 int trc_profile_load(struct trc_profile **out, const char *path, const char *exe, long thread,
                      struct lc_err *err)
 {
@@ -128,7 +107,9 @@ int trc_profile_load(struct trc_profile **out, const char *path, const char *exe
 	rc = symbolize(a, exe, err);
 	if (rc < 0)
 		goto out;
-	check_preemption(a);
+	rc = trc_interf_run(a, 0, err);
+	if (rc < 0)
+		goto out;
 	*out = a;
 	a = NULL;
 out:

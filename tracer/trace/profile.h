@@ -5,7 +5,7 @@
  * Loading opens the trace, streams every thread's records through stats.h
  * (or, for a summary-mode trace, takes the runtime's per-function tables),
  * symbolizes each distinct function address once, and checks for
- * pre-emption in each worst case (csw.h).
+ * interference in each worst case (interfere.h).
  *
  * Problems of the trace (truncation, corruption, with file offsets) are kept,
  * not fatal: the caller prints them, reports what was readable, and exits 2.
@@ -43,6 +43,8 @@ struct trc_profile {
 	uint64_t records;     /* records read */
 	uint64_t lost;        /* header lost_total */
 	size_t preempted;     /* worst cases marked as possibly pre-empted */
+	size_t gaps;          /* worst cases with host interference (a gap) */
+	size_t loose;         /* worst cases whose chunks switched but are much longer */
 };
 
 /*

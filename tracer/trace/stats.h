@@ -52,7 +52,10 @@ struct trc_fstat {
 	uint32_t worst_npath;                     /* frames in worst_path */
 	uint64_t worst_path[TRC_STATS_PATH_MAX];  /* outermost first, ends with addr;
 						    the outermost frames are cut when deeper */
-	int worst_preempted; /* set by the caller (csw.h): -1 unknown, 0 no, 1 yes */
+	int worst_preempted;         /* set by the caller (interfere.h): -1 unknown, 0 no, 1 yes */
+	int worst_interf;            /* enum trc_interf (interfere.h), set by the caller */
+	uint64_t worst_gap_ns;       /* largest interval with no record inside the worst call */
+	uint64_t worst_gap_limit_ns; /* the gap threshold of its thread */
 };
 
 struct trc_stats_counts {
