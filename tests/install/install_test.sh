@@ -16,6 +16,9 @@
 #           latch_trace_budgets from an in-tree latch
 #   byhand  the by-hand compile lines (README, docs/integrate.md "By hand"),
 #           run from a folder laid out like a built latch checkout
+#   cortexm the same install; a firmware project with the installed
+#           arm-none-eabi toolchain file and find_package(latchCortexM) links
+#           latch::rt_cortexm into an instrumented Cortex-M4 ELF
 #   deb     cpack -G DEB: file name, computed Depends, contents; installable
 #           (apt-get --simulate), and the unpacked tools run
 # Exit 0 pass, 1 a check failed, 77 a tool the mode needs is absent.
@@ -75,6 +78,30 @@ expect_trips() {
 }
 
 case $mode in
+cortexm)
+	need arm-none-eabi-gcc
+	install_latch
+	[ -e "$prefix/lib/cmake/latchCortexM/latchCortexMConfig.cmake" ] || fail "latchCortexMConfig.cmake not installed"
+	run cmake -S "$ex/cortexm" -B "$work/b" \
+		-DCMAKE_TOOLCHAIN_FILE="$prefix/share/latch/runtime/cortexm/arm-none-eabi.cmake" \
+		-DCMAKE_PREFIX_PATH="$prefix"
+	run cmake --build "$work/b"
+	arm-none-eabi-readelf -h "$work/b/fw.elf" | grep -q 'Machine:.*ARM' || fail "fw.elf is not an ARM ELF"
+	syms=$(arm-none-eabi-nm "$work/b/fw.elf")
+	for s in __cyg_profile_func_enter __cyg_profile_func_exit latch_rt_flush main; do
+		grep -q " T $s\$" <<<"$syms" || fail "fw.elf does not define $s"
+	done
+	# the firmware's own code is instrumented: step calls the enter hook
+	arm-none-eabi-objdump -d "$work/b/fw.elf" | awk '/<step>:/,/^$/' | grep -q 'bl.*<__cyg_profile_func_enter>' ||
+		fail "step() is not instrumented"
+	# the installed sources build the runtime for another CPU (Cortex-M3, soft float)
+	run cmake -S "$prefix/share/latch/runtime/cortexm" -B "$work/m3" \
+		-DCMAKE_TOOLCHAIN_FILE="$prefix/share/latch/runtime/cortexm/arm-none-eabi.cmake" \
+		"-DLATCH_CM_CPU_FLAGS=-mcpu=cortex-m3;-mthumb;-mfloat-abi=soft"
+	run cmake --build "$work/m3"
+	arm-none-eabi-nm "$work/m3/liblatch_rt_cm.a" | grep -q ' T __cyg_profile_func_enter$' ||
+		fail "the installed sources did not build the runtime"
+	;;
 cmake)
 	install_latch
 	run cmake -S "$ex/cmake" -B "$work/b" -DCMAKE_PREFIX_PATH="$prefix" \
