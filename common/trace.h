@@ -300,12 +300,13 @@ static inline uint32_t lc_trace_le32(const uint8_t *p)
  * needs. */
 struct lc_trace_slot {
 	uint64_t ticks;
-	uint64_t addr;    /* function (enter/exit), mark value; 0 for LC_TRACE_EXT */
-	uint64_t offset;  /* file offset of the record */
-	uint32_t stack;   /* stack depth at the hook, bytes (saturated at 0x3fff * 16) */
-	uint16_t ext_len; /* LC_TRACE_EXT: payload bytes, else 0 */
-	uint8_t kind;     /* enum lc_trace_kind */
-	uint8_t gap;      /* 1: events of this thread were lost just before */
+	uint64_t addr;     /* function (enter/exit), mark value; 0 for LC_TRACE_EXT */
+	uint64_t offset;   /* file offset of the record */
+	uint32_t stack;    /* stack depth at the hook, bytes (saturated at 0x3fff * 16) */
+	uint16_t ext_len;  /* LC_TRACE_EXT: payload bytes, else 0 */
+	uint16_t ext_type; /* LC_TRACE_EXT: enum lc_trace_ext_type, else 0 */
+	uint8_t kind;      /* enum lc_trace_kind */
+	uint8_t gap;       /* 1: events of this thread were lost just before */
 };
 
 /* Decodes the record at slot i of a chunk returned by
@@ -327,10 +328,12 @@ static inline size_t lc_trace_slot_decode(struct lc_trace_slot *out, const uint8
 	if (out->kind == LC_TRACE_EXT) {
 		out->addr = 0;
 		out->ext_len = (uint16_t)(word & 0xffffu);
+		out->ext_type = (uint16_t)((word >> 16) & 0xffffu);
 		return 1u + ((size_t)out->ext_len + LC_TRACE_SLOT_SIZE - 1u) / LC_TRACE_SLOT_SIZE;
 	}
 	out->addr = word & LC_TRACE_SLOT_ADDR_MASK;
 	out->ext_len = 0;
+	out->ext_type = 0;
 	return 1;
 }
 

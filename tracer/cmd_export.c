@@ -12,9 +12,14 @@
 #include "trace/export.h"
 #include "trace/profile.h"
 
+#define MAX_NAMES 32
+
 struct export_opts {
 	const char *trace, *out, *exe;
 	int fmt; /* enum trc_export_format; 0: not given */
+	const char *root;
+	const char *filter[MAX_NAMES], *exclude[MAX_NAMES];
+	size_t nfilter, nexclude;
 };
 
 static const struct trc_opt_choice formats[] = {
@@ -33,13 +38,26 @@ static int parse_args(struct export_opts *o, int argc, char **argv, int *exit_st
 	         "NAME.trace.json (or NAME.json): the tools recognise it by that"},
 	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
 	         "the traced executable, when it moved"},
+	        {TRC_OPT_STR, "root", 0, NULL, &o->root, NULL, 0, NULL, 0, NULL, "FUNC",
+	         "only calls inside a call of FUNC (a name or glob), FUNC\n"
+	         "included; folded stacks then start at FUNC"},
+	        {TRC_OPT_LIST, "filter", 0, NULL, o->filter, &o->nfilter, MAX_NAMES, NULL, 0, NULL,
+	         "GLOB",
+	         "chrome: only the events of matching functions; folded:\n"
+	         "only the stacks whose leaf matches (repeatable)"},
+	        {TRC_OPT_LIST, "exclude", 0, NULL, o->exclude, &o->nexclude, MAX_NAMES, NULL, 0,
+	         NULL, "FUNC",
+	         "leave out FUNC's events and self time, e.g. an idle loop\n"
+	         "or a wait (repeatable, globs)"},
 	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
 	         "TRACE", "a trace file"},
 	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
 	const struct trc_cmd_spec spec = {
 	        "export", "export [options] TRACE --format chrome|folded",
-	        "Writes the calls of a trace for other tools, paired as report pairs them.", opts,
-	        "exit status: 0 written, 2 usage error or unreadable trace.\n"};
+	        "Writes the calls of a trace for other tools, paired as report pairs them;\n"
+	        "chrome also carries the trace's marks and heap-guard allocations as instant\n"
+	        "events.",
+	        opts, "exit status: 0 written, 2 usage error or unreadable trace.\n"};
 
 	if (trc_cmd_args(&spec, argc, argv, exit_status) != 0)
 		return 1;
@@ -54,7 +72,8 @@ static int parse_args(struct export_opts *o, int argc, char **argv, int *exit_st
 
 int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 {
-	struct export_opts o = {NULL, NULL, NULL, 0};
+	struct export_opts o = {NULL, NULL, NULL, 0, NULL, {NULL}, {NULL}, 0, 0};
+	struct trc_export_opts xo;
 	struct trc_profile *a = NULL;
 	struct lc_err err = {0};
 	FILE *f = NULL;
@@ -72,7 +91,13 @@ int trc_cmd_export(int argc, char **argv, const struct trc_opts *opts)
 		trc_fail("cannot open '%s': %s", o.out, strerror(errno));
 		goto out;
 	}
-	if (trc_export_write(f, a, (enum trc_export_format)o.fmt, &err) < 0) {
+	xo.fmt = (enum trc_export_format)o.fmt;
+	xo.root = o.root;
+	xo.filter = o.filter;
+	xo.nfilter = o.nfilter;
+	xo.exclude = o.exclude;
+	xo.nexclude = o.nexclude;
+	if (trc_export_write(f, a, &xo, &err) < 0) {
 		trc_fail("%s: %s", o.trace, err.msg);
 		goto out;
 	}

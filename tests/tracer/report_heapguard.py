@@ -96,6 +96,51 @@ def main():
     else:
         print("note: %s absent, schema validation not done (structure checked above)" % schema)
 
+    # export: heap-guard allocations and marks as instant events, --root,
+    # --filter and --exclude; complete events still nest exactly
+    def chrome(*extra, path=trace):
+        e = run([lt, "export", path, "--format", "chrome"] + list(extra))
+        check(e.returncode == 0, "export %s: exit %d %s" % (extra, e.returncode, e.stderr.strip()))
+        return json.loads(e.stdout)["traceEvents"]
+
+    def nesting_errors(evs):
+        bad, stacks = 0, {}
+        for ev in sorted((x for x in evs if x["ph"] == "X"), key=lambda x: (x["tid"], x["ts"], -x["dur"])):
+            st = stacks.setdefault(ev["tid"], [])
+            while st and st[-1] <= ev["ts"]:
+                st.pop()
+            end = ev["ts"] + ev["dur"]
+            if st and end > st[-1] + 1e-9:
+                bad += 1
+            st.append(end)
+        return bad
+
+    evs = chrome()
+    inst = [x for x in evs if x["ph"] == "i"]
+    allocs = [x for x in inst if x["name"] == "heap-alloc: allocation"]
+    frees = [x for x in inst if x["name"] == "heap-alloc: free"]
+    check(len(allocs) == n and len(frees) == n, "export: %d allocation and %d free instant events" %
+          (len(allocs), len(frees)))
+    check(all(x["args"]["size"] == 24 and x["args"]["root"] == "interlock_tick" and
+              "alloc_helper" in x["args"]["backtrace"] for x in allocs),
+          "export: each allocation carries size, root and a backtrace through alloc_helper: %r" %
+          (allocs[0]["args"] if allocs else None))
+    check(nesting_errors(evs) == 0, "export: complete events nest exactly")
+    names = lambda evs: sorted({x["name"] for x in evs if x["ph"] == "X"})
+    check(names(chrome("--root", "interlock_tick")) == ["alloc_helper", "interlock_tick", "leaf"],
+          "export --root interlock_tick: only it and its callees: %r" % names(chrome("--root", "interlock_tick")))
+    check(names(chrome("--filter", "alloc_*")) == ["alloc_helper"], "export --filter alloc_*")
+    check("leaf" not in names(chrome("--exclude", "leaf")) and "main" in names(chrome("--exclude", "leaf")),
+          "export --exclude leaf")
+    f = run([lt, "export", trace, "--format", "folded", "--root", "interlock_tick", "--exclude", "leaf"])
+    stacks = sorted(l.rsplit(" ", 1)[0] for l in f.stdout.split("\n") if l)
+    check(f.returncode == 0 and stacks == ["interlock_tick", "interlock_tick;alloc_helper"],
+          "folded --root interlock_tick --exclude leaf: %r" % stacks)
+    marks = os.path.join(work, "marks.latch")
+    p = run([prog, "mark", "1"], dict(env, LATCH_TRACE=marks))
+    m = [x["name"] for x in chrome(path=marks) if x["ph"] == "i"]
+    check(m == ["mark phase-1", "mark 7"], "export: marks as instant events: %r" % m)
+
     plain = os.path.join(work, "plain.latch")
     env2 = dict(env, LATCH_TRACE=plain)
     del env2["LATCH_HEAPGUARD"]

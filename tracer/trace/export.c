@@ -7,6 +7,7 @@
  */
 #include "trace/export.h"
 
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -29,11 +30,18 @@ struct addr_idx {
 	uint32_t fn;
 };
 
+/* Per function: what the export options say of it. */
+enum { F_ROOT = 1u, F_FILTER = 2u, F_EXCLUDE = 4u };
+#define IN_ROOT    0x80000000u /* frame->user: the frame lies inside a --root call */
+#define FN_UNKNOWN 0x7fffffffu /* frame->user: an address report does not name */
+
 struct exporter {
 	const struct trc_profile *a;
+	const struct trc_export_opts *o;
 	FILE *f;
 	int chrome;
-	char **jnames; /* chrome: each function's name as a JSON string */
+	uint8_t *fflags; /* F_* per function of a->fns */
+	char **jnames;   /* chrome: each function's name as a JSON string */
 	struct node *nodes;
 	size_t nnodes, capnodes;
 	struct lc_map node_ids; /* (parent << 32 | fn) -> node */
@@ -62,7 +70,17 @@ static uint32_t fn_index(const struct exporter *e, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo < e->a->nfns && e->by_addr[lo].addr == addr ? e->by_addr[lo].fn : UINT32_MAX;
+	return lo < e->a->nfns && e->by_addr[lo].addr == addr ? e->by_addr[lo].fn : FN_UNKNOWN;
+}
+
+/* Whether a closed call of fn (a->fns index or FN_UNKNOWN) is written. */
+static int keep_fn(const struct exporter *e, uint32_t fn)
+{
+	if (fn == FN_UNKNOWN)
+		return e->o->nfilter == 0;
+	if (e->fflags[fn] & F_EXCLUDE)
+		return 0;
+	return e->o->nfilter == 0 || (e->fflags[fn] & F_FILTER);
 }
 
 /* The node of fn below parent, created on first sight. */
@@ -129,11 +147,98 @@ static void put_event(struct exporter *e, uint32_t fn, uint64_t start_ns, uint64
 	e->first_event = 0;
 }
 
+/* An instant event (a mark, a heap-guard allocation): built with jansson,
+ * which does the escaping; args is stolen. Returns 0 or LC_ENOMEM. */
+static int put_instant(struct exporter *e, const char *name, json_t *args, uint64_t at_ns,
+                       uint32_t tid)
+{
+	json_t *ev =
+	        json_pack("{s:s, s:s, s:s, s:f, s:i, s:i, s:o}", "name", name, "ph", "i", "s", "t",
+	                  "ts", (double)at_ns / 1000.0, "pid", (int)lc_trace_header(e->a->t)->pid,
+	                  "tid", (int)tid, "args", args ? args : json_object());
+	char *js;
+
+	if (ev == NULL)
+		return LC_ENOMEM;
+	js = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(ev);
+	if (js == NULL)
+		return LC_ENOMEM;
+	fprintf(e->f, "%s\n%s", e->first_event ? "" : ",", js);
+	e->first_event = 0;
+	free(js);
+	return 0;
+}
+
+/* A symbolized address for the args of an instant event. */
+static json_t *sym_json(const struct exporter *e, uint64_t addr, int ret_addr)
+{
+	struct trc_symbol sy;
+	struct lc_err err = {0};
+	char buf[64];
+
+	if (trc_sym_lookup(e->a->sym, addr - (ret_addr ? 1u : 0u), &sy, &err) == 0 &&
+	    sy.name != NULL)
+		return json_string(sy.name);
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, addr);
+	return json_string(buf);
+}
+
+/* A mark or a heap-guard record of the slot at recs[at]: an instant event. */
+static int on_event(struct exporter *e, const struct lc_trace_slot *s, const uint8_t *recs,
+                    size_t at, uint64_t at_ns, uint32_t tid)
+{
+	const uint8_t *pl = recs + (at + 1u) * LC_TRACE_SLOT_SIZE;
+	char name[96];
+
+	if (s->kind == LC_TRACE_MARK) {
+		snprintf(name, sizeof(name), "mark %" PRIu64, s->addr);
+		return put_instant(e, name, json_pack("{s:I}", "value", (json_int_t)s->addr), at_ns,
+		                   tid);
+	}
+	if (s->ext_type == LC_TRACE_EXT_MARK) {
+		snprintf(name, sizeof(name), "mark %.*s", (int)(s->ext_len < 64 ? s->ext_len : 64),
+		         (const char *)pl);
+		return put_instant(e, name, NULL, at_ns, tid);
+	}
+	if (s->ext_type == LC_TRACE_EXT_HEAP) {
+		struct lc_trace_rec rec;
+		struct lc_trace_heap h;
+		json_t *bt = json_array(), *args;
+		size_t k;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = LC_TRACE_EXT;
+		rec.ext_type = LC_TRACE_EXT_HEAP;
+		rec.payload = pl;
+		rec.payload_len = s->ext_len;
+		if (bt == NULL)
+			return LC_ENOMEM;
+		if (lc_trace_heap_decode(&h, &rec) < 0) {
+			json_decref(bt);
+			return 0; /* counted by report (heap guard), not guessed here */
+		}
+		for (k = 0; k < h.nframes; k++)
+			json_array_append_new(bt, sym_json(e, h.frames[k], 1));
+		args = json_pack("{s:I, s:o, s:o}", "size", (json_int_t)h.size, "root",
+		                 sym_json(e, h.root, 0), "backtrace", bt);
+		snprintf(name, sizeof(name), "heap-alloc: %s",
+		         h.alloc == LC_TRACE_ALLOC_FREE ? "free" : "allocation");
+		return put_instant(e, name, args, at_ns, tid);
+	}
+	return 0;
+}
+
 static int on_enter(struct exporter *e, struct trc_replay_frame *fr, struct cclock *clk)
 {
 	struct trc_replay *r = e->r;
 
-	fr->user = fn_index(e, fr->addr);
+	uint32_t fn = fn_index(e, fr->addr);
+	const struct trc_replay_frame *up = r->depth > 1u ? &r->stack[r->depth - 2u] : NULL;
+	int in = e->o->root == NULL || (up != NULL && (up->user & IN_ROOT)) ||
+	         (fn != FN_UNKNOWN && (e->fflags[fn] & F_ROOT));
+
+	fr->user = fn | (in ? IN_ROOT : 0u);
 	fr->user2 = 0;
 	if (e->chrome) {
 		fr->user64 = cclock_at(clk, fr->start);
@@ -146,7 +251,10 @@ static int on_enter(struct exporter *e, struct trc_replay_frame *fr, struct cclo
 		clk->owed = 0;
 		return 0;
 	}
-	return node_of(e, r->depth > 1u ? r->stack[r->depth - 2u].user2 : 0u, fr->user, &fr->user2);
+	if (!in)
+		return 0; /* outside --root: no stack node */
+	/* a --root call starts its stacks at the top (node 0) */
+	return node_of(e, up != NULL && (up->user & IN_ROOT) ? up->user2 : 0u, fn, &fr->user2);
 }
 
 static void on_close(struct exporter *e, const struct trc_replay_call *c, struct cclock *clk,
@@ -155,8 +263,11 @@ static void on_close(struct exporter *e, const struct trc_replay_call *c, struct
 	const struct trc_replay_frame *fr = c->frame;
 	uint64_t start, end;
 
+	uint32_t fn = fr->user & ~IN_ROOT;
+
 	if (!e->chrome) {
-		e->nodes[fr->user2].self_ticks += c->excl;
+		if (fr->user & IN_ROOT)
+			e->nodes[fr->user2].self_ticks += c->excl;
 		return;
 	}
 	end = cclock_at(clk, c->end);
@@ -166,8 +277,8 @@ static void on_close(struct exporter *e, const struct trc_replay_call *c, struct
 		start = fr->user64;
 	if (start > fr->user64b)
 		start = fr->user64b;
-	if (fr->user != UINT32_MAX)
-		put_event(e, fr->user, lc_trace_ticks_to_ns(e->a->t, start),
+	if (fn != FN_UNKNOWN && (fr->user & IN_ROOT) && keep_fn(e, fn))
+		put_event(e, fn, lc_trace_ticks_to_ns(e->a->t, start),
 		          lc_trace_ticks_to_ns(e->a->t, end), tid);
 }
 
@@ -189,8 +300,15 @@ static int run_thread(struct exporter *e, size_t thread)
 	     k++) {
 		for (i = 0; rc == 0 && i < n;) {
 			struct lc_trace_slot s;
+			size_t at = i;
 
 			i += lc_trace_slot_decode(&s, recs, i, off, gap);
+			if (e->chrome && (s.kind == LC_TRACE_MARK || s.kind == LC_TRACE_EXT)) {
+				uint64_t t_ns = lc_trace_ticks_to_ns(t, cclock_at(&clk, s.ticks));
+
+				rc = on_event(e, &s, recs, at, t_ns, tid);
+				continue;
+			}
 			switch (trc_replay_step(e->r, &s)) {
 			case TRC_REPLAY_ENTERED:
 				rc = on_enter(e, &e->r->stack[e->r->depth - 1u], &clk);
@@ -216,7 +334,7 @@ static void put_stack(const struct exporter *e, uint32_t node)
 		put_stack(e, e->nodes[node].parent);
 		fputc(';', e->f);
 	}
-	if (e->nodes[node].fn != UINT32_MAX)
+	if (e->nodes[node].fn != FN_UNKNOWN)
 		fputs(e->a->fns[e->nodes[node].fn].label, e->f);
 	else
 		fputs("?", e->f);
@@ -230,7 +348,8 @@ static int setup(struct exporter *e)
 	e->r = malloc(sizeof(*e->r));
 	e->by_addr = calloc(a->nfns ? a->nfns : 1, sizeof(*e->by_addr));
 	e->jnames = calloc(a->nfns ? a->nfns : 1, sizeof(*e->jnames));
-	if (e->r == NULL || e->by_addr == NULL || e->jnames == NULL ||
+	e->fflags = calloc(a->nfns ? a->nfns : 1, 1);
+	if (e->r == NULL || e->by_addr == NULL || e->jnames == NULL || e->fflags == NULL ||
 	    lc_grow(&e->nodes, &e->capnodes, 1u, sizeof(*e->nodes), 1024u) < 0)
 		return LC_ENOMEM;
 	memset(&e->nodes[0], 0, sizeof(e->nodes[0]));
@@ -240,6 +359,19 @@ static int setup(struct exporter *e)
 		e->by_addr[i].fn = (uint32_t)i;
 	}
 	qsort(e->by_addr, a->nfns, sizeof(*e->by_addr), cmp_addr);
+	for (i = 0; i < a->nfns; i++) {
+		const char *name = a->fns[i].label;
+		size_t k;
+
+		if (e->o->root != NULL && fnmatch(e->o->root, name, 0) == 0)
+			e->fflags[i] |= F_ROOT;
+		for (k = 0; k < e->o->nfilter; k++)
+			if (fnmatch(e->o->filter[k], name, 0) == 0)
+				e->fflags[i] |= F_FILTER;
+		for (k = 0; k < e->o->nexclude; k++)
+			if (fnmatch(e->o->exclude[k], name, 0) == 0)
+				e->fflags[i] |= F_EXCLUDE;
+	}
 	for (i = 0; e->chrome && i < a->nfns; i++) {
 		json_t *s = json_string(a->fns[i].label);
 
@@ -251,7 +383,7 @@ static int setup(struct exporter *e)
 	return 0;
 }
 
-int trc_export_write(FILE *f, const struct trc_profile *a, enum trc_export_format fmt,
+int trc_export_write(FILE *f, const struct trc_profile *a, const struct trc_export_opts *o,
                      struct lc_err *err)
 {
 	struct exporter e;
@@ -262,8 +394,9 @@ int trc_export_write(FILE *f, const struct trc_profile *a, enum trc_export_forma
 		return lc_err_set(err, LC_EFORMAT, "a summary-mode trace holds no calls to export");
 	memset(&e, 0, sizeof(e));
 	e.a = a;
+	e.o = o;
 	e.f = f;
-	e.chrome = fmt == TRC_EXPORT_CHROME;
+	e.chrome = o->fmt == TRC_EXPORT_CHROME;
 	e.first_event = 1;
 	rc = setup(&e);
 	if (rc < 0)
@@ -277,7 +410,7 @@ int trc_export_write(FILE *f, const struct trc_profile *a, enum trc_export_forma
 	if (e.chrome)
 		fputs("\n]}\n", f);
 	for (i = 1; !e.chrome && i < e.nnodes; i++) {
-		if (e.nodes[i].self_ticks == 0)
+		if (e.nodes[i].self_ticks == 0 || !keep_fn(&e, e.nodes[i].fn))
 			continue;
 		put_stack(&e, (uint32_t)i);
 		fprintf(f, " %" PRIu64 "\n", lc_trace_ticks_to_ns(a->t, e.nodes[i].self_ticks));
@@ -288,6 +421,7 @@ out:
 	for (i = 0; e.jnames != NULL && i < a->nfns; i++)
 		free(e.jnames[i]);
 	free(e.jnames);
+	free(e.fflags);
 	free(e.nodes);
 	lc_map_fini(&e.node_ids);
 	free(e.by_addr);

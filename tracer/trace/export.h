@@ -30,10 +30,30 @@ struct trc_profile;
 
 enum trc_export_format { TRC_EXPORT_CHROME = 1, TRC_EXPORT_FOLDED = 2 };
 
-/* Writes the calls of a's trace (not a summary-mode one) to f in format fmt.
- * Returns 0, LC_ENOMEM, or LC_EFORMAT for a summary-mode trace (it holds no calls), with the
- * message in err. Write errors are left in f's error flag for the caller. */
-int trc_export_write(FILE *f, const struct trc_profile *a, enum trc_export_format fmt,
+/* What to leave out. Names are fnmatch globs matched against the function's
+ * name (report's label). */
+struct trc_export_opts {
+	enum trc_export_format fmt;
+	const char *root;          /* only calls inside a call of this function (and
+	                                 it); folded stacks start at it. NULL: all */
+	const char *const *filter; /* chrome: only events of these functions;
+	                                 folded: only stacks whose leaf is one */
+	size_t nfilter;
+	const char *const *exclude; /* never these functions' events or self time
+	                                 (idle loops, waits) */
+	size_t nexclude;
+};
+
+/*
+ * Writes the calls of a's trace (not a summary-mode one) to f. chrome also
+ * carries the trace's marks (latch_rt_mark, latch_rt_mark_value) and the heap
+ * guard's allocations as instant events ("ph": "i"), an allocation with its
+ * allocator, size, root and symbolized backtrace as args; --root and the
+ * filters apply to calls only. Returns 0, LC_ENOMEM, or LC_EFORMAT for a
+ * summary-mode trace (it holds no calls), with the message in err. Write
+ * errors are left in f's error flag for the caller.
+ */
+int trc_export_write(FILE *f, const struct trc_profile *a, const struct trc_export_opts *o,
                      struct lc_err *err);
 
 #endif /* TRC_EXPORT_H */
