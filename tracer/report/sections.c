@@ -125,39 +125,31 @@ out:
 	return rc;
 }
 
-/* The allocating function: the first frame with source information (the
- * program's own code, built with -g), else the innermost frame. */
-static int site_caller(struct trc_symbol *out, const struct trc_profile *a,
-                       const struct trc_heap_site *s, struct lc_err *err)
-{
-	size_t i;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < s->nframes; i++) {
-		/* a return address: the call is the instruction before it */
-		if ((rc = trc_sym_lookup(a->sym, s->frames[i] - 1, out, err)) < 0)
-			return rc;
-		if (out->name != NULL && out->file != NULL)
-			return 0;
-	}
-	if (s->nframes > 0)
-		return trc_sym_lookup(a->sym, s->frames[0] - 1, out, err);
-	return 0;
-}
-
-static int backtrace_text(char *buf, size_t n, const struct trc_profile *a,
-                          const struct trc_heap_site *s, struct lc_err *err)
+/* One lookup per frame of a site's backtrace: the frames' names joined into
+ * buf ("f < g < main"), and the allocating function in *caller: the first
+ * frame with source information (the program's own code, built with -g),
+ * else the innermost frame. Frames are return addresses: the call is the
+ * instruction before each. */
+static int describe_site(struct trc_symbol *caller, char *buf, size_t n,
+                         const struct trc_profile *a, const struct trc_heap_site *s,
+                         struct lc_err *err)
 {
 	size_t i, len = 0;
-	int rc;
+	int found = 0, rc;
 
+	memset(caller, 0, sizeof(*caller));
 	buf[0] = '\0';
-	for (i = 0; i < s->nframes && len + 1 < n; i++) {
+	for (i = 0; i < s->nframes; i++) {
 		struct trc_symbol sy;
 
 		if ((rc = trc_sym_lookup(a->sym, s->frames[i] - 1, &sy, err)) < 0)
 			return rc;
+		if (i == 0 || (!found && sy.name != NULL && sy.file != NULL)) {
+			*caller = sy;
+			found = sy.name != NULL && sy.file != NULL;
+		}
+		if (len + 1 >= n)
+			continue;
 		if (sy.name != NULL)
 			len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " < " : "",
 			                        sy.name);
@@ -175,6 +167,7 @@ int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
 	        TRC_BUDGET_HEAP_ALLOC, "heap guard", 0, "allocations", NULL, 0, 0};
 	struct trc_table *t = NULL;
 	int c_root, c_alloc, c_fn, c_count, c_size, c_at, c_src, c_bt;
+	uint64_t start = lc_trace_time_ns(a->t, lc_trace_header(a->t)->start_ticks);
 	size_t i;
 	int rc;
 
@@ -197,12 +190,10 @@ int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
 		const char *alloc = trc_heapfind_alloc_name(s->alloc);
 		struct trc_symbol root, from;
 		char rootname[256], fromname[256], src[320], bt[2048], u[TRC_UNITS_BUF];
-		uint64_t start = lc_trace_time_ns(a->t, lc_trace_header(a->t)->start_ticks);
 		uint64_t at = s->first_ns > start ? s->first_ns - start : 0;
 
 		if ((rc = trc_sym_lookup(a->sym, s->root, &root, err)) < 0 ||
-		    (rc = site_caller(&from, a, s, err)) < 0 ||
-		    (rc = backtrace_text(bt, sizeof(bt), a, s, err)) < 0)
+		    (rc = describe_site(&from, bt, sizeof(bt), a, s, err)) < 0)
 			return rc;
 		snprintf(rootname, sizeof(rootname), "%s", root.name ? root.name : "?");
 		if (from.name != NULL)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 static struct trc_heap_site *find_site(struct trc_heapfind *h, const struct lc_trace_heap *e)
 {
 	uint64_t caller = e->nframes ? e->frames[0] : 0;
@@ -23,15 +25,8 @@ static int add_event(struct trc_heapfind *h, const struct lc_trace *t, uint32_t 
 	struct trc_heap_site *s = find_site(h, e);
 
 	if (s == NULL) {
-		if (h->nsites == h->capsites) {
-			size_t cap = h->capsites ? h->capsites * 2 : 8;
-			struct trc_heap_site *n = realloc(h->sites, cap * sizeof(*n));
-
-			if (n == NULL)
-				return LC_ENOMEM;
-			h->sites = n;
-			h->capsites = cap;
-		}
+		if (lc_grow(&h->sites, &h->capsites, h->nsites + 1u, sizeof(*h->sites), 8u) < 0)
+			return LC_ENOMEM;
 		s = &h->sites[h->nsites++];
 		memset(s, 0, sizeof(*s));
 		s->alloc = e->alloc;
