@@ -537,6 +537,17 @@ static int open_mapped(struct lc_trace **out, const void *buf, size_t len, struc
 	t->buf = buf;
 	t->len = len;
 	t->win = win;
+	if (lc__trace_target_compact(buf, len)) { /* docs/trace-format.md, compact target records */
+		t->own = malloc(len);
+		if (t->own == NULL) {
+			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(t->own, buf, len);
+		lc__trace_target_widen(t->own, len);
+		t->buf = t->own;
+		t->win = NULL; /* a heap copy: no mapped pages to release */
+	}
 	rc = open_buf(t, err);
 	if (rc < 0) {
 		if (name != NULL && err != NULL) {
@@ -547,6 +558,8 @@ static int open_mapped(struct lc_trace **out, const void *buf, size_t len, struc
 		}
 		goto out;
 	}
+	if (t->win == NULL)
+		free(win); /* owned on success, unused */
 	*out = t;
 	t = NULL;
 out:
@@ -627,5 +640,6 @@ void lc_trace_close(struct lc_trace *t)
 	free(t->sums);
 	free(t->bucket_mem);
 	free(t->win);
+	free(t->own);
 	free(t);
 }

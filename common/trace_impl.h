@@ -55,6 +55,7 @@ struct lc_trace {
 	uint32_t hist_buckets;
 	int oom;
 	struct lc__win *win; /* NULL unless the file is mapped by lc_trace_open */
+	uint8_t *own;        /* buf when it is the reader's widened copy (compact target records) */
 };
 
 /* Little-endian loads. memcpy compiles to one move on little-endian hosts,

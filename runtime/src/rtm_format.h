@@ -166,9 +166,22 @@ enum rtm_ext { RTM_EXT_MARK = 1, RTM_EXT_HEAP = 2 };
 #define RTM_H_TGT_BUF_SIZE    3876u /* its size in bytes */
 #define RTM_H_TGT_FLUSHES     3880u /* times the buffer was written out */
 #define RTM_H_TGT_HOOK_CYCLES 3884u /* hook pair cost in core cycles (0: unknown) */
-#define RTM_TGT_ARCH_ARMV7M   1u
-#define RTM_TF_TGT_FAULT      0x1u /* the run ended in a hard fault */
-#define RTM_TF_TGT_SW_EXT     0x2u /* a 32-bit counter extended to 64 bits in software */
+/* With RTM_TF_TGT_COMPACT: the hooks' state, in the buffer itself so that a
+ * RAM dump carries it: the target address (not offset) of the next free slot
+ * of the chunk being written, 0 when no chunk is open. The chunk's count
+ * field is brought up to date only when it is sealed or the trace is
+ * flushed; a reader takes the open chunk's count from next. */
+#define RTM_H_TGT_NEXT      3888u
+#define RTM_TGT_ARCH_ARMV7M 1u
+#define RTM_TF_TGT_FAULT    0x1u /* the run ended in a hard fault */
+#define RTM_TF_TGT_SW_EXT   0x2u /* a 32-bit counter extended to 64 bits in software */
+/* Compact target records (docs/trace-format.md, "Compact target records"):
+ * word 0 the clock's low 32 bits (the first slot of a chunk: of its 64-bit
+ * time, whose upper half is word 3), word 1 the address, word 2 SP (enter),
+ * SP | 2 (mark) or LR, odd (exit). The reader widens them to 16-byte records
+ * of the host layout before anything else reads the trace. */
+#define RTM_TF_TGT_COMPACT 0x4u
+#define RTM_TF_TGT_DOWN    0x8u /* compact records: word 0 is a down-counter's raw value */
 enum rtm_tgt_clock { RTM_CLOCK_CM_DWT = 16, RTM_CLOCK_CM_TIMER = 17 };
 
 #endif /* RTM_FORMAT_H */
