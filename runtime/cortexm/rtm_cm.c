@@ -1,19 +1,29 @@
 /*
  * runtime/cortexm/rtm_cm.c - liblatch_rt for bare-metal Cortex-M (ARMv7-M).
  *
- * The -finstrument-functions hooks write 16-byte records straight into a
- * statically placed RAM buffer that is laid out as a trace file
+ * The -finstrument-functions hooks write 16-byte compact records straight
+ * into a statically placed RAM buffer that is laid out as a trace file
  * (docs/trace-format.md): header, one module entry, one thread entry, then
  * chunks. There is one stream: interrupt handlers that are traced write into
  * it too, nested inside whatever they interrupted, as on the CPU.
  *
- * Interrupt safety: each hook masks interrupts (PRIMASK) for the whole
- * record, about thirty instructions, which also makes the clock's software
- * extension atomic. A record is complete before the chunk's count covers it,
- * so a RAM dump or a hard fault at any instant leaves a valid trace.
- * Claiming the slot with LDREX/STREX instead (RTM_CM_CLAIM_LDREX) measured
- * four instructions a call cheaper but loses that property; docs/target.md
- * has both measurements and the reason.
+ * The hooks are hand-written Thumb-2 (below): 12 instructions each on the
+ * fast path, r0-r3 and r12 only, no stack. Their state is one word of the
+ * buffer's own header, the next free slot (chunks end on 4 KiB boundaries,
+ * so the slot's address also says when the chunk is full), reached with one
+ * literal load, as is the clock: a register at an
+ * address fixed at compile time (RTM_CM_CLOCK_ADDR: the DWT cycle counter,
+ * or a board timer). A record holds the clock's raw 32 bits, the function's
+ * address and SP (enter) or LR (exit, odd: that is the kind); the reader
+ * extends the time to 64 bits from the chunk's first record, which the slow
+ * path (C, below) writes with the full time, and turns SP into the depth
+ * (docs/trace-format.md, "Compact target records").
+ *
+ * Interrupt safety: each hook masks interrupts (PRIMASK) from reading next
+ * to publishing next + 16, so a traced ISR nests between two records, never
+ * inside one, and records are in time order. A record is complete before
+ * next covers it, so a RAM dump or a hard fault at any instant leaves a
+ * valid trace.
  *
  * No libc: the runtime calls nothing but its own functions and semihosting.
  */
@@ -27,43 +37,56 @@
 #error "the Cortex-M runtime writes the trace in its own byte order: little-endian only"
 #endif
 
-#define RTM_NOINST       __attribute__((no_instrument_function))
-#define RTM_CM_MOD_OFF   RTM_HDR_SIZE
-#define RTM_CM_THR_OFF   (RTM_HDR_SIZE + RTM_MOD_ESIZE)
-#define RTM_CM_CHUNK_OFF (RTM_CM_THR_OFF + RTM_THR_ESIZE)
-#define RTM_CM_TID       1u
+/* The clock, chosen at compile time (LATCH_CM_CLOCK in the CMake files):
+ * the DWT cycle counter by default, or a free-running 32-bit board timer
+ * (RTM_CM_CLOCK_DOWN=1 for a down-counter). Plain numbers: the assembler
+ * reads them too. */
+#ifndef RTM_CM_CLOCK_ADDR
+#define RTM_CM_CLOCK_ADDR 0xE0001004
+#endif
+#ifndef RTM_CM_CLOCK_DOWN
+#define RTM_CM_CLOCK_DOWN 0
+#endif
+#define RTM_CM_DWT_ADDR 0xE0001004
+#define RTM_CM_NEXT_OFF 3888 /* RTM_H_TGT_NEXT, for the assembler */
+_Static_assert(RTM_CM_NEXT_OFF == RTM_H_TGT_NEXT, "the hooks' literal is the header's next");
+/* Chunks are 4 KiB and start on 4 KiB boundaries of the target's memory, so
+ * a chunk is full when next reaches such a boundary: (next & 0xff0) == 0
+ * (slots are 16-byte aligned), one TST of an encodable immediate. */
+#define RTM_CM_CHUNK 4096u
+_Static_assert((RTM_CM_CHUNK - RTM_CHUNK_HDR) % RTM_REC_SIZE == 0, "whole slots");
 
-#define RTM_DEMCR      (*(volatile uint32_t *)0xE000EDFCu)
-#define RTM_DWT_CTRL   (*(volatile uint32_t *)0xE0001000u)
-#define RTM_DWT_CYCCNT ((const volatile uint32_t *)0xE0001004u)
-#define RTM_SCB_VTOR   (*(volatile uint32_t *)0xE000ED08u)
-#define RTM_SCB_CFSR   (*(volatile uint32_t *)0xE000ED28u)
-#define RTM_SCB_HFSR   (*(volatile uint32_t *)0xE000ED2Cu)
+#define RTM_NOINST     __attribute__((no_instrument_function))
+#define RTM_CM_MOD_OFF RTM_HDR_SIZE
+#define RTM_CM_THR_OFF (RTM_HDR_SIZE + RTM_MOD_ESIZE)
+#define RTM_CM_FIXED   (RTM_CM_THR_OFF + RTM_THR_ESIZE) /* header and tables */
+#define RTM_CM_TID     1u
+
+#define RTM_DEMCR    (*(volatile uint32_t *)0xE000EDFCu)
+#define RTM_DWT_CTRL (*(volatile uint32_t *)0xE0001000u)
+#define RTM_CLOCK    (*(const volatile uint32_t *)RTM_CM_CLOCK_ADDR)
+#define RTM_SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
+#define RTM_SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
+#define RTM_SCB_HFSR (*(volatile uint32_t *)0xE000ED2Cu)
 
 extern uint8_t latch_rt_buffer[];
 extern uint8_t latch_rt_buffer_end[];
 
-/* The runtime's whole state besides its buffer (docs/target.md: its size is
- * checked by bench/target). The hot fields come first. While tracing is off
- * or the buffer is full, count points at rtm_cm_closed, which always reads
- * "full", so the hot path needs no test of its own. */
+/* The runtime's state besides its buffer and the two hot words in the
+ * buffer's header (docs/target.md: its size is checked by bench/target).
+ * None of it is read by the hooks' fast path. */
 struct rtm_cm {
-	uint32_t *count; /* the current chunk's count field: also the next slot's index */
-	uint32_t cap;    /* record slots per chunk; count == cap: take the slow path */
-	const volatile uint32_t *clk;
-	uint32_t clk_xor; /* 0xffffffff for a down-counter */
-	uint32_t last;    /* last raw (up-counting) clock value */
-	uint32_t hi;      /* upper 32 bits of the extended clock */
-	uint32_t top;     /* initial stack pointer: stack depth = top - sp */
+	uint32_t cur;  /* offset of the open chunk, 0: none */
+	uint32_t last; /* last up-counting clock value seen by now() */
+	uint32_t hi;   /* upper 32 bits of the extended clock */
+	uint32_t top;  /* initial stack pointer: stack depth = top - sp */
 	uint32_t on, full, ring, semihost;
-	uint32_t nchunks, chunk_size, claims, seq;
+	uint32_t chunk0; /* offset of chunk 0: RTM_CM_FIXED rounded up to a 4 KiB address */
+	uint32_t nchunks, claims, seq;
 	const char *path;
 };
 
-static uint32_t rtm_cm_closed = 0xffffffffu;
-static struct rtm_cm rtm = {.count = &rtm_cm_closed};
-
-#define RTM_SLOT0_WORDS ((RTM_CHUNK_HDR - RTM_C_COUNT) / 4u) /* count field to slot 0 */
+static struct rtm_cm rtm;
 
 static RTM_NOINST void w32(uint32_t off, uint32_t v)
 {
@@ -99,30 +122,37 @@ static inline __attribute__((always_inline)) void irq_restore(uint32_t pm)
 	__asm__ volatile("msr primask, %0" ::"r"(pm) : "memory");
 }
 
-/* The extended 64-bit clock; interrupts must be masked. */
-static inline __attribute__((always_inline)) uint32_t clk_read(uint32_t *hi)
+static inline __attribute__((always_inline)) uint32_t clk_up(void)
 {
-	uint32_t raw = *rtm.clk ^ rtm.clk_xor;
-
-	if (raw < rtm.last)
-		rtm.hi++;
-	rtm.last = raw;
-	*hi = rtm.hi;
-	return raw;
+	return RTM_CM_CLOCK_DOWN ? ~RTM_CLOCK : RTM_CLOCK;
 }
 
+/* The 64-bit clock, extended in software: exact when called at least once
+ * every 2^32 ticks (the slow path, and latch_rt_cm_tick()). */
 static RTM_NOINST uint64_t now(void)
 {
-	uint32_t pm = irq_save(), hi, lo;
+	uint32_t pm = irq_save(), lo = clk_up();
 
-	lo = clk_read(&hi);
+	if (lo < rtm.last)
+		rtm.hi++;
+	rtm.last = lo;
 	irq_restore(pm);
-	return (uint64_t)hi << 32 | lo;
+	return (uint64_t)rtm.hi << 32 | lo;
+}
+
+void latch_rt_cm_tick(void)
+{
+	(void)now();
 }
 
 static RTM_NOINST uint32_t chunk_off(uint32_t idx)
 {
-	return RTM_CM_CHUNK_OFF + idx * rtm.chunk_size;
+	return rtm.chunk0 + idx * RTM_CM_CHUNK;
+}
+
+static RTM_NOINST uint32_t slot_addr(uint32_t c)
+{
+	return (uint32_t)(uintptr_t)latch_rt_buffer + c + RTM_CHUNK_HDR;
 }
 
 static RTM_NOINST void count_lost(uint64_t n)
@@ -131,23 +161,38 @@ static RTM_NOINST void count_lost(uint64_t n)
 	w64(RTM_CM_THR_OFF + RTM_T_LOST, r64(RTM_CM_THR_OFF + RTM_T_LOST) + n);
 }
 
+/* The open chunk's count, from next. */
+static RTM_NOINST void put_count(void)
+{
+	uint32_t c = rtm.cur, n;
+
+	if (c == 0)
+		return;
+	n = (r32(RTM_H_TGT_NEXT) - slot_addr(c)) / RTM_REC_SIZE;
+	w32(c + RTM_C_COUNT, n);
+	w32(c + RTM_C_EVENTS, n);
+}
+
+static RTM_NOINST void close_hooks(void)
+{
+	w32(RTM_H_TGT_NEXT, 0); /* on a 4 KiB boundary: every hook takes the slow path */
+}
+
 static RTM_NOINST void seal(void)
 {
-	uint32_t c;
-
-	if (rtm.count == NULL || rtm.count == &rtm_cm_closed)
+	if (rtm.cur == 0)
 		return;
-	c = (uint32_t)((uint8_t *)rtm.count - latch_rt_buffer) - RTM_C_COUNT;
-	w32(c + RTM_C_EVENTS, *rtm.count);
-	w32(c + RTM_C_STATE, RTM_CS_SEALED);
-	rtm.count = &rtm_cm_closed;
+	put_count();
+	w32(rtm.cur + RTM_C_STATE, RTM_CS_SEALED);
+	close_hooks();
+	rtm.cur = 0;
 }
 
 /* Claims the next chunk; interrupts are masked. Returns 0, or -1 when the
  * buffer is full in stop mode. */
 static RTM_NOINST int claim(void)
 {
-	uint32_t idx, c, prev = rtm.seq, used;
+	uint32_t idx, c, prev = rtm.seq, used, cap = (RTM_CM_CHUNK - RTM_CHUNK_HDR) / RTM_REC_SIZE;
 
 	seal();
 	if (!rtm.ring && rtm.claims >= rtm.nchunks) {
@@ -165,7 +210,7 @@ static RTM_NOINST int claim(void)
 	w32(c + RTM_C_STATE, RTM_CS_OWNED);
 	w32(c + RTM_C_TID, RTM_CM_TID);
 	w32(c + RTM_C_THREAD, 0);
-	w32(c + RTM_C_CAP, (rtm.chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE);
+	w32(c + RTM_C_CAP, cap);
 	w64(c + RTM_C_PREV_SEQ, prev);
 	w32(c + RTM_C_EVENTS, 0);
 	rtm.seq = rtm.claims;
@@ -173,132 +218,127 @@ static RTM_NOINST int claim(void)
 	w64(RTM_H_CHUNK_CLAIMS, rtm.claims);
 	used = rtm.claims < rtm.nchunks ? rtm.claims : rtm.nchunks;
 	w32(RTM_H_CHUNK_COUNT, used);
-	w64(RTM_H_FILE_SIZE, RTM_CM_CHUNK_OFF + (uint64_t)used * rtm.chunk_size);
+	w64(RTM_H_FILE_SIZE, rtm.chunk0 + (uint64_t)used * RTM_CM_CHUNK);
 	w32(RTM_CM_THR_OFF + RTM_T_CHUNKS, r32(RTM_CM_THR_OFF + RTM_T_CHUNKS) + 1u);
-	rtm.count = (uint32_t *)(void *)(latch_rt_buffer + c + RTM_C_COUNT);
+	rtm.cur = c;
+	w32(RTM_H_TGT_NEXT, slot_addr(c));
 	return 0;
 }
 
-/* The slow path of a hook: tracing off, chunk full, or buffer full.
- * Returns the count field of the chunk to write, or NULL (the event is
- * dropped, and counted when tracing is on). Interrupts are masked. */
-static RTM_NOINST __attribute__((noinline)) uint32_t *slow(void)
+/* Writes one record (interrupts masked): the hooks' slow path (tracing off,
+ * chunk full, buffer full), and marks. The first record of a chunk carries
+ * the full 64-bit time (word 3 its upper half), from which the reader
+ * extends the raw 32-bit times of the records after it. */
+static RTM_NOINST void put(uint32_t addr, uint32_t w2)
 {
-	if (!rtm.on)
-		return NULL;
-	if (rtm.full || claim() < 0) {
-		count_lost(1);
-		return NULL;
+	volatile uint32_t *s;
+	uint32_t p = r32(RTM_H_TGT_NEXT);
+
+	if ((p & (RTM_CM_CHUNK - RTM_REC_SIZE)) == 0) { /* closed (0) or the chunk's end */
+		if (!rtm.on)
+			return;
+		if (rtm.full || claim() < 0) {
+			count_lost(1);
+			return;
+		}
+		p = r32(RTM_H_TGT_NEXT);
 	}
-	return rtm.count;
+	s = (volatile uint32_t *)(uintptr_t)p;
+	if (p == slot_addr(rtm.cur)) {
+		uint64_t t = now();
+
+		s[0] = (uint32_t)t;
+		s[3] = (uint32_t)(t >> 32);
+	} else {
+		s[0] = RTM_CLOCK; /* raw, as the hooks store it */
+	}
+	s[1] = addr;
+	s[2] = w2;
+	__asm__ volatile("" ::: "memory"); /* the record before next covering it */
+	w32(RTM_H_TGT_NEXT, p + RTM_REC_SIZE);
 }
 
-#ifndef RTM_CM_CLAIM_LDREX
-static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t kind)
-{
-	uint32_t pm = irq_save(), *c = rtm.count, n = *c, *p, raw, hi, sp, depth;
+/* Called by the hooks (below) with interrupts masked; pm is the PRIMASK to
+ * restore. They branch here, so this returns to the instrumented code. */
+RTM_NOINST void rtm_cm_slow(uint32_t addr, uint32_t w2, uint32_t pm);
 
-	if (__builtin_expect(n >= rtm.cap, 0)) {
-		c = slow();
-		if (c == NULL)
-			goto out;
-		n = 0;
-	}
-	p = c + RTM_SLOT0_WORDS + 4u * n;
-	raw = *rtm.clk ^ rtm.clk_xor;
-	hi = rtm.hi;
-	if (raw < rtm.last)
-		hi++;
-	rtm.last = raw;
-	rtm.hi = hi;
-	__asm__ volatile("mov %0, sp" : "=r"(sp));
-	/* Depth in 16-byte units, saturated to the record's 14 bits. */
-	__asm__("usat %0, #14, %1, asr #4" : "=r"(depth) : "r"(rtm.top - sp));
-	p[0] = raw;
-	p[1] = hi;
-	p[2] = addr; /* with the Thumb bit, as the ELF's symbol values have it */
-	p[3] = kind << (RTM_KIND_SHIFT - 32u) | depth << (RTM_STACK_SHIFT - 32u);
-	__asm__ volatile("" ::: "memory"); /* the record before the count covering it */
-	*c = n + 1u;
-out:
+RTM_NOINST void rtm_cm_slow(uint32_t addr, uint32_t w2, uint32_t pm)
+{
+	put(addr, w2);
 	irq_restore(pm);
 }
-#else
-/* The alternative measured by bench/target (RTM_CM_CLAIM_LDREX): the slot
- * and the clock's extension claimed together with LDREX/STREX (an exception
- * in between clears the monitor, so the claim is retried with a fresh time),
- * and the record written after the claim. Four instructions a call cheaper,
- * but not the default: the count covers the slot before it is written, so a
- * hard fault or a RAM dump inside an interrupted hook may see one slot that
- * holds garbage. (Writing first and committing with STREX is not an option:
- * an interrupt between LDREX and the writes takes the same slot, and the
- * resumed writes would overwrite its committed record; target_isr caught it.) */
-static inline __attribute__((always_inline)) void record(uint32_t addr, uint32_t kind)
-{
-	uint32_t *c, n, *p, raw, hi, sp, depth, fail, pm;
 
-	do {
-		c = rtm.count;
-		__asm__ volatile("ldrex %0, [%1]" : "=r"(n) : "r"(c) : "memory");
-		if (__builtin_expect(n >= rtm.cap, 0)) {
-			__asm__ volatile("clrex" ::: "memory");
-			pm = irq_save();
-			c = slow();
-			irq_restore(pm);
-			if (c == NULL)
-				return;
-			continue;
-		}
-		raw = *rtm.clk ^ rtm.clk_xor;
-		hi = rtm.hi;
-		if (raw < rtm.last)
-			hi++;
-		rtm.last = raw;
-		rtm.hi = hi;
-		__asm__ volatile("strex %0, %2, [%1]"
-		                 : "=&r"(fail)
-		                 : "r"(c), "r"(n + 1u)
-		                 : "memory");
-	} while (fail != 0);
-	p = c + RTM_SLOT0_WORDS + 4u * n;
-	__asm__ volatile("mov %0, sp" : "=r"(sp));
-	__asm__("usat %0, #14, %1, asr #4" : "=r"(depth) : "r"(rtm.top - sp));
-	p[0] = raw;
-	p[1] = hi;
-	p[2] = addr;
-	p[3] = kind << (RTM_KIND_SHIFT - 32u) | depth << (RTM_STACK_SHIFT - 32u);
-}
-#endif
+#define RTM_XSTR(x) RTM_STR(x)
+#define RTM_STR(x)  #x
+
+/* The hooks. On entry r0 = the function (Thumb bit set), r1 = its call site
+ * (unused). Fast path, enter, 12 instructions:
+ *   mask interrupts, saving PRIMASK in r12          2
+ *   r3, r2 = &next, &clock (one ldrd of a literal)   1
+ *   r1 = next; on a 4 KiB boundary: slow path        3
+ *   r2 = the clock                                   1
+ *   word 2 = SP                                      1
+ *   words 0, 1 = clock, function; next += 16         1
+ *   publish next, restore PRIMASK, return            3
+ * Exit is the same with LR (odd) in word 2. */
+/* clang-format off */
+#define RTM_CM_HOOK(name, w2src)                                \
+	".section .text." #name ",\"ax\",%progbits\n"           \
+	".global " #name "\n"                                   \
+	".type " #name ", %function\n"                          \
+	".thumb_func\n"                                         \
+	".p2align 2\n"                                          \
+	#name ":\n"                                             \
+	"  mrs   r12, primask\n"                                \
+	"  cpsid i\n"                                           \
+	"  ldrd  r3, r2, 9f\n"      /* &next, &clock         */ \
+	"  ldr   r1, [r3]\n"        /* next                  */ \
+	"  tst   r1, #0xff0\n"      /* on a 4 KiB boundary:  */ \
+	"  beq   1f\n"              /* chunk full, or closed */ \
+	"  ldr   r2, [r2]\n"        /* the clock             */ \
+	"  str   " w2src ", [r1, #8]\n"                         \
+	"  strd  r2, r0, [r1], #16\n"                           \
+	"  str   r1, [r3]\n"        /* publish the record    */ \
+	"  msr   primask, r12\n"                                \
+	"  bx    lr\n"                                          \
+	"1:\n"                                                  \
+	"  mov   r1, " w2src "\n"                               \
+	"  mov   r2, r12\n"                                     \
+	"  b     rtm_cm_slow\n"                                 \
+	".p2align 2\n"                                          \
+	"9: .word latch_rt_buffer + " RTM_XSTR(RTM_CM_NEXT_OFF) "\n" \
+	"   .word " RTM_XSTR(RTM_CM_CLOCK_ADDR) "\n"            \
+	".size " #name ", . - " #name "\n"
+
+__asm__(".syntax unified\n"
+	".thumb\n"
+	RTM_CM_HOOK(__cyg_profile_func_enter, "sp")
+	RTM_CM_HOOK(__cyg_profile_func_exit, "lr")
+	".text\n");
+/* clang-format on */
 
 RTM_NOINST void __cyg_profile_func_enter(void *fn, void *site);
 RTM_NOINST void __cyg_profile_func_exit(void *fn, void *site);
 
-RTM_NOINST void __cyg_profile_func_enter(void *fn, void *site)
-{
-	(void)site;
-	record((uint32_t)(uintptr_t)fn, RTM_K_ENTER);
-}
-
-RTM_NOINST void __cyg_profile_func_exit(void *fn, void *site)
-{
-	(void)site;
-	record((uint32_t)(uintptr_t)fn, RTM_K_EXIT);
-}
-
 RTM_NOINST void latch_rt_mark_value(uint64_t value)
 {
-	record((uint32_t)value, RTM_K_MARK);
+	uint32_t pm = irq_save(), sp;
+
+	__asm__ volatile("mov %0, sp" : "=r"(sp));
+	put((uint32_t)value, sp | 2u);
+	irq_restore(pm);
 }
 
 /* Cost of one hook pair, in ticks: the minimum over 8 trials of 16 pairs
- * written into the first chunk, which is then emptied again. */
+ * written into a chunk claimed for it, which is then given back. */
 static RTM_NOINST uint64_t measure_hooks(void)
 {
 	uint64_t best = UINT64_MAX, t0, t1;
+	uint32_t first = slot_addr(rtm.cur) + RTM_REC_SIZE;
 	int trial, i;
 
 	for (trial = 0; trial < 8; trial++) {
-		*rtm.count = 0;
+		w32(RTM_H_TGT_NEXT, first);
 		t0 = now();
 		for (i = 0; i < 16; i++) {
 			__cyg_profile_func_enter((void *)measure_hooks, NULL);
@@ -308,8 +348,20 @@ static RTM_NOINST uint64_t measure_hooks(void)
 		if (t1 - t0 < best)
 			best = t1 - t0;
 	}
-	*rtm.count = 0;
 	return best / 16u;
+}
+
+/* Gives back the chunk measure_hooks() used: as if none was ever claimed. */
+static RTM_NOINST void unclaim(void)
+{
+	w64(rtm.cur + RTM_C_SEQ, 0);
+	close_hooks();
+	rtm.cur = 0;
+	rtm.claims = rtm.seq = 0;
+	w64(RTM_H_CHUNK_CLAIMS, 0);
+	w32(RTM_H_CHUNK_COUNT, 0);
+	w64(RTM_H_FILE_SIZE, rtm.chunk0);
+	w32(RTM_CM_THR_OFF + RTM_T_CHUNKS, 0);
 }
 
 /* Copies the ELF's GNU build-id note (kept in flash by the linker script as
@@ -338,29 +390,28 @@ static RTM_NOINST void put_build_id(void)
 	w32(RTM_CM_MOD_OFF + RTM_M_BUILD_ID_LEN, descsz);
 }
 
-/* Picks the clock: the DWT cycle counter when it counts, else the board's
- * timer. Returns its rate in Hz, 0 when there is none. */
+/* Checks the compiled-in clock: the DWT cycle counter must count (it is
+ * enabled here), a board timer must be the one the board names. Returns its
+ * rate in Hz, 0 when it cannot be used. */
 static RTM_NOINST uint32_t pick_clock(const struct latch_rt_cm_config *cfg, uint32_t *id)
 {
 	uint32_t a, b;
 	volatile uint32_t spin;
 
-	RTM_DEMCR |= 1u << 24; /* TRCENA */
-	RTM_DWT_CTRL |= 1u;    /* CYCCNTENA */
-	a = *RTM_DWT_CYCCNT;
-	for (spin = 0; spin < 16u; spin++)
-		;
-	b = *RTM_DWT_CYCCNT;
-	if (b != a && cfg->cpu_hz != 0) {
-		rtm.clk = RTM_DWT_CYCCNT;
-		rtm.clk_xor = 0;
+	if (RTM_CM_CLOCK_ADDR == RTM_CM_DWT_ADDR) {
+		RTM_DEMCR |= 1u << 24; /* TRCENA */
+		RTM_DWT_CTRL |= 1u;    /* CYCCNTENA */
+		a = RTM_CLOCK;
+		for (spin = 0; spin < 16u; spin++)
+			;
+		b = RTM_CLOCK;
 		*id = RTM_CLOCK_CM_DWT;
-		return cfg->cpu_hz;
+		return b != a ? cfg->cpu_hz : 0u;
 	}
-	if (cfg->timer == NULL || cfg->timer_hz == 0)
+	if (cfg->timer != NULL && cfg->timer != &RTM_CLOCK)
 		return 0;
-	rtm.clk = cfg->timer;
-	rtm.clk_xor = cfg->timer_down ? 0xffffffffu : 0u;
+	if ((cfg->timer_down != 0) != (RTM_CM_CLOCK_DOWN != 0))
+		return 0;
 	*id = RTM_CLOCK_CM_TIMER;
 	return cfg->timer_hz;
 }
@@ -373,25 +424,26 @@ int latch_rt_cm_start(const struct latch_rt_cm_config *cfg)
 
 	if (rtm.on)
 		return -2;
-	rtm.chunk_size = cfg->chunk_size ? cfg->chunk_size : 4096u;
-	if (rtm.chunk_size < 4096u || (rtm.chunk_size & (rtm.chunk_size - 1u)) != 0 ||
-	    size < RTM_CM_CHUNK_OFF + rtm.chunk_size)
+	rtm.chunk0 = (((uint32_t)(uintptr_t)latch_rt_buffer + RTM_CM_FIXED + RTM_CM_CHUNK - 1u) &
+	              ~(RTM_CM_CHUNK - 1u)) -
+	             (uint32_t)(uintptr_t)latch_rt_buffer;
+	if ((cfg->chunk_size != 0 && cfg->chunk_size != RTM_CM_CHUNK) ||
+	    ((uintptr_t)latch_rt_buffer & 7u) != 0 || size < rtm.chunk0 + RTM_CM_CHUNK)
 		return -1;
 	hz = pick_clock(cfg, &id);
 	if (hz == 0)
 		return -1;
-	for (i = 0; i < RTM_CM_CHUNK_OFF; i += 4u)
-		w32(i, 0);
-	rtm.nchunks = (size - RTM_CM_CHUNK_OFF) / rtm.chunk_size;
+	for (i = 0; i < rtm.chunk0; i += 4u)
+		w32(i, 0); /* next = 0: the hooks take the slow path */
+	rtm.nchunks = (size - rtm.chunk0) / RTM_CM_CHUNK;
 	for (i = 0; i < rtm.nchunks; i++) /* "never claimed"; the rest may be garbage */
 		w64(chunk_off(i) + RTM_C_SEQ, 0);
-	rtm.cap = (rtm.chunk_size - RTM_CHUNK_HDR) / RTM_REC_SIZE;
-	rtm.count = &rtm_cm_closed;
+	rtm.cur = 0;
 	rtm.ring = cfg->ring != 0;
 	rtm.semihost = cfg->semihost != 0;
 	rtm.path = cfg->path ? cfg->path : "latch.trace";
 	rtm.top = *(const volatile uint32_t *)RTM_SCB_VTOR; /* the vector table's initial SP */
-	rtm.last = *rtm.clk ^ rtm.clk_xor;
+	rtm.last = clk_up();
 	rtm.hi = 0;
 	rtm.claims = rtm.seq = 0;
 	rtm.full = 0;
@@ -407,7 +459,7 @@ int latch_rt_cm_start(const struct latch_rt_cm_config *cfg)
 	/* ns per tick in Q32.32: 1e9 * 2^32 / hz, rounded. */
 	w64(RTM_H_NS_MULT, ((UINT64_C(1000000000) << 32) + hz / 2u) / hz);
 	w32(RTM_H_PID, 1u);
-	w32(RTM_H_CHUNK_SIZE, rtm.chunk_size);
+	w32(RTM_H_CHUNK_SIZE, RTM_CM_CHUNK);
 	w64(RTM_H_MODULE_OFF, RTM_CM_MOD_OFF);
 	w32(RTM_H_MODULE_CAP, 1u);
 	w32(RTM_H_MODULE_COUNT, 1u);
@@ -417,12 +469,13 @@ int latch_rt_cm_start(const struct latch_rt_cm_config *cfg)
 	w32(RTM_H_THREAD_COUNT, 1u);
 	w32(RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
 	w32(RTM_H_HIST_SUB_BITS, 7u);
-	w64(RTM_H_CHUNK_OFF, RTM_CM_CHUNK_OFF);
-	w64(RTM_H_FILE_SIZE, RTM_CM_CHUNK_OFF);
+	w64(RTM_H_CHUNK_OFF, rtm.chunk0);
+	w64(RTM_H_FILE_SIZE, rtm.chunk0);
 	w32(RTM_H_TGT_ARCH, RTM_TGT_ARCH_ARMV7M);
 	w32(RTM_H_TGT_ADDR_BITS, 32u);
 	w32(RTM_H_TGT_CPU_HZ, cfg->cpu_hz);
-	w32(RTM_H_TGT_FLAGS, RTM_TF_TGT_SW_EXT);
+	w32(RTM_H_TGT_FLAGS,
+	    RTM_TF_TGT_SW_EXT | RTM_TF_TGT_COMPACT | (RTM_CM_CLOCK_DOWN ? RTM_TF_TGT_DOWN : 0u));
 	w32(RTM_H_TGT_BUF_ADDR, (uint32_t)(uintptr_t)latch_rt_buffer);
 	w32(RTM_H_TGT_BUF_SIZE, size);
 	/* The whole 32-bit space is the one image, loaded where it was linked. */
@@ -437,6 +490,7 @@ int latch_rt_cm_start(const struct latch_rt_cm_config *cfg)
 	rtm.on = 1;
 	claim();
 	cost = measure_hooks();
+	unclaim(); /* the first event claims chunk 0 again, with its full time */
 	w64(RTM_H_HOOK_COST, cost);
 	w32(RTM_H_TGT_HOOK_CYCLES, (uint32_t)(cfg->cpu_hz ? cost * cfg->cpu_hz / hz : 0u));
 	w64(RTM_H_START_TICKS, now());
@@ -456,12 +510,15 @@ static RTM_NOINST void put_max_stack(void)
 			continue;
 		n = r32(c + RTM_C_COUNT);
 		for (i = 0; i < n; i++) {
-			d = r32(c + RTM_CHUNK_HDR + i * RTM_REC_SIZE + 12u);
-			if (((d >> 16) & 3u) == RTM_K_ENTER && (d >> 18) > max)
-				max = d >> 18;
+			d = r32(c + RTM_CHUNK_HDR + i * RTM_REC_SIZE + 8u); /* SP at an enter */
+			if ((d & 3u) == 0 && d < rtm.top && rtm.top - d > max)
+				max = rtm.top - d;
 		}
 	}
-	w32(RTM_CM_THR_OFF + RTM_T_MAX_STACK, max * RTM_STACK_UNIT);
+	/* As the reader sees it: in 16-byte units, saturated. */
+	max >>= 4;
+	w32(RTM_CM_THR_OFF + RTM_T_MAX_STACK,
+	    (max < RTM_STACK_MAX ? max : RTM_STACK_MAX) * RTM_STACK_UNIT);
 }
 
 /* Writes the first file_size bytes of the buffer by semihosting. */
@@ -494,6 +551,7 @@ static RTM_NOINST void refresh(void)
 	uint64_t records = 0;
 	uint32_t used = r32(RTM_H_CHUNK_COUNT), k, c;
 
+	put_count();
 	for (k = 0; k < used; k++) {
 		c = chunk_off(k);
 		if (r64(c + RTM_C_SEQ) != 0)

@@ -10,6 +10,8 @@
  *   fill N [ring]  N calls of tree_c() (2N events) into a small buffer
  *   fault N        N trees, then a bus fault inside tree_b()
  *   bench N        N calls of bench_leaf() (traced or not: the bench's peer image)
+ *   wrap N         tree N with the board timer 40000 ticks before its 32-bit wrap
+ *                  at start: the reader extends the records' raw times across it
  * It prints "events: E" (the events it made after tracing started) and, for
  * isr, "interrupts: I", so the tests can check the trace against it.
  */
@@ -88,6 +90,10 @@ int main(int argc, char **argv)
 
 	rt.ring = argc > 3 && strcmp(argv[3], "ring") == 0;
 	board_timer_start();
+	if (strcmp(what, "wrap") == 0) { /* a down-counter: the value is the time left */
+		*(volatile uint32_t *)BOARD_TIMER0_VALUE = 40000u;
+		what = "tree";
+	}
 	if (latch_rt_cm_start(&rt) < 0) {
 		fputs("fixture: error: tracing did not start\n", stderr);
 		return 2;

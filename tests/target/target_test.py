@@ -49,6 +49,9 @@ class Trace:
         self.flags = u32(20)
         self.arch, self.addr_bits, self.cpu_hz, self.tflags = u32(3840), u32(3844), u32(3848), u32(3852)
         self.fault_pc = u32(3856)
+        self.compact, self.down = bool(self.tflags & 4), bool(self.tflags & 8)
+        nxt, buf_addr = u32(3888), u32(3872)
+        base = u64(u64(152) + 16)  # the thread entry's stack base
         chunks = []
         for k in range(self.chunk_count):
             c = self.chunk_off + k * self.chunk_size
@@ -56,12 +59,29 @@ class Trace:
             if seq == 0:
                 continue
             check(u32(c) == 0x314B4843, f"chunk {k}: bad magic")
-            chunks.append((seq, c, u32(c + 24)))
+            n, slots = u32(c + 24), buf_addr + c + 64
+            # compact records: the open chunk's count is the header's next slot
+            if self.compact and u32(c + 4) != 2 and slots <= nxt <= slots + self.chunk_size - 64:
+                n = (nxt - slots) // 16
+            chunks.append((seq, c, n))
         self.records = []
         for seq, c, n in sorted(chunks):
+            t = 0
             for i in range(n):
-                ticks, word = struct.unpack_from("<QQ", data, c + 64 + 16 * i)
-                self.records.append((ticks, word & ((1 << 48) - 1), (word >> 48) & 3, (word >> 50) * 16))
+                if not self.compact:
+                    ticks, word = struct.unpack_from("<QQ", data, c + 64 + 16 * i)
+                    self.records.append((ticks, word & ((1 << 48) - 1), (word >> 48) & 3, (word >> 50) * 16))
+                    continue
+                # docs/trace-format.md, "Compact target records"
+                w0, addr, w2, w3 = struct.unpack_from("<IIII", data, c + 64 + 16 * i)
+                if i == 0:
+                    t = w0 | w3 << 32
+                else:
+                    lo = (~w0 & 0xFFFFFFFF) if self.down else w0
+                    t += (lo - t) & 0xFFFFFFFF
+                kind = 1 if w2 & 1 else 2 if w2 & 2 else 0
+                depth = min((base - (w2 & ~3)) // 16, 0x3FFF) * 16 if kind != 1 and base > (w2 & ~3) else 0
+                self.records.append((t, addr, kind, depth))
 
 
 def symbols(elf):
@@ -137,6 +157,23 @@ def calls(rep):
     return {f["function"]: f["calls"] for f in rep["tables"]["functions"]}
 
 
+def t_wrap(c):
+    """The 32-bit clock wraps during the run: times stay exact across it."""
+    c.need(c.a.fixture)
+    names, _ = symbols(c.a.fixture)
+    path, tr, out, _ = c.record(c.a.fixture, "wrap", ["wrap", "400"])
+    times = [t for t, _, _, _ in tr.records]
+    check(times[0] < 1 << 32 < times[-1], f"no wrap: {times[0]:#x} .. {times[-1]:#x}")
+    check(all(a <= b for a, b in zip(times, times[1:])), "times go backwards")
+    check(times[-1] - times[0] < 10_000_000, f"span {times[-1] - times[0]} ticks")
+    paths, open_ = replay(tr, names)
+    check(paths[("tree_a",)] == 400 and not open_, f"call tree {paths}")
+    rep = c.report(path)
+    check(calls(rep) == {"tree_a": 400, "tree_b": 800, "tree_c": 1200}, f"report calls {calls(rep)}")
+    mx = max(f["max_ns"] for f in rep["tables"]["functions"])
+    check(mx < 1_000_000, f"a call of {mx} ns: the wrap was not extended")
+
+
 def t_tree(c):
     c.need(c.a.fixture)
     names, _ = symbols(c.a.fixture)
@@ -151,7 +188,8 @@ def t_tree(c):
     check(not open_, f"calls left open: {open_}")
     check(len(tr.records) == printed(out, "events") == 120, f"{len(tr.records)} records")
     check(tr.lost == 0 and printed(out, "lost") == 0, "lost events")
-    check(all(d > 0 for _, _, _, d in tr.records), "stack depth missing")
+    check(tr.compact, "compact target records expected")
+    check(all(d > 0 for _, _, k, d in tr.records if k == 0), "stack depth missing at an entry")
     rep = c.report(path)
     check(calls(rep) == {"tree_a": 10, "tree_b": 20, "tree_c": 30}, f"report calls {calls(rep)}")
     check(rep["meta"]["program"] == os.path.realpath(c.a.fixture), "program path in the trace")
@@ -193,6 +231,7 @@ def t_isr(c, elf=None, name="isr"):
     check(not open_, f"calls left open: {open_}")
     check(len(tr.records) == printed(out, "events"), f"{len(tr.records)} records, events {printed(out, 'events')}")
     check(tr.lost == 0, "lost events")
+    check(all(a[0] <= b[0] for a, b in zip(tr.records, tr.records[1:])), "record times go backwards")
     rep = c.report(path)
     check(rep["meta"]["unmatched_exits"] == 0 and rep["meta"]["abandoned_frames"] == 0, "report nesting")
 
@@ -265,9 +304,15 @@ def t_corrupt(c):
     bad = bytearray(data)
     struct.pack_into("<I", bad, 3844, 64)
     run("addr-bits", bytes(bad), 2, "target address size 64 bits is not 32")
+    # The 64-bit record layout (compact flag cleared) with an address over 32 bits.
     bad = bytearray(data)
+    struct.pack_into("<I", bad, 3852, tr.tflags & ~0xC)
     struct.pack_into("<Q", bad, tr.chunk_off + 64 + 8, (1 << 40) | 0x100)
     run("addr-high", bytes(bad), 2, "does not fit the target's 32 bits")
+    # Compact records: widened within the chunk's capacity, whatever the count says.
+    bad = bytearray(data)
+    struct.pack_into("<I", bad, tr.chunk_off + 24, 9999)
+    run("count-high", bytes(bad), 2, "chunk 0 count 9999 is over its capacity 252")
     bad = bytearray(data)
     struct.pack_into("<I", bad, 3840, 0)
     run("no-block", bytes(bad), 2, "is a target clock but the trace has no target block")
@@ -303,14 +348,9 @@ def free_port():
     return port
 
 
-def t_ramdump(c):
-    """The raw-memory form: a debugger's dump of latch_rt_buffer is a trace."""
-    c.need(c.a.fixture)
-    gdb = shutil.which("gdb-multiarch")
-    if gdb is None:
-        print("SKIP: gdb-multiarch is not installed")
-        sys.exit(SKIP)
-    dump = os.path.join(c.work, "ramdump.bin")
+def ramdump(c, stop_at):
+    """gdb's dump of latch_rt_buffer, the run stopped at function stop_at."""
+    dump = os.path.join(c.work, f"ramdump-{stop_at}.bin")
     if os.path.exists(dump):
         os.unlink(dump)
     port = free_port()
@@ -320,9 +360,9 @@ def t_ramdump(c):
                           "-kernel", c.a.fixture, "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=c.work)
     try:
-        g = subprocess.run([gdb, "-nx", "-batch", c.a.fixture,
+        g = subprocess.run([shutil.which("gdb-multiarch"), "-nx", "-batch", c.a.fixture,
                             "-ex", f"target remote 127.0.0.1:{port}",
-                            "-ex", "break latch_rt_flush", "-ex", "continue",
+                            "-ex", f"break {stop_at}", "-ex", "continue",
                             "-ex", "set $n = *(unsigned int *)((char *)&latch_rt_buffer + 208)",
                             "-ex", f"dump binary memory {dump} (char*)&latch_rt_buffer "
                                    "(char*)&latch_rt_buffer+$n",
@@ -331,13 +371,29 @@ def t_ramdump(c):
         q.kill()
         q.wait()
     check(os.path.exists(dump), f"gdb wrote no dump: {g.stdout}\n{g.stderr}")
-    rep = c.report(dump, ["--exe", c.a.fixture])
-    check(calls(rep) == {"tree_a": 10, "tree_b": 20, "tree_c": 30}, f"ram dump calls {calls(rep)}")
+    return dump
 
 
-CASES = {"tree": t_tree, "twice": t_twice, "tvac_twice": t_tvac_twice, "isr": t_isr,
+def t_ramdump(c):
+    """The raw-memory form: a debugger's dump of latch_rt_buffer is a trace."""
+    c.need(c.a.fixture)
+    if shutil.which("gdb-multiarch") is None:
+        print("SKIP: gdb-multiarch is not installed")
+        sys.exit(SKIP)
+    # After the run (the chunk sealed), and while its last chunk is still
+    # open: then only the header's next slot says how many records it holds.
+    for stop_at in ("latch_rt_flush", "latch_rt_stop"):
+        dump = ramdump(c, stop_at)
+        tr = Trace(open(dump, "rb").read())
+        check(len(tr.records) == 120, f"{stop_at}: {len(tr.records)} records in the dump")
+        rep = c.report(dump, ["--exe", c.a.fixture])
+        check(calls(rep) == {"tree_a": 10, "tree_b": 20, "tree_c": 30},
+              f"{stop_at}: ram dump calls {calls(rep)}")
+
+
+CASES = {"tree": t_tree, "wrap": t_wrap, "twice": t_twice, "tvac_twice": t_tvac_twice, "isr": t_isr,
          "stop": lambda c: fill(c, "stop"), "ring": lambda c: fill(c, "ring"), "fault": t_fault,
-         "corrupt": t_corrupt, "errors": t_errors, "isr_ldrex": lambda c: t_isr(c, c.a.ldrex, "isr-ldrex"), "ramdump": t_ramdump}
+         "corrupt": t_corrupt, "errors": t_errors, "ramdump": t_ramdump}
 
 
 def main():
@@ -345,7 +401,6 @@ def main():
     ap.add_argument("--trace", required=True)
     ap.add_argument("--fixture", default="")
     ap.add_argument("--small", default="")
-    ap.add_argument("--ldrex", default="")
     ap.add_argument("--tvac", default="")
     ap.add_argument("--rules", required=True)
     ap.add_argument("--work", required=True)

@@ -36,6 +36,8 @@ int _isatty(int fd);
 
 /* An image may define it to do (traced) work in the SysTick interrupt. */
 __attribute__((weak)) void board_systick_hook(void);
+/* The runtime's clock extension (latch/rt_cortexm.h), when it is linked in. */
+__attribute__((weak)) void latch_rt_cm_tick(void);
 
 static volatile uint32_t board_pending;
 static char *board_heap;
@@ -44,6 +46,8 @@ static int board_fds[3] = {-1, -1, -1};
 void SysTick_Handler(void)
 {
 	board_pending++;
+	if (latch_rt_cm_tick != NULL)
+		latch_rt_cm_tick();
 	if (board_systick_hook != NULL)
 		board_systick_hook();
 }

@@ -6,7 +6,11 @@
  *
  * The trace lives in one RAM buffer that the linker script places and sizes:
  * it must define the symbols latch_rt_buffer and latch_rt_buffer_end (8-byte
- * aligned, at least 12 KiB apart). The buffer is itself a trace image in the
+ * aligned). The runtime's 4 KiB chunks start on 4 KiB boundaries after its
+ * 4672-byte header: up to 4 KiB of the buffer is lost to alignment unless
+ * latch_rt_buffer is 3520 bytes past a 4 KiB boundary (the mps2 port's
+ * linker script places it so); it must hold at least one chunk. The
+ * buffer is itself a trace image in the
  * layout of docs/trace-format.md: its first file_size bytes (header offset
  * 208) are what semihosting writes out, and what a debugger's RAM dump
  * gives to latch-trace.
@@ -25,9 +29,11 @@ extern "C" {
 /* What the board tells the runtime. */
 struct latch_rt_cm_config {
 	uint32_t cpu_hz; /* core clock: the DWT cycle counter's rate */
-	/* A free-running 32-bit timer register, used when the core's DWT cycle
-	 * counter is absent or does not count (QEMU models no DWT): down = 1
-	 * for a down-counter. NULL: DWT or nothing. */
+	/* The clock is chosen when the runtime is compiled (LATCH_CM_CLOCK:
+	 * the DWT cycle counter, the default, or a free-running 32-bit board
+	 * timer, as on QEMU, which models no DWT). For a timer, its register
+	 * (NULL: as compiled; another one fails the start), whether it counts
+	 * down (must match the build) and its rate. Unused with the DWT. */
 	const volatile uint32_t *timer;
 	uint32_t timer_down;
 	uint32_t timer_hz;
@@ -40,6 +46,12 @@ struct latch_rt_cm_config {
 /* Starts tracing into the linker's buffer. Returns 0, -1 when no clock
  * counts or the buffer is too small (tracing stays off), -2 when already on. */
 int latch_rt_cm_start(const struct latch_rt_cm_config *cfg);
+
+/* Keeps the 64-bit extension of the 32-bit clock exact: call it at least
+ * once every 2^32 ticks (171 s at 25 MHz, 25 s at 168 MHz), e.g. from
+ * SysTick, unless chunks fill faster than that (each chunk's first record
+ * extends the clock too). Any context; a few dozen instructions. */
+void latch_rt_cm_tick(void);
 
 /* Call from the HardFault handler with the stacked exception frame (MSP or
  * PSP as EXC_RETURN says): records the faulting PC, LR, CFSR and HFSR in
