@@ -74,8 +74,18 @@ static uint32_t il_count(uint32_t n, bool cond)
 	return n;
 }
 
-/* Latches reason r (once) and records the trip while the table has room. */
-static void il_latch(struct interlock *il, enum interlock_reason r, uint8_t sensor, uint32_t tick)
+/* Whether reason r has latched: the test made every period. */
+static bool il_latched(const struct interlock *il, enum interlock_reason r)
+{
+	return (il->latched & (1u << r)) != 0;
+}
+
+/* Latches reason r (once) and records the trip while the table has room.
+ * Out of line and called once per reason (callers test il_latched() first):
+ * its entries are the trips (`latch-trace hist --trip il_latch`), also in a
+ * build traced after inlining. */
+__attribute__((noinline)) static void il_latch(struct interlock *il, enum interlock_reason r,
+                                               uint8_t sensor, uint32_t tick)
 {
 	struct interlock_trip *t;
 
@@ -129,25 +139,28 @@ static void il_detect(struct interlock *il, struct hal *h, const struct tvac_sen
 	for (i = 0; i < TVAC_SENS_COUNT; i++) {
 		const struct tvac_sensor *s = tvac_sensors_get(ss, (enum tvac_sensor_id)i);
 
-		if (tick - s->last_ok_tick > IL_STALE_TICKS)
-			il_latch(il, INTERLOCK_STALE_SENSOR, (uint8_t)i, tick);
-		else if (il_implausible(s, i))
+		if (tick - s->last_ok_tick > IL_STALE_TICKS) {
+			if (!il_latched(il, INTERLOCK_STALE_SENSOR))
+				il_latch(il, INTERLOCK_STALE_SENSOR, (uint8_t)i, tick);
+		} else if (!il_latched(il, INTERLOCK_IMPLAUSIBLE) && il_implausible(s, i)) {
 			il_latch(il, INTERLOCK_IMPLAUSIBLE, (uint8_t)i, tick);
+		}
 	}
 
 	il->over_p = il_count(il->over_p, p->ever_ok && p->value > IL_P_MAX_MBAR);
-	if (il->over_p >= IL_DEBOUNCE)
+	if (il->over_p >= IL_DEBOUNCE && !il_latched(il, INTERLOCK_OVER_PRESSURE))
 		il_latch(il, INTERLOCK_OVER_PRESSURE, TVAC_SENS_PRESSURE, tick);
 
 	il->over_t = il_count(il->over_t, tp->ever_ok && tp->value > IL_T_MAX_C);
-	if (il->over_t >= IL_DEBOUNCE)
+	if (il->over_t >= IL_DEBOUNCE && !il_latched(il, INTERLOCK_OVER_TEMP))
 		il_latch(il, INTERLOCK_OVER_TEMP, TVAC_SENS_T_PLATEN, tick);
 
 	/* Loss of cooling: the flow switch is the fast signal, the return
 	 * temperature the slow backup for a switch that fails "flowing". */
 	il->no_flow = il_count(il->no_flow, pump_on && !hal_gpio_read(h, HAL_GPIO_FLOW_OK));
 	il->hot_coolant = il_count(il->hot_coolant, tc->ever_ok && tc->value > IL_COOLANT_MAX_C);
-	if (il->no_flow >= IL_FLOW_DEBOUNCE || il->hot_coolant >= IL_DEBOUNCE)
+	if ((il->no_flow >= IL_FLOW_DEBOUNCE || il->hot_coolant >= IL_DEBOUNCE) &&
+	    !il_latched(il, INTERLOCK_COOLING_LOSS))
 		il_latch(il, INTERLOCK_COOLING_LOSS, TVAC_SENS_T_COOLANT, tick);
 }
 

@@ -121,11 +121,6 @@ void tvac_sensors_poll(struct tvac_sensors *ss, struct hal *h, uint32_t tick)
 	}
 }
 
-const struct tvac_sensor *tvac_sensors_get(const struct tvac_sensors *ss, enum tvac_sensor_id id)
-{
-	return &ss->s[id];
-}
-
 const char *tvac_sensors_name(enum tvac_sensor_id id)
 {
 	return (unsigned)id < TVAC_SENS_COUNT ? sensor_names[id] : "?";

@@ -59,8 +59,13 @@ void tvac_sensors_init(struct tvac_sensors *ss);
  * (it goes stale; the interlock decides what that means). */
 void tvac_sensors_poll(struct tvac_sensors *ss, struct hal *h, uint32_t tick);
 
-/* Returns the latched state of sensor id (borrowed from ss). */
-const struct tvac_sensor *tvac_sensors_get(const struct tvac_sensors *ss, enum tvac_sensor_id id);
+/* Returns the latched state of sensor id (borrowed from ss). An accessor,
+ * inline: a call would cost more than it does. */
+static inline const struct tvac_sensor *tvac_sensors_get(const struct tvac_sensors *ss,
+                                                         enum tvac_sensor_id id)
+{
+	return &ss->s[id];
+}
 
 /* Converts raw codes to engineering units (exposed for tests and the sim). */
 float tvac_sensors_pressure_mbar(uint16_t raw);
