@@ -31,6 +31,10 @@
 
 #define TRC_INTERF_GAP_MIN_NS UINT64_C(20000)
 #define TRC_INTERF_GAP_FACTOR 20u
+/* Intervals shorter than this cannot lift the limit off its floor
+ * (TRC_INTERF_GAP_MIN_NS / TRC_INTERF_GAP_FACTOR = 1000 ns, less the
+ * histogram's bucket width): the stats pass only counts them. */
+#define TRC_INTERF_SMALL_NS UINT64_C(900)
 
 /* trc_fstat.worst_interf; 0 (unknown) is what a zeroed entry holds. */
 enum trc_interf {
