@@ -26,6 +26,7 @@ struct ivs {
 	uint64_t small;         /* ticks below which an interval cannot move the gap limit */
 	uint64_t in, btw;       /* the innermost open frame's maxima per kind */
 	uint64_t max[TRC_IV_N]; /* largest interval, from the outermost frames */
+	uint64_t min[TRC_IV_N]; /* smallest interval not under `small` */
 };
 
 /* What the pass keeps per thread for interfere.h. */
@@ -33,6 +34,7 @@ struct thr {
 	struct trc_hist iv[TRC_IV_N]; /* intervals while a traced call is open */
 	uint64_t *ivc;                /* TRC_IV_N x RTM_HIST_BUCKETS_ALL counts, during the pass */
 	uint64_t ivmax[TRC_IV_N];     /* exact maxima */
+	uint64_t ivmin[TRC_IV_N];     /* exact minima of the intervals not under `small` */
 	uint64_t *first, *last;       /* per chunk: ticks of its first and last record */
 	uint64_t *off;                /* per chunk: file offset of its first record */
 	size_t capo;
@@ -205,6 +207,8 @@ static struct thr *thr_of(struct trc_stats *s, uint32_t t)
 			return NULL;
 		for (i = s->nthrs; i < cap; i++) {
 			memset(&s->thrs[i], 0, sizeof(s->thrs[i]));
+			s->thrs[i].ivmin[TRC_IV_INSIDE] = UINT64_MAX;
+			s->thrs[i].ivmin[TRC_IV_BETWEEN] = UINT64_MAX;
 			trc_hist_init(&s->thrs[i].iv[TRC_IV_INSIDE]);
 			trc_hist_init(&s->thrs[i].iv[TRC_IV_BETWEEN]);
 		}
@@ -233,6 +237,8 @@ void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread)
 		s->iv.c = t->ivc;
 		s->iv.max[TRC_IV_INSIDE] = t->ivmax[TRC_IV_INSIDE];
 		s->iv.max[TRC_IV_BETWEEN] = t->ivmax[TRC_IV_BETWEEN];
+		s->iv.min[TRC_IV_INSIDE] = t->ivmin[TRC_IV_INSIDE];
+		s->iv.min[TRC_IV_BETWEEN] = t->ivmin[TRC_IV_BETWEEN];
 	}
 }
 
@@ -307,9 +313,14 @@ __attribute__((always_inline)) static inline void interval(struct trc_stats *s, 
 		v->btw = d > v->btw ? d : v->btw;
 	else
 		v->in = d > v->in ? d : v->in;
-	if (v->c != NULL)
-		v->c[(size_t)kd * RTM_HIST_BUCKETS_ALL +
-		     (d < v->small ? 0u : rtm_hist_bucket(d))]++;
+	if (v->c == NULL)
+		return;
+	if (d < v->small) {
+		v->c[(size_t)kd * RTM_HIST_BUCKETS_ALL]++;
+	} else {
+		v->c[(size_t)kd * RTM_HIST_BUCKETS_ALL + rtm_hist_bucket(d)]++;
+		v->min[kd] = d < v->min[kd] ? d : v->min[kd];
+	}
 }
 
 /* Inlined into the record loop, so the record never leaves registers. The
@@ -490,8 +501,12 @@ static int iv_flush(struct trc_stats *s)
 			c[b] = 0;
 		}
 		t->ivmax[kd] = s->iv.max[kd];
+		t->ivmin[kd] = s->iv.min[kd];
 		if (t->iv[kd].total > 0)
 			t->iv[kd].max = t->ivmax[kd];
+		/* With no short interval (counted at 0) the smallest is exact too. */
+		if (t->iv[kd].total > 0 && t->iv[kd].min != 0)
+			t->iv[kd].min = t->ivmin[kd];
 	}
 	return 0;
 }
