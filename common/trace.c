@@ -261,6 +261,23 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 {
 	uint32_t i = 0;
 
+	/* The common case in one tight loop: no extended record (kind 3: both
+	 * kind bits set) and no 32-bit address check to make. */
+	if (t->hdr.addr_bits != 32) {
+		const uint8_t *p = t->buf + recs + 8;
+		uint64_t both = 0;
+
+		for (i = 0; i < count; i++) {
+			uint64_t w = lc_trace_le64(p + (size_t)i * RTM_REC_SIZE);
+
+			both |= w & (w >> 1);
+		}
+		if (!((both >> RTM_KIND_SHIFT) & 1u)) {
+			th->records += count;
+			return count;
+		}
+		i = 0;
+	}
 	while (i < count) {
 		uint64_t word = lc__rd64(t, recs + (uint64_t)i * RTM_REC_SIZE + 8);
 		uint32_t kind = (uint32_t)(word >> RTM_KIND_SHIFT) & 3u;

@@ -58,28 +58,16 @@ struct lc_trace {
 	uint8_t *own;        /* buf when it is the reader's widened copy (compact target records) */
 };
 
-/* Little-endian loads. memcpy compiles to one move on little-endian hosts,
- * which matters: open validates every record of a 10^8-record trace. */
+/* Little-endian loads at a file offset: the loads of the slot decoder
+ * (trace.h), which compile to one move on little-endian hosts. */
 static inline uint32_t lc__rd32(const struct lc_trace *t, uint64_t off)
 {
-	uint32_t v;
-
-	memcpy(&v, t->buf + off, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
+	return lc_trace_le32(t->buf + off);
 }
 
 static inline uint64_t lc__rd64(const struct lc_trace *t, uint64_t off)
 {
-	uint64_t v;
-
-	memcpy(&v, t->buf + off, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
+	return lc_trace_le64(t->buf + off);
 }
 
 /* Notes that [off, off + len) of the file is being read, releasing what was

@@ -222,6 +222,12 @@ def main():
     check(sorted(r["function"] for r in t1["tables"]["functions"]) == ["control_step", "main"], "--thread 0 (slot)")
     wct = rows_by_name(report_json(lt, thr), "worst_cases")
     check(wct["spin"]["thread"] == 200 and wct["main"]["thread"] == 100, "worst case threads")
+    # Every interval of spin's thread is 3000 ns (a leaf called in a loop):
+    # its gap limit is exactly 20 x 3000 ns, a figure the one stats pass must
+    # give as the separate pass did (the p99.9 is clamped to the exact
+    # smallest interval, not a bucket's middle).
+    check((wct["spin"]["gap_ns"], wct["spin"]["gap_limit_ns"]) == (3000, 60000),
+          "spin gap limit %r" % wct["spin"])
 
     # 4. percentiles against a brute-force sort of the same durations
     rnd = T("random.trace")

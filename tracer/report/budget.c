@@ -25,30 +25,46 @@ struct trc_budget_results {
 	size_t n, cap;
 };
 
-static const char *const kind_names[] = {
-        [TRC_BUDGET_LOST_EVENTS] = "lost_events_max",
-        [TRC_BUDGET_FUNC_MAX] = "max_us",
-        [TRC_BUDGET_FUNC_P99] = "p99_us",
-        [TRC_BUDGET_FUNC_STACK] = "stack_bytes",
-        [TRC_BUDGET_MEM_REGION] = "memory",
-        [TRC_BUDGET_MEM_SECTION] = "section",
-        [TRC_BUDGET_MEM_SYMBOL] = "symbol",
-        [TRC_BUDGET_STACK_ROOT] = "stack",
-        [TRC_BUDGET_COVERAGE] = "coverage_min",
-        [TRC_BUDGET_HEAP_ALLOC] = "heap-alloc",
-        [TRC_BUDGET_DEADLINE] = "deadline",
+/* What each kind of limit is: its key, the rule id a broken verdict is
+ * printed with, and which way it points (a minimum such as coverage_min
+ * passes at or above its limit, every other kind at or below). */
+static const struct kind {
+	const char *name;
+	const char *rule;
+	int minimum;
+} kinds[] = {
+        [TRC_BUDGET_LOST_EVENTS] = {"lost_events_max", "budget", 0},
+        [TRC_BUDGET_FUNC_MAX] = {"max_us", "budget", 0},
+        [TRC_BUDGET_FUNC_P99] = {"p99_us", "budget", 0},
+        [TRC_BUDGET_FUNC_STACK] = {"stack_bytes", "budget", 0},
+        [TRC_BUDGET_MEM_REGION] = {"memory", "budget", 0},
+        [TRC_BUDGET_MEM_SECTION] = {"section", "budget", 0},
+        [TRC_BUDGET_MEM_SYMBOL] = {"symbol", "budget", 0},
+        [TRC_BUDGET_STACK_ROOT] = {"stack", "budget", 0},
+        [TRC_BUDGET_COVERAGE] = {"coverage_min", "budget", 1},
+        [TRC_BUDGET_HEAP_ALLOC] = {"heap-alloc", "heap-alloc", 0},
+        [TRC_BUDGET_DEADLINE] = {"deadline", "budget", 0},
 };
+
+static const struct kind *kind_of(enum trc_budget_kind kind)
+{
+	if ((size_t)kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[kind].name != NULL)
+		return &kinds[kind];
+	return NULL;
+}
 
 const char *trc_budget_rule_id(enum trc_budget_kind kind)
 {
-	return kind == TRC_BUDGET_HEAP_ALLOC ? "heap-alloc" : "budget";
+	const struct kind *k = kind_of(kind);
+
+	return k != NULL ? k->rule : "budget";
 }
 
 const char *trc_budget_kind_name(enum trc_budget_kind kind)
 {
-	if ((size_t)kind < sizeof(kind_names) / sizeof(kind_names[0]))
-		return kind_names[kind];
-	return "?";
+	const struct kind *k = kind_of(kind);
+
+	return k != NULL ? k->name : "?";
 }
 
 const char *trc_verdict_name(enum trc_verdict v)
@@ -225,7 +241,9 @@ int trc_budget_results_add(struct trc_budget_results *r, const struct trc_budget
 
 enum trc_verdict trc_budget_judge(const struct trc_budget *b, double actual)
 {
-	if (b->kind == TRC_BUDGET_COVERAGE) /* a minimum, not a maximum */
+	const struct kind *k = kind_of(b->kind);
+
+	if (k != NULL && k->minimum)
 		return actual >= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_FAIL;
 	return actual <= b->limit ? TRC_VERDICT_PASS : TRC_VERDICT_FAIL;
 }

@@ -14,7 +14,9 @@
  * (between two sibling calls, where a loop sleeps; every other) is
  *   max(TRC_INTERF_GAP_MIN_NS, TRC_INTERF_GAP_FACTOR x p99.9 of the intervals
  *       of that kind while a traced call of the thread is open),
- * or the caller's override.
+ * or the caller's override. The intervals are taken in the stats pass
+ * itself (trace/stats.c: struct trc_fstat worst_iv_ticks, trc_stats_intervals),
+ * so classifying reads no record again.
  *
  * Pre-emption: the chunk headers' involuntary context-switch counts (csw.h)
  * are evidence about the worst call only when its chunks bracket it tightly
@@ -31,6 +33,10 @@
 
 #define TRC_INTERF_GAP_MIN_NS UINT64_C(20000)
 #define TRC_INTERF_GAP_FACTOR 20u
+/* Intervals shorter than this cannot lift the limit off its floor
+ * (TRC_INTERF_GAP_MIN_NS / TRC_INTERF_GAP_FACTOR = 1000 ns, less the
+ * histogram's bucket width): the stats pass only counts them. */
+#define TRC_INTERF_SMALL_NS UINT64_C(900)
 
 /* trc_fstat.worst_interf; 0 (unknown) is what a zeroed entry holds. */
 enum trc_interf {

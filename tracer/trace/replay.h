@@ -146,8 +146,8 @@ static inline uint64_t trc_replay_corrected(uint64_t raw, uint64_t desc, uint64_
 	return raw > hook ? raw - hook : 0;
 }
 
-static inline enum trc_replay_ev trc_replay__exit(struct trc_replay *r,
-                                                  const struct lc_trace_slot *s)
+__attribute__((always_inline)) static inline enum trc_replay_ev
+trc_replay__exit(struct trc_replay *r, const struct lc_trace_slot *s)
 {
 	struct trc_replay_frame *fr;
 	uint64_t raw, corr;

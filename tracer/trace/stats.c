@@ -14,7 +14,32 @@
 
 #include "grow.h"
 #include "trace.h"
+#include "trace/interfere.h"
 #include "trace/replay.h"
+
+/* The interval state of the thread being fed: a local of the record loop,
+ * so that it stays in registers. */
+struct ivs {
+	uint64_t prev;          /* ticks of the thread's previous record */
+	int prev_exit;          /* it was an exit */
+	uint64_t *c;            /* counts of its thread (struct thr ivc), or NULL */
+	uint64_t small;         /* ticks below which an interval cannot move the gap limit */
+	uint64_t in, btw;       /* the innermost open frame's maxima per kind */
+	uint64_t max[TRC_IV_N]; /* largest interval, from the outermost frames */
+	uint64_t min[TRC_IV_N]; /* smallest interval not under `small` */
+};
+
+/* What the pass keeps per thread for interfere.h. */
+struct thr {
+	struct trc_hist iv[TRC_IV_N]; /* intervals while a traced call is open */
+	uint64_t *ivc;                /* TRC_IV_N x RTM_HIST_BUCKETS_ALL counts, during the pass */
+	uint64_t ivmax[TRC_IV_N];     /* exact maxima */
+	uint64_t ivmin[TRC_IV_N];     /* exact minima of the intervals not under `small` */
+	uint64_t *first, *last;       /* per chunk: ticks of its first and last record */
+	uint64_t *off;                /* per chunk: file offset of its first record */
+	size_t capo;
+	size_t nchunks, capf, capl;
+};
 
 struct trc_stats {
 	uint64_t ns_mult;
@@ -28,8 +53,13 @@ struct trc_stats {
 	uint32_t hbits;
 	/* current thread */
 	uint32_t thread;
+	struct ivs iv;    /* interval state of the current thread */
+	struct thr *thr;  /* the current thread's, or NULL (none) */
+	struct thr *thrs; /* by thread index */
+	size_t nthrs;
 	struct trc_stats_counts counts; /* filled from the replay's on request */
 	int finished;
+	int oom;             /* a thread's intervals could not be kept */
 	struct trc_replay r; /* last: large */
 };
 
@@ -73,6 +103,15 @@ void trc_stats_free(struct trc_stats *s)
 		return;
 	for (i = 0; i < s->nf; i++)
 		trc_hist_fini(&s->f[i].hist);
+	for (i = 0; i < s->nthrs; i++) {
+		trc_hist_fini(&s->thrs[i].iv[TRC_IV_INSIDE]);
+		trc_hist_fini(&s->thrs[i].iv[TRC_IV_BETWEEN]);
+		free(s->thrs[i].ivc);
+		free(s->thrs[i].first);
+		free(s->thrs[i].off);
+		free(s->thrs[i].last);
+	}
+	free(s->thrs);
 	free(s->f);
 	free(s->keys);
 	free(s->vals);
@@ -114,26 +153,20 @@ static int rehash(struct trc_stats *s)
 	return 0;
 }
 
-/* The index of addr's entry, created on first sight. Returns LC_ENOMEM. */
-static int lookup(struct trc_stats *s, uint64_t addr, uint32_t *out)
+/* Adds addr, which is not in the table. Returns LC_ENOMEM. */
+static __attribute__((noinline)) int insert(struct trc_stats *s, uint64_t addr, uint32_t *out)
 {
-	size_t mask = ((size_t)1 << s->hbits) - 1u, j;
+	size_t mask, j;
 	struct trc_fstat *fs;
 
-	for (j = slot_of(addr, s->hbits); s->vals[j] != 0; j = (j + 1u) & mask) {
-		if (s->keys[j] == addr) {
-			*out = s->vals[j] - 1u;
-			return 0;
-		}
-	}
-	/* New function. Keep the load factor at most 1/2. */
-	if ((s->nf + 1u) * 2u > ((size_t)1 << s->hbits)) {
-		if (rehash(s) < 0)
-			return LC_ENOMEM;
-		return lookup(s, addr, out);
-	}
+	/* Keep the load factor at most 1/2. */
+	if ((s->nf + 1u) * 2u > ((size_t)1 << s->hbits) && rehash(s) < 0)
+		return LC_ENOMEM;
 	if (lc_grow(&s->f, &s->capf, s->nf + 1u, sizeof(*s->f), 64u) < 0)
 		return LC_ENOMEM;
+	mask = ((size_t)1 << s->hbits) - 1u;
+	for (j = slot_of(addr, s->hbits); s->vals[j] != 0; j = (j + 1u) & mask)
+		;
 	fs = &s->f[s->nf];
 	memset(fs, 0, sizeof(*fs));
 	fs->addr = addr;
@@ -145,15 +178,76 @@ static int lookup(struct trc_stats *s, uint64_t addr, uint32_t *out)
 	return 0;
 }
 
+/* The index of addr's entry, created on first sight. Returns LC_ENOMEM. */
+__attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uint64_t addr,
+                                                        uint32_t *out)
+{
+	size_t mask = ((size_t)1 << s->hbits) - 1u, j;
+	uint32_t v;
+
+	for (j = slot_of(addr, s->hbits); (v = s->vals[j]) != 0; j = (j + 1u) & mask) {
+		if (s->keys[j] == addr) {
+			*out = v - 1u;
+			return 0;
+		}
+	}
+	return insert(s, addr, out);
+}
+
+static int iv_flush(struct trc_stats *s);
+static inline void fold_open(struct trc_stats *s, struct ivs *v);
+
+/* The per-thread state of thread index t, created on first use. */
+static struct thr *thr_of(struct trc_stats *s, uint32_t t)
+{
+	size_t cap = s->nthrs, i;
+
+	if (t >= s->nthrs) {
+		if (lc_grow(&s->thrs, &cap, (size_t)t + 1u, sizeof(*s->thrs), 4u) < 0)
+			return NULL;
+		for (i = s->nthrs; i < cap; i++) {
+			memset(&s->thrs[i], 0, sizeof(s->thrs[i]));
+			s->thrs[i].ivmin[TRC_IV_INSIDE] = UINT64_MAX;
+			s->thrs[i].ivmin[TRC_IV_BETWEEN] = UINT64_MAX;
+			trc_hist_init(&s->thrs[i].iv[TRC_IV_INSIDE]);
+			trc_hist_init(&s->thrs[i].iv[TRC_IV_BETWEEN]);
+		}
+		s->nthrs = cap;
+	}
+	return &s->thrs[t];
+}
+
 void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread)
 {
+	struct thr *t;
+
 	trc_stats_thread_end(s);
 	s->thread = thread;
+	memset(&s->iv, 0, sizeof(s->iv));
+	/* Out of memory here only loses the intervals: no gap is then found. */
+	t = s->thr = thr_of(s, thread);
+	if (t != NULL && t->ivc == NULL)
+		t->ivc = calloc((size_t)TRC_IV_N * RTM_HIST_BUCKETS_ALL, sizeof(*t->ivc));
+	/* Below 900 ns an interval's exact bucket cannot matter: the limit is
+	 * at least TRC_INTERF_GAP_MIN_NS = 20 x 1000 ns (interfere.h). */
+	s->iv.small =
+	        s->ns_mult ? (uint64_t)(((unsigned __int128)TRC_INTERF_SMALL_NS << 32) / s->ns_mult)
+	                   : 0;
+	if (t != NULL) {
+		s->iv.c = t->ivc;
+		s->iv.max[TRC_IV_INSIDE] = t->ivmax[TRC_IV_INSIDE];
+		s->iv.max[TRC_IV_BETWEEN] = t->ivmax[TRC_IV_BETWEEN];
+		s->iv.min[TRC_IV_INSIDE] = t->ivmin[TRC_IV_INSIDE];
+		s->iv.min[TRC_IV_BETWEEN] = t->ivmin[TRC_IV_BETWEEN];
+	}
 }
 
 void trc_stats_thread_end(struct trc_stats *s)
 {
+	fold_open(s, &s->iv);
 	trc_replay_thread_end(&s->r);
+	if (iv_flush(s) < 0)
+		s->oom = 1;
 }
 
 /* Records the call path of a new worst case: the frames below the one just
@@ -169,18 +263,87 @@ __attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struc
 	fs->worst_depth = n;
 }
 
+/* The interval since the thread's previous record goes to the innermost
+ * open frame (user64: inside, user64b: between sibling calls) and to the
+ * thread's histogram of its kind; a closed frame passes its maxima to its
+ * parent, so a worst call knows the largest interval anywhere inside it
+ * (interfere.h) without a second pass over the records. */
+/* A frame's interval maxima into the thread's. */
+static inline void fold_max(struct ivs *v, uint64_t in, uint64_t btw)
+{
+	if (in > v->max[TRC_IV_INSIDE])
+		v->max[TRC_IV_INSIDE] = in;
+	if (btw > v->max[TRC_IV_BETWEEN])
+		v->max[TRC_IV_BETWEEN] = btw;
+}
+
+/* The open frames' maxima into the thread's, before the replay drops them
+ * (lost events, the end of the thread). */
+static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s, struct ivs *v)
+{
+	uint32_t i;
+
+	fold_max(v, v->in, v->btw);
+	for (i = 0; i < s->r.depth; i++)
+		fold_max(v, s->r.stack[i].user64, s->r.stack[i].user64b);
+	v->in = v->btw = 0;
+}
+
+/* The interval since the thread's previous record. The innermost open
+ * frame's maxima live in v (registers); a frame's own fields (user64:
+ * inside, user64b: between sibling calls) keep them while a callee is on
+ * top. Intervals too short to move the gap limit are only counted. */
+__attribute__((always_inline)) static inline void interval(struct trc_stats *s, struct ivs *v,
+                                                           const struct lc_trace_slot *rec)
+{
+	uint64_t d = rec->ticks >= v->prev ? rec->ticks - v->prev : 0;
+	int kd = v->prev_exit & (rec->kind == LC_TRACE_ENTER);
+
+	v->prev = rec->ticks;
+	v->prev_exit = rec->kind == LC_TRACE_EXIT;
+	/* At a thread's first record no frame is open; after lost events the
+	 * interval is unknown, and the open frames are about to be dropped. */
+	if (s->r.depth == 0)
+		return;
+	if (__builtin_expect(rec->gap, 0)) {
+		fold_open(s, v);
+		return;
+	}
+	if (kd)
+		v->btw = d > v->btw ? d : v->btw;
+	else
+		v->in = d > v->in ? d : v->in;
+	if (v->c == NULL)
+		return;
+	if (d < v->small) {
+		v->c[(size_t)kd * RTM_HIST_BUCKETS_ALL]++;
+	} else {
+		v->c[(size_t)kd * RTM_HIST_BUCKETS_ALL + rtm_hist_bucket(d)]++;
+		v->min[kd] = d < v->min[kd] ? d : v->min[kd];
+	}
+}
+
 /* Inlined into the record loop, so the record never leaves registers. The
  * pairing is trace/replay.h's; this adds one call to its function. */
-__attribute__((always_inline)) static inline int feed_one(struct trc_stats *s,
+__attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, struct ivs *v,
                                                           const struct lc_trace_slot *rec)
 {
 	const struct trc_replay_call *c = &s->r.call;
-	const struct trc_replay_frame *fr;
+	struct trc_replay_frame *fr;
 	struct trc_fstat *fs;
+	uint64_t in, btw;
+	uint32_t j;
 
+	interval(s, v, rec);
 	switch (trc_replay_step(&s->r, rec)) {
 	case TRC_REPLAY_ENTERED:
-		return lookup(s, rec->addr, &s->r.stack[s->r.depth - 1u].user);
+		fr = &s->r.stack[s->r.depth - 1u];
+		if (s->r.depth > 1u) { /* the caller keeps its maxima */
+			fr[-1].user64 = v->in;
+			fr[-1].user64b = v->btw;
+		}
+		v->in = v->btw = 0;
+		return lookup(s, rec->addr, &fr->user);
 	case TRC_REPLAY_CLOSED:
 		break;
 	default:
@@ -188,13 +351,31 @@ __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s,
 	}
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
 	 * function, which keeps the 128-bit multiplications off the hot path. */
-	fr = c->frame;
+	fr = (struct trc_replay_frame *)c->frame;
+	in = v->in;
+	btw = v->btw;
+	for (j = 0; __builtin_expect(j < c->unwound, 0); j++) { /* skipped exits */
+		in = fr[j].user64 > in ? fr[j].user64 : in;
+		btw = fr[j].user64b > btw ? fr[j].user64b : btw;
+	}
+	if (s->r.depth > 0) { /* back in the caller: its maxima include the call's */
+		const struct trc_replay_frame *p = &s->r.stack[s->r.depth - 1u];
+
+		v->in = p->user64 > in ? p->user64 : in;
+		v->btw = p->user64b > btw ? p->user64b : btw;
+	} else {
+		fold_max(v, in, btw);
+		v->in = v->btw = 0;
+	}
 	fs = &s->f[fr->user];
 	if (c->corr > fs->hist.max || fs->calls == 0) {
 		fs->worst_thread = s->thread;
 		fs->worst_start_ticks = fr->start;
 		fs->worst_enter_off = fr->enter_off;
 		fs->worst_exit_off = c->exit_off;
+		fs->worst_raw_ticks = c->raw;
+		fs->worst_iv_ticks[TRC_IV_INSIDE] = in;
+		fs->worst_iv_ticks[TRC_IV_BETWEEN] = btw;
 		keep_path(s, fs);
 	}
 	if (trc_hist_add(&fs->hist, c->corr) < 0)
@@ -212,7 +393,7 @@ __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s,
 
 int trc_stats_feed(struct trc_stats *s, const struct lc_trace_slot *r)
 {
-	return feed_one(s, r);
+	return feed_one(s, &s->iv, r);
 }
 
 size_t trc_stats_count(const struct trc_stats *s)
@@ -242,22 +423,127 @@ const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s)
 /* Streams one thread through the raw chunk accessor and the inline slot
  * decoder: that is what lets one core keep up with 10^8 records per second
  * (lc_trace_iter_next() fills a 80-byte record per call). */
+/* Notes the first record's ticks and offset of chunk k of the current
+ * thread. */
+static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t off)
+{
+	struct thr *t = s->thr;
+
+	if (t == NULL)
+		return 0;
+	if (lc_grow(&t->first, &t->capf, k + 1u, sizeof(*t->first), 64u) < 0 ||
+	    lc_grow(&t->last, &t->capl, k + 1u, sizeof(*t->last), 64u) < 0 ||
+	    lc_grow(&t->off, &t->capo, k + 1u, sizeof(*t->off), 64u) < 0)
+		return LC_ENOMEM;
+	if (k + 1u > t->nchunks)
+		t->nchunks = k + 1u;
+	t->first[k] = first;
+	t->last[k] = first;
+	t->off[k] = off;
+	return 0;
+}
+
 static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thread)
 {
+	struct ivs v = s->iv;
 	const uint8_t *recs;
 	uint64_t off;
 	size_t k, n, i;
-	int gap;
+	int gap, rc = 0;
 
 	for (k = 0; (n = lc_trace_chunk_records(t, thread, k, &recs, &off, &gap)) > 0; k++) {
-		for (i = 0; i < n;) {
-			struct lc_trace_slot r;
+		struct lc_trace_slot r;
 
-			i += lc_trace_slot_decode(&r, recs, i, off, gap);
-			if (feed_one(s, &r) < 0)
-				return LC_ENOMEM;
+		if (chunk_begin(s, k, lc_trace_le64(recs), off) < 0)
+			goto nomem;
+		/* Only a chunk's first record can carry the gap flag: the loop
+		 * decodes the others with gap 0, a constant it folds away. */
+		i = lc_trace_slot_decode(&r, recs, 0, off, gap);
+		if (feed_one(s, &v, &r) < 0)
+			goto nomem;
+		while (i < n) {
+			i += lc_trace_slot_decode(&r, recs, i, off, 0);
+			if (feed_one(s, &v, &r) < 0)
+				goto nomem;
 		}
+		if (s->thr != NULL)
+			s->thr->last[k] = v.prev;
 	}
+	goto out;
+nomem:
+	rc = LC_ENOMEM;
+out:
+	s->iv = v;
+	return rc;
+}
+
+/* Folds the current thread's interval counts into its histograms. Each
+ * count goes in at its bucket's lower bound, so quantiles come out as the
+ * same bucket middles as trc_hist_add() would give; the maximum is exact
+ * (the outermost frames carry it), the minimum is its bucket's lower bound
+ * (within 1/128 of the exact one). */
+static int iv_flush(struct trc_stats *s)
+{
+	struct thr *t = s->thr;
+	uint32_t b;
+	int kd;
+
+	s->thr = NULL;
+	s->iv.c = NULL;
+	if (t == NULL || t->ivc == NULL)
+		return 0;
+	for (kd = 0; kd < TRC_IV_N; kd++) {
+		uint64_t *c = t->ivc + (size_t)kd * RTM_HIST_BUCKETS_ALL;
+
+		for (b = 0; b < RTM_HIST_BUCKETS_ALL; b++) {
+			if (c[b] > 0 && trc_hist_add_n(&t->iv[kd], rtm_hist_lower(b), c[b]) < 0)
+				return LC_ENOMEM;
+			c[b] = 0;
+		}
+		t->ivmax[kd] = s->iv.max[kd];
+		t->ivmin[kd] = s->iv.min[kd];
+		if (t->iv[kd].total > 0)
+			t->iv[kd].max = t->ivmax[kd];
+		/* With no short interval (counted at 0) the smallest is exact too. */
+		if (t->iv[kd].total > 0 && t->iv[kd].min != 0)
+			t->iv[kd].min = t->ivmin[kd];
+	}
+	return 0;
+}
+
+const struct trc_hist *trc_stats_intervals(const struct trc_stats *s, size_t thread, int kind)
+{
+	static const struct trc_hist empty = {NULL, 0, 0, UINT64_MAX, 0};
+
+	if (thread >= s->nthrs || kind < 0 || kind >= TRC_IV_N)
+		return &empty;
+	return &s->thrs[thread].iv[kind];
+}
+
+int trc_stats_chunk_span(const struct trc_stats *s, size_t thread, uint64_t off, uint64_t *first,
+                         uint64_t *last)
+{
+	const struct thr *t;
+	size_t lo = 0, hi;
+
+	if (thread >= s->nthrs || s->thrs[thread].nchunks == 0)
+		return LC_ENOTFOUND;
+	t = &s->thrs[thread];
+	/* The last chunk whose first record is at or before off: the chunks of
+	 * a thread were streamed in order, so their offsets only grow. */
+	hi = t->nchunks;
+	while (hi - lo > 1u) {
+		size_t mid = lo + (hi - lo) / 2u;
+
+		if (t->off[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (t->off[lo] > off)
+		return LC_ENOTFOUND;
+	*first = t->first[lo];
+	*last = t->last[lo];
 	return 0;
 }
 
@@ -323,6 +609,9 @@ int trc_stats_finish(struct trc_stats *s)
 
 	if (s->finished)
 		return 0;
+	trc_stats_thread_end(s);
+	if (s->oom)
+		return LC_ENOMEM;
 	for (i = 0; i < s->nf; i++) {
 		struct trc_fstat *fs = &s->f[i];
 		struct trc_hist ns;

@@ -30,6 +30,12 @@
 #define TRC_STATS_PATH_MAX 32u /* frames kept of a worst case's call path */
 #define TRC_STATS_NQ       4   /* quantiles kept: p50, p90, p99, p99.9 */
 
+/* Kinds of interval between two consecutive records of a thread while one
+ * of its traced calls is open: between two sibling calls (an exit, then an
+ * enter: the caller's own code between calls, where a loop sleeps or
+ * blocks), and every other one (into a call, out of one, a leaf's body). */
+enum trc_stats_iv { TRC_IV_INSIDE = 0, TRC_IV_BETWEEN = 1, TRC_IV_N = 2 };
+
 /* What the aggregation knows about one function. While records are fed,
  * the durations (hist, sums, maxima) are in clock ticks; trc_stats_finish()
  * converts them to nanoseconds once, so the hot path never multiplies. */
@@ -56,6 +62,11 @@ struct trc_fstat {
 	int worst_interf;            /* enum trc_interf (interfere.h), set by the caller */
 	uint64_t worst_gap_ns;       /* largest interval with no record inside the worst call */
 	uint64_t worst_gap_limit_ns; /* the gap threshold of its thread */
+	/* Kept by the pass for interfere.h: the worst call's raw duration and
+	 * its largest interval between two consecutive records of its thread,
+	 * per kind (enum trc_stats_iv). */
+	uint64_t worst_raw_ticks;
+	uint64_t worst_iv_ticks[TRC_IV_N];
 };
 
 struct trc_stats_counts {
@@ -112,6 +123,17 @@ const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s);
  */
 struct lc_trace;
 int trc_stats_run(struct trc_stats *s, const struct lc_trace *t, long thread, struct lc_err *err);
+
+/* The histogram of intervals of one kind in thread index `thread` (ticks;
+ * empty for a thread that was not fed). */
+const struct trc_hist *trc_stats_intervals(const struct trc_stats *s, size_t thread, int kind);
+
+/* Ticks of the first and last record of the chunk of thread index `thread`
+ * that holds the record at file offset off, as trc_stats_run() streamed it.
+ * Returns 0, or LC_ENOTFOUND when the pass did not see that chunk (records
+ * fed one by one). */
+int trc_stats_chunk_span(const struct trc_stats *s, size_t thread, uint64_t off, uint64_t *first,
+                         uint64_t *last);
 
 /*
  * Adds a function from a summary-mode trace: the runtime's aggregate, with
