@@ -3,10 +3,10 @@
  * interfere.h).
  *
  * No pass of its own over the records: the stats pass (trace/stats.c) keeps,
- * per worst call, the largest interval between two consecutive records of
- * its thread inside it (per kind), the chunks of its enter and exit, and per
- * thread the histogram of intervals and each chunk's first and last record
- * ticks. This file turns those into the classification.
+ * per worst call, its raw duration and the largest interval between two
+ * consecutive records of its thread inside it (per kind), and per thread
+ * the histogram of intervals and each chunk's first and last record ticks
+ * (trc_stats_chunk_span). This file turns those into the classification.
  */
 #include "trace/interfere.h"
 
@@ -84,14 +84,13 @@ static void classify(struct trc_profile *a, struct trc_fstat *st, const struct t
 		a->gaps++;
 }
 
-int trc_interf_run(struct trc_profile *a, uint64_t gap_ns, struct lc_err *err)
+void trc_interf_run(struct trc_profile *a, uint64_t gap_ns)
 {
 	struct trc_csw *c = NULL;
 	struct lc_err ignored;
 	uint64_t limit[TRC_IV_N];
 	size_t th, i;
 
-	(void)err;
 	a->preempted = 0;
 	a->gaps = 0;
 	a->loose = 0;
@@ -100,7 +99,7 @@ int trc_interf_run(struct trc_profile *a, uint64_t gap_ns, struct lc_err *err)
 		a->fns[i].st->worst_preempted = -1;
 	}
 	if (a->summary_mode || a->nfns == 0)
-		return 0;
+		return;
 	if (trc_csw_new(&c, a->t, &ignored) < 0)
 		c = NULL; /* pre-emption unknown; gaps still found */
 	for (th = 0; th < lc_trace_thread_count(a->t); th++) {
@@ -113,5 +112,4 @@ int trc_interf_run(struct trc_profile *a, uint64_t gap_ns, struct lc_err *err)
 		}
 	}
 	trc_csw_free(c);
-	return 0;
 }

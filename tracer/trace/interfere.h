@@ -55,8 +55,9 @@ struct trc_profile;
  * Classifies the worst case of every function of a (sets worst_preempted,
  * worst_interf, worst_gap_ns, worst_gap_limit_ns, and a->preempted, a->gaps).
  * gap_ns > 0 overrides the derived threshold. A summary-mode profile is
- * left unknown. Returns 0 or LC_ENOMEM.
+ * left unknown. It reads what the stats pass kept, allocates nothing and
+ * cannot fail.
  */
-int trc_interf_run(struct trc_profile *a, uint64_t gap_ns, struct lc_err *err);
+void trc_interf_run(struct trc_profile *a, uint64_t gap_ns);
 
 #endif /* TRC_INTERFERE_H */

@@ -29,16 +29,20 @@ struct ivs {
 	uint64_t min[TRC_IV_N]; /* smallest interval not under `small` */
 };
 
+/* One chunk as the pass streamed it. */
+struct span {
+	uint64_t first, last; /* ticks of its first and last record */
+	uint64_t off;         /* file offset of its first record */
+};
+
 /* What the pass keeps per thread for interfere.h. */
 struct thr {
 	struct trc_hist iv[TRC_IV_N]; /* intervals while a traced call is open */
 	uint64_t *ivc;                /* TRC_IV_N x RTM_HIST_BUCKETS_ALL counts, during the pass */
 	uint64_t ivmax[TRC_IV_N];     /* exact maxima */
 	uint64_t ivmin[TRC_IV_N];     /* exact minima of the intervals not under `small` */
-	uint64_t *first, *last;       /* per chunk: ticks of its first and last record */
-	uint64_t *off;                /* per chunk: file offset of its first record */
-	size_t capo;
-	size_t nchunks, capf, capl;
+	struct span *chunks; /* per chunk of the thread: stream order, by offset after iv_flush() */
+	size_t nchunks, capchunks;
 };
 
 struct trc_stats {
@@ -107,9 +111,7 @@ void trc_stats_free(struct trc_stats *s)
 		trc_hist_fini(&s->thrs[i].iv[TRC_IV_INSIDE]);
 		trc_hist_fini(&s->thrs[i].iv[TRC_IV_BETWEEN]);
 		free(s->thrs[i].ivc);
-		free(s->thrs[i].first);
-		free(s->thrs[i].off);
-		free(s->thrs[i].last);
+		free(s->thrs[i].chunks);
 	}
 	free(s->thrs);
 	free(s->f);
@@ -263,11 +265,6 @@ __attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struc
 	fs->worst_depth = n;
 }
 
-/* The interval since the thread's previous record goes to the innermost
- * open frame (user64: inside, user64b: between sibling calls) and to the
- * thread's histogram of its kind; a closed frame passes its maxima to its
- * parent, so a worst call knows the largest interval anywhere inside it
- * (interfere.h) without a second pass over the records. */
 /* A frame's interval maxima into the thread's. */
 static inline void fold_max(struct ivs *v, uint64_t in, uint64_t btw)
 {
@@ -292,7 +289,10 @@ static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s,
 /* The interval since the thread's previous record. The innermost open
  * frame's maxima live in v (registers); a frame's own fields (user64:
  * inside, user64b: between sibling calls) keep them while a callee is on
- * top. Intervals too short to move the gap limit are only counted. */
+ * top, and a returning call hands its maxima to its caller, so a worst call
+ * knows the largest interval anywhere inside it (interfere.h) without a
+ * second pass over the records. Intervals too short to move the gap limit
+ * are only counted. */
 __attribute__((always_inline)) static inline void interval(struct trc_stats *s, struct ivs *v,
                                                            const struct lc_trace_slot *rec)
 {
@@ -420,9 +420,6 @@ const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s)
 	return &s->counts;
 }
 
-/* Streams one thread through the raw chunk accessor and the inline slot
- * decoder: that is what lets one core keep up with 10^8 records per second
- * (lc_trace_iter_next() fills a 80-byte record per call). */
 /* Notes the first record's ticks and offset of chunk k of the current
  * thread. */
 static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t off)
@@ -431,18 +428,17 @@ static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t o
 
 	if (t == NULL)
 		return 0;
-	if (lc_grow(&t->first, &t->capf, k + 1u, sizeof(*t->first), 64u) < 0 ||
-	    lc_grow(&t->last, &t->capl, k + 1u, sizeof(*t->last), 64u) < 0 ||
-	    lc_grow(&t->off, &t->capo, k + 1u, sizeof(*t->off), 64u) < 0)
+	if (lc_grow(&t->chunks, &t->capchunks, k + 1u, sizeof(*t->chunks), 64u) < 0)
 		return LC_ENOMEM;
 	if (k + 1u > t->nchunks)
 		t->nchunks = k + 1u;
-	t->first[k] = first;
-	t->last[k] = first;
-	t->off[k] = off;
+	t->chunks[k] = (struct span){first, first, off};
 	return 0;
 }
 
+/* Streams one thread through the raw chunk accessor and the inline slot
+ * decoder: that is what lets one core keep up with 10^8 records per second
+ * (lc_trace_iter_next() fills a 80-byte record per call). */
 static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thread)
 {
 	struct ivs v = s->iv;
@@ -467,7 +463,7 @@ static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thre
 				goto nomem;
 		}
 		if (s->thr != NULL)
-			s->thr->last[k] = v.prev;
+			s->thr->chunks[k].last = v.prev;
 	}
 	goto out;
 nomem:
@@ -477,11 +473,19 @@ out:
 	return rc;
 }
 
-/* Folds the current thread's interval counts into its histograms. Each
+static int span_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct span *)a)->off, y = ((const struct span *)b)->off;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Ends the current thread's part of the pass: sorts its chunk spans and
+ * folds its interval counts into its histograms. Each
  * count goes in at its bucket's lower bound, so quantiles come out as the
- * same bucket middles as trc_hist_add() would give; the maximum is exact
- * (the outermost frames carry it), the minimum is its bucket's lower bound
- * (within 1/128 of the exact one). */
+ * same bucket middles as trc_hist_add() would give. The maximum is exact
+ * (the outermost frames carry it), and so is the minimum unless an interval
+ * was short enough to be only counted (then it is 0). */
 static int iv_flush(struct trc_stats *s)
 {
 	struct thr *t = s->thr;
@@ -490,7 +494,13 @@ static int iv_flush(struct trc_stats *s)
 
 	s->thr = NULL;
 	s->iv.c = NULL;
-	if (t == NULL || t->ivc == NULL)
+	if (t == NULL)
+		return 0;
+	/* By file offset for trc_stats_chunk_span(): in ring mode a thread's
+	 * stream order is not the file's. */
+	if (t->nchunks > 1)
+		qsort(t->chunks, t->nchunks, sizeof(*t->chunks), span_cmp);
+	if (t->ivc == NULL)
 		return 0;
 	for (kd = 0; kd < TRC_IV_N; kd++) {
 		uint64_t *c = t->ivc + (size_t)kd * RTM_HIST_BUCKETS_ALL;
@@ -529,21 +539,21 @@ int trc_stats_chunk_span(const struct trc_stats *s, size_t thread, uint64_t off,
 	if (thread >= s->nthrs || s->thrs[thread].nchunks == 0)
 		return LC_ENOTFOUND;
 	t = &s->thrs[thread];
-	/* The last chunk whose first record is at or before off: the chunks of
-	 * a thread were streamed in order, so their offsets only grow. */
+	/* The last chunk whose first record is at or before off (iv_flush()
+	 * sorted them by offset; chunks do not overlap). */
 	hi = t->nchunks;
 	while (hi - lo > 1u) {
 		size_t mid = lo + (hi - lo) / 2u;
 
-		if (t->off[mid] <= off)
+		if (t->chunks[mid].off <= off)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	if (t->off[lo] > off)
+	if (t->chunks[lo].off > off)
 		return LC_ENOTFOUND;
-	*first = t->first[lo];
-	*last = t->last[lo];
+	*first = t->chunks[lo].first;
+	*last = t->chunks[lo].last;
 	return 0;
 }
 
