@@ -6,6 +6,8 @@
 #   build-asan/  gcc with AddressSanitizer + UndefinedBehaviorSanitizer
 #   build-fuzz/  clang-19, warnings are errors, libFuzzer targets: each runs
 #                its seeds, then LATCH_FUZZ_SECONDS (default 20) of fuzzing
+# Before them scripts/npm-tools.sh installs speedscope into .cache/npm (tests
+# open the chrome export with it; under CI=true a failed install fails).
 # Set LATCH_NO_ASAN=1 or LATCH_NO_FUZZ=1 to skip one when iterating locally.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +17,12 @@ status=0
 
 echo "== format: .clang-format on the sources"
 scripts/format.sh --check || status=1
+
+echo "== npm: the viewers the tests open exports with (scripts/npm-tools.sh)"
+if ! scripts/npm-tools.sh; then
+	# without it export_speedscope skips; a CI run must not pass by skipping
+	if [ "${CI:-}" = "true" ]; then status=1; fi
+fi
 
 echo "== build: plain, -Werror"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLATCH_WERROR=ON >/dev/null

@@ -9,7 +9,8 @@ missing), for every function: report's call count equals the number of
 chrome "X" events, and report's self time equals the sum of the folded
 lines that end in the function. Every chrome event is parsed with python's
 json (times as exact decimals) and must lie within the event that encloses
-it on its thread: zero nesting errors.
+it on its thread: zero nesting errors; read again as doubles in the order
+speedscope's importer uses, every close matches the open frame.
 """
 import decimal
 import json
@@ -71,6 +72,53 @@ def nesting_errors(events):
     return errs
 
 
+def viewer_errors(events):
+    """The closes a viewer that reads times as doubles cannot match, with
+    speedscope's published import order: per thread, complete events sorted
+    by start (longest first on a tie), split into a begin and an end queue
+    each sorted by time (stable; the end is start + dur in doubles, after
+    the earliest start is subtracted); on a begin/end tie the end goes first
+    unless both name the same function; among ends of one time, the one
+    that matches the open frame goes first. Each close that does not match
+    the open frame is an error."""
+    errs = []
+    by_tid = {}
+    for e in events:
+        by_tid.setdefault((e["pid"], e["tid"]), []).append(dict(e))
+    for evs in by_tid.values():
+        t0 = min(e["ts"] for e in evs)
+        for e in evs:
+            e["ts"] -= t0
+        evs.sort(key=lambda e: (e["ts"], -e["dur"]))
+        begins = list(evs)
+        ends = sorted((dict(e, ts=e["ts"] + e["dur"]) for e in evs), key=lambda e: e["ts"])
+        stack, bi, ei = [], 0, 0
+        while bi < len(begins) or ei < len(ends):
+            if bi < len(begins) and ei < len(ends):
+                b, x = begins[bi], ends[ei]
+                take_begin = b["ts"] < x["ts"] or (b["ts"] == x["ts"] and b["name"] == x["name"])
+            else:
+                take_begin = bi < len(begins)
+            if take_begin:
+                stack.append(begins[bi]["name"])
+                bi += 1
+                continue
+            for u in range(ei + 1, len(ends)):
+                if ends[u]["ts"] > ends[ei]["ts"]:
+                    break
+                if stack and ends[u]["name"] == stack[-1]:
+                    ends[ei], ends[u] = ends[u], ends[ei]
+                    break
+            x = ends[ei]
+            ei += 1
+            if not stack or stack[-1] != x["name"]:
+                errs.append("ts=%r: close of %s while %s is open" % (x["ts"], x["name"],
+                                                                  stack[-1] if stack else "nothing"))
+                continue
+            stack.pop()
+    return errs
+
+
 def agree(lt, trace, names, expect_calls):
     rep = json.loads(run([lt, "report", "--format", "json", trace], 0).stdout)
     rows = {r["function"]: r for r in rep["tables"]["functions"]}
@@ -96,6 +144,12 @@ def agree(lt, trace, names, expect_calls):
               (trace, name, self_folded.get(name, 0), self_ns, fold))
     errs = nesting_errors(events)
     check(not errs, "%s: %d chrome nesting errors:\n%s" % (trace, len(errs), "\n".join(errs[:10])))
+    check(all(e["ts"] * 1024 == int(e["ts"] * 1024) and e.get("dur", 0) * 1024 == int(e.get("dur", 0) * 1024)
+              for e in events), "%s: a chrome time that is not a whole 1/1024 us" % trace)
+    with open(chrome_path) as f:
+        errs = viewer_errors(json.load(f)["traceEvents"])
+    check(not errs, "%s: %d closes a viewer reading doubles cannot match:\n%s" %
+          (trace, len(errs), "\n".join(errs[:10])))
     return rows, events
 
 
@@ -120,7 +174,8 @@ def main():
             # report's corrected inclusive time.
             for name in names:
                 mx = max((e["dur"] for e in events if e["name"] == name), default=None)
-                check(mx is not None and int(mx * 1000) == rows[name]["max_ns"],
+                # (times are whole quanta of 1/1024 us: within one of report's ns)
+                check(mx is not None and abs(mx * 1000 - rows[name]["max_ns"]) < 0.98,
                       "%s: longest chrome event of %s is %s us, report's max %d ns" %
                       (path, name, mx, rows[name]["max_ns"]))
     if FAILED:

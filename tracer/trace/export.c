@@ -120,6 +120,7 @@ struct cclock {
 	uint64_t last_raw; /* the previous record's ticks */
 	uint64_t last;     /* its compensated ticks since the trace's start */
 	uint64_t owed;     /* hook ticks the current frame has not yet taken out */
+	uint64_t shift;    /* quanta added to every later time (see put_event) */
 };
 
 static uint64_t cclock_at(struct cclock *c, uint64_t ticks)
@@ -133,28 +134,68 @@ static uint64_t cclock_at(struct cclock *c, uint64_t ticks)
 	return c->last;
 }
 
-static void put_event(struct exporter *e, uint32_t fn, uint64_t start_ns, uint64_t end_ns,
-                      uint32_t tid)
+/*
+ * Chrome times are microseconds. They are written as exact binary fractions,
+ * multiples of 1/1024 us (0.977 ns): a viewer that parses them into doubles
+ * and adds a duration to a start (speedscope does, after subtracting the
+ * earliest start) then gets exactly the end that was meant, so a callee
+ * that ends where its caller ends, or a sibling that starts where the last
+ * one ended, still touches it instead of overlapping by one rounding. With
+ * decimal nanoseconds (x.yyy) every such pair was a coin toss, and the
+ * sample's trace gave speedscope 4,000 nesting warnings. Rounding ns to
+ * quanta is monotonic and one-to-one, so what nests in ns nests here.
+ */
+static uint64_t quanta_of_ns(uint64_t ns)
 {
-	uint64_t dur = end_ns - start_ns;
+	return ns / 1000u * 1024u + ((ns % 1000u) * 1024u + 500u) / 1000u;
+}
 
-	fprintf(e->f,
-	        "%s\n{\"name\":%s,\"ph\":\"X\",\"ts\":%" PRIu64 ".%03u,\"dur\":%" PRIu64
-	        ".%03u,\"pid\":%u,\"tid\":%u}",
-	        e->first_event ? "" : ",", e->jnames[fn], start_ns / 1000u,
-	        (unsigned)(start_ns % 1000u), dur / 1000u, (unsigned)(dur % 1000u),
-	        lc_trace_header(e->a->t)->pid, tid);
+/* q/1024 us in decimal, exactly and without trailing zeros. */
+static void put_quanta(FILE *f, uint64_t q)
+{
+	uint64_t frac = (q & 1023u) * 9765625u; /* 1/1024 = 0.0009765625 */
+	char digits[11];
+	int n = 10;
+
+	fprintf(f, "%" PRIu64, q >> 10);
+	if (frac == 0)
+		return;
+	snprintf(digits, sizeof(digits), "%010" PRIu64, frac);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	fprintf(f, ".%.*s", n, digits);
+}
+
+/*
+ * A call whose corrected time rounds to nothing still lasts one quantum: its
+ * end, and every later time of its thread, moves one quantum on (the
+ * thread's clock shift). A viewer sorts the events of one start longest
+ * first, so a zero-length call would come after the sibling that starts
+ * where it ends and close before it ever opened (speedscope warns, and
+ * mis-nests the rest of the thread). Callers still hold their callees: a
+ * caller's end comes after the shift, its start is never after its first
+ * callee's enter. The time axis runs ahead of the trace's by one quantum
+ * per such call, which report's figures do not see.
+ */
+static void put_event(struct exporter *e, uint32_t fn, uint64_t q0, uint64_t q1, uint32_t tid)
+{
+	fprintf(e->f, "%s\n{\"name\":%s,\"ph\":\"X\",\"ts\":", e->first_event ? "" : ",",
+	        e->jnames[fn]);
+	put_quanta(e->f, q0);
+	fputs(",\"dur\":", e->f);
+	put_quanta(e->f, q1 - q0);
+	fprintf(e->f, ",\"pid\":%u,\"tid\":%u}", lc_trace_header(e->a->t)->pid, tid);
 	e->first_event = 0;
 }
 
 /* An instant event (a mark, a heap-guard allocation): built with jansson,
  * which does the escaping; args is stolen. Returns 0 or LC_ENOMEM. */
-static int put_instant(struct exporter *e, const char *name, json_t *args, uint64_t at_ns,
+static int put_instant(struct exporter *e, const char *name, json_t *args, uint64_t at_q,
                        uint32_t tid)
 {
 	json_t *ev =
 	        json_pack("{s:s, s:s, s:s, s:f, s:i, s:i, s:o}", "name", name, "ph", "i", "s", "t",
-	                  "ts", (double)at_ns / 1000.0, "pid", (int)lc_trace_header(e->a->t)->pid,
+	                  "ts", (double)at_q / 1024.0, "pid", (int)lc_trace_header(e->a->t)->pid,
 	                  "tid", (int)tid, "args", args ? args : json_object());
 	char *js;
 
@@ -186,20 +227,20 @@ static json_t *sym_json(const struct exporter *e, uint64_t addr, int ret_addr)
 
 /* A mark or a heap-guard record of the slot at recs[at]: an instant event. */
 static int on_event(struct exporter *e, const struct lc_trace_slot *s, const uint8_t *recs,
-                    size_t at, uint64_t at_ns, uint32_t tid)
+                    size_t at, uint64_t at_q, uint32_t tid)
 {
 	const uint8_t *pl = recs + (at + 1u) * LC_TRACE_SLOT_SIZE;
 	char name[96];
 
 	if (s->kind == LC_TRACE_MARK) {
 		snprintf(name, sizeof(name), "mark %" PRIu64, s->addr);
-		return put_instant(e, name, json_pack("{s:I}", "value", (json_int_t)s->addr), at_ns,
+		return put_instant(e, name, json_pack("{s:I}", "value", (json_int_t)s->addr), at_q,
 		                   tid);
 	}
 	if (s->ext_type == LC_TRACE_EXT_MARK) {
 		snprintf(name, sizeof(name), "mark %.*s", (int)(s->ext_len < 64 ? s->ext_len : 64),
 		         (const char *)pl);
-		return put_instant(e, name, NULL, at_ns, tid);
+		return put_instant(e, name, NULL, at_q, tid);
 	}
 	if (s->ext_type == LC_TRACE_EXT_HEAP) {
 		struct lc_trace_rec rec;
@@ -224,9 +265,15 @@ static int on_event(struct exporter *e, const struct lc_trace_slot *s, const uin
 		                 sym_json(e, h.root, 0), "backtrace", bt);
 		snprintf(name, sizeof(name), "heap-alloc: %s",
 		         h.alloc == LC_TRACE_ALLOC_FREE ? "free" : "allocation");
-		return put_instant(e, name, args, at_ns, tid);
+		return put_instant(e, name, args, at_q, tid);
 	}
 	return 0;
+}
+
+/* A compensated time of this thread, in quanta on its shifted axis. */
+static uint64_t q_at(const struct exporter *e, const struct cclock *c, uint64_t ticks)
+{
+	return quanta_of_ns(lc_trace_ticks_to_ns(e->a->t, ticks)) + c->shift;
 }
 
 static int on_enter(struct exporter *e, struct trc_replay_frame *fr, struct cclock *clk)
@@ -241,8 +288,8 @@ static int on_enter(struct exporter *e, struct trc_replay_frame *fr, struct cclo
 	fr->user = fn | (in ? IN_ROOT : 0u);
 	fr->user2 = 0;
 	if (e->chrome) {
-		fr->user64 = cclock_at(clk, fr->start);
-		fr->user64b = UINT64_MAX; /* its first callee's start: none yet */
+		fr->user64 = q_at(e, clk, cclock_at(clk, fr->start)); /* quanta from here */
+		fr->user64b = UINT64_MAX; /* its first callee's enter: none yet */
 		if (r->depth > 1u && r->stack[r->depth - 2u].user64b == UINT64_MAX)
 			r->stack[r->depth - 2u].user64b = fr->user64;
 		/* The caller's debt waits in the callee's frame (saturated: more
@@ -261,7 +308,7 @@ static void on_close(struct exporter *e, const struct trc_replay_call *c, struct
                      uint32_t tid)
 {
 	const struct trc_replay_frame *fr = c->frame;
-	uint64_t start, end;
+	uint64_t end, q0, q1;
 
 	uint32_t fn = fr->user & ~IN_ROOT;
 
@@ -272,21 +319,25 @@ static void on_close(struct exporter *e, const struct trc_replay_call *c, struct
 	}
 	end = cclock_at(clk, c->end);
 	clk->owed = fr->user2 + e->r->hook_pair;
-	start = end > c->corr ? end - c->corr : 0;
-	if (start < fr->user64)
-		start = fr->user64;
-	if (start > fr->user64b)
-		start = fr->user64b;
+	q1 = q_at(e, clk, end);
+	q0 = q_at(e, clk, end > c->corr ? end - c->corr : 0);
+	if (q0 < fr->user64)
+		q0 = fr->user64;
+	if (q0 > fr->user64b)
+		q0 = fr->user64b;
+	if (q1 <= q0) { /* see put_event */
+		clk->shift += q0 + 1u - q1;
+		q1 = q0 + 1u;
+	}
 	if (fn != FN_UNKNOWN && (fr->user & IN_ROOT) && keep_fn(e, fn))
-		put_event(e, fn, lc_trace_ticks_to_ns(e->a->t, start),
-		          lc_trace_ticks_to_ns(e->a->t, end), tid);
+		put_event(e, fn, q0, q1, tid);
 }
 
 static int run_thread(struct exporter *e, size_t thread)
 {
 	const struct lc_trace *t = e->a->t;
 	uint32_t tid = lc_trace_thread(t, thread)->tid;
-	struct cclock clk = {lc_trace_header(t)->start_ticks, 0, 0};
+	struct cclock clk = {lc_trace_header(t)->start_ticks, 0, 0, 0};
 
 	/* Every thread's clock starts at the trace's start, so threads line up. */
 	const uint8_t *recs;
@@ -304,9 +355,9 @@ static int run_thread(struct exporter *e, size_t thread)
 
 			i += lc_trace_slot_decode(&s, recs, i, off, gap);
 			if (e->chrome && (s.kind == LC_TRACE_MARK || s.kind == LC_TRACE_EXT)) {
-				uint64_t t_ns = lc_trace_ticks_to_ns(t, cclock_at(&clk, s.ticks));
+				uint64_t t_q = q_at(e, &clk, cclock_at(&clk, s.ticks));
 
-				rc = on_event(e, &s, recs, at, t_ns, tid);
+				rc = on_event(e, &s, recs, at, t_q, tid);
 				continue;
 			}
 			switch (trc_replay_step(e->r, &s)) {
