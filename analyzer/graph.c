@@ -9,15 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The index of the function of that USR, or -1. */
+static int fn_of_usr(const struct an_graph *g, const char *usr)
+{
+	const size_t *v = usr ? lc_strmap_get(&g->byusr, usr) : NULL;
+
+	return v ? (int)*v : -1;
+}
+
 static int get_fn(struct an_graph *g, const struct an_sfunc *f, int *out)
 {
-	int idx = an_map_get(&g->byusr, f->usr);
+	int idx = fn_of_usr(g, f->usr);
 	struct an_fn *n;
+	size_t *slot;
 
 	if (idx < 0) {
 		if (an_util_grow((void **)&g->fns, &g->capfns, g->nfns + 1, sizeof(*g->fns)) < 0 ||
-		    an_map_put(&g->byusr, f->usr, (int)g->nfns, NULL) < 0)
+		    (slot = lc_strmap_put(&g->byusr, f->usr, NULL)) == NULL)
 			return LC_ENOMEM;
+		*slot = g->nfns;
 		idx = (int)g->nfns++;
 		n = &g->fns[idx];
 		memset(n, 0, sizeof(*n));
@@ -52,11 +62,6 @@ static int get_fn(struct an_graph *g, const struct an_sfunc *f, int *out)
 	return 0;
 }
 
-static int fn_of_usr(const struct an_graph *g, const char *usr)
-{
-	return usr ? an_map_get(&g->byusr, usr) : -1;
-}
-
 static int add_edge(struct an_graph *g, int caller, int callee, enum an_edge_kind kind,
                     const char *file, unsigned line, unsigned col, int site, uint64_t trips)
 {
@@ -84,12 +89,21 @@ static void loc_key(char *buf, size_t n, const char *a, const char *b, const cha
 	snprintf(buf, n, "%s|%s|%s|%u|%u", a, b ? b : "", file, line, col);
 }
 
+/* 1 when key is new to seen (it is now in it), 0 when seen before, or
+ * LC_ENOMEM. */
+static int first_seen(struct lc_strmap *seen, const char *key)
+{
+	int added = 0;
+
+	return lc_strmap_put(seen, key, &added) == NULL ? LC_ENOMEM : added;
+}
+
 int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t nsums,
                    struct lc_err *err)
 {
-	struct an_map seen = {0};
+	struct lc_strmap seen = {0};
 	size_t i, j;
-	int rc = 0, idx, callee, nseen = 0;
+	int rc = 0, idx, callee, fresh;
 	char key[8192];
 
 	memset(g, 0, sizeof(*g));
@@ -101,15 +115,17 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		const struct an_summary *s = sums[i];
 		for (j = 0; j < s->ncalls; j++) {
 			const struct an_scall *c = &s->calls[j];
-			int caller = fn_of_usr(g, c->caller_usr), old;
+			int caller = fn_of_usr(g, c->caller_usr);
 			if (caller < 0)
 				continue;
 			loc_key(key, sizeof(key), c->caller_usr, c->callee_usr, c->file, c->line,
 			        c->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			if ((fresh = first_seen(&seen, key)) <= 0) {
+				rc = fresh;
+				if (rc < 0)
+					goto out;
 				continue; /* the same call seen from another TU */
+			}
 			if (c->kind == AN_CALL_DIRECT) {
 				callee = fn_of_usr(g, c->callee_usr);
 				if (callee < 0)
@@ -156,15 +172,17 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 		for (j = 0; j < s->nviols; j++) {
 			const struct an_sviol *v = &s->viols[j];
-			int fn = fn_of_usr(g, v->func_usr), old;
+			int fn = fn_of_usr(g, v->func_usr);
 			struct an_gviol *gv;
 			if (fn < 0)
 				continue;
 			loc_key(key, sizeof(key), "v", v->msg, v->file, v->line, v->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			if ((fresh = first_seen(&seen, key)) <= 0) {
+				rc = fresh;
+				if (rc < 0)
+					goto out;
 				continue;
+			}
 			if (an_util_grow((void **)&g->viols, &g->capviols, g->nviols + 1,
 			                 sizeof(*g->viols)) < 0) {
 				rc = LC_ENOMEM;
@@ -180,12 +198,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 		for (j = 0; j < s->nsupps; j++) {
 			const struct an_ssupp *p = &s->supps[j];
-			int old;
 			loc_key(key, sizeof(key), "s", NULL, p->file, p->line, p->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			if ((fresh = first_seen(&seen, key)) <= 0) {
+				rc = fresh;
+				if (rc < 0)
+					goto out;
 				continue;
+			}
 			if (an_util_grow((void **)&g->supps, &g->capsupps, g->nsupps + 1,
 			                 sizeof(*g->supps)) < 0) {
 				rc = LC_ENOMEM;
@@ -195,7 +214,7 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 	}
 out:
-	an_map_fini(&seen);
+	lc_strmap_fini(&seen);
 	if (rc < 0)
 		lc_err_set(err, rc, "out of memory while merging summaries");
 	return rc;
@@ -430,6 +449,6 @@ void an_graph_fini(struct an_graph *g)
 	free(g->casts);
 	free(g->supps);
 	free(g->roots);
-	an_map_fini(&g->byusr);
+	lc_strmap_fini(&g->byusr);
 	memset(g, 0, sizeof(*g));
 }
