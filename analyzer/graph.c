@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* The index of the function of that USR, or -1. */
 static int fn_of_usr(const struct an_graph *g, const char *usr)
 {
@@ -89,13 +91,33 @@ static void loc_key(char *buf, size_t n, const char *a, const char *b, const cha
 	snprintf(buf, n, "%s|%s|%s|%u|%u", a, b ? b : "", file, line, col);
 }
 
-/* 1 when key is new to seen (it is now in it), 0 when seen before, or
- * LC_ENOMEM. */
-static int first_seen(struct lc_strmap *seen, const char *key)
+/* 1 when key is new to seen (it is now in it); 0 when it was seen before,
+ * or with *rc = LC_ENOMEM when out of memory. */
+static int first_seen(struct lc_strmap *seen, const char *key, int *rc)
 {
 	int added = 0;
 
-	return lc_strmap_put(seen, key, &added) == NULL ? LC_ENOMEM : added;
+	if (lc_strmap_put(seen, key, &added) == NULL)
+		*rc = LC_ENOMEM;
+	return added;
+}
+
+/* For a fact first seen under key: the new last element of *arr (a T **
+ * with *n elements, capacity *cap), counted. NULL when key was seen before,
+ * or with *rc = LC_ENOMEM when out of memory. */
+static void *add_once(struct lc_strmap *seen, const char *key, void *arr, size_t *n, size_t *cap,
+                      size_t elem, int *rc)
+{
+	void *p;
+
+	if (!first_seen(seen, key, rc))
+		return NULL;
+	p = lc_grow_slot(arr, cap, *n, elem, 8);
+	if (p == NULL)
+		*rc = LC_ENOMEM;
+	else
+		(*n)++;
+	return p;
 }
 
 int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t nsums,
@@ -103,7 +125,7 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 {
 	struct lc_strmap seen = {0};
 	size_t i, j;
-	int rc = 0, idx, callee, fresh;
+	int rc = 0, idx, callee;
 	char key[8192];
 
 	memset(g, 0, sizeof(*g));
@@ -120,8 +142,7 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				continue;
 			loc_key(key, sizeof(key), c->caller_usr, c->callee_usr, c->file, c->line,
 			        c->col);
-			if ((fresh = first_seen(&seen, key)) <= 0) {
-				rc = fresh;
+			if (!first_seen(&seen, key, &rc)) {
 				if (rc < 0)
 					goto out;
 				continue; /* the same call seen from another TU */
@@ -133,13 +154,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				rc = add_edge(g, caller, callee, AN_EDGE_DIRECT, c->file, c->line,
 				              c->col, -1, c->trips);
 			} else {
-				struct an_site *st;
-				if (an_util_grow((void **)&g->sites, &g->capsites, g->nsites + 1,
-				                 sizeof(*g->sites)) < 0) {
+				struct an_site *st = lc_grow_slot(&g->sites, &g->capsites,
+				                                  g->nsites, sizeof(*st), 8);
+				if (!st) {
 					rc = LC_ENOMEM;
 					goto out;
 				}
-				st = &g->sites[g->nsites++];
+				g->nsites++;
 				st->caller = caller;
 				st->name = c->callee_name;
 				st->file = c->file;
@@ -155,13 +176,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 		for (j = 0; j < s->ncasts; j++) {
 			const struct an_scast *sc = &s->casts[j];
-			struct an_gcast *gc;
-			if (an_util_grow((void **)&g->casts, &g->capcasts, g->ncasts + 1,
-			                 sizeof(*g->casts)) < 0) {
+			struct an_gcast *gc =
+			        lc_grow_slot(&g->casts, &g->capcasts, g->ncasts, sizeof(*gc), 8);
+			if (!gc) {
 				rc = LC_ENOMEM;
 				goto out;
 			}
-			gc = &g->casts[g->ncasts++];
+			g->ncasts++;
 			gc->fn = sc->usr ? fn_of_usr(g, sc->usr) : -1;
 			gc->type = sc->type;
 			gc->file = sc->file;
@@ -177,18 +198,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 			if (fn < 0)
 				continue;
 			loc_key(key, sizeof(key), "v", v->msg, v->file, v->line, v->col);
-			if ((fresh = first_seen(&seen, key)) <= 0) {
-				rc = fresh;
+			gv = add_once(&seen, key, &g->viols, &g->nviols, &g->capviols, sizeof(*gv),
+			              &rc);
+			if (!gv) {
 				if (rc < 0)
 					goto out;
 				continue;
 			}
-			if (an_util_grow((void **)&g->viols, &g->capviols, g->nviols + 1,
-			                 sizeof(*g->viols)) < 0) {
-				rc = LC_ENOMEM;
-				goto out;
-			}
-			gv = &g->viols[g->nviols++];
 			gv->rule = v->rule;
 			gv->fn = fn;
 			gv->file = v->file;
@@ -197,20 +213,16 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 			gv->col = v->col;
 		}
 		for (j = 0; j < s->nsupps; j++) {
-			const struct an_ssupp *p = &s->supps[j];
+			const struct an_ssupp *p = &s->supps[j], **gp;
 			loc_key(key, sizeof(key), "s", NULL, p->file, p->line, p->col);
-			if ((fresh = first_seen(&seen, key)) <= 0) {
-				rc = fresh;
+			gp = add_once(&seen, key, &g->supps, &g->nsupps, &g->capsupps, sizeof(*gp),
+			              &rc);
+			if (!gp) {
 				if (rc < 0)
 					goto out;
 				continue;
 			}
-			if (an_util_grow((void **)&g->supps, &g->capsupps, g->nsupps + 1,
-			                 sizeof(*g->supps)) < 0) {
-				rc = LC_ENOMEM;
-				goto out;
-			}
-			g->supps[g->nsupps++] = p;
+			*gp = p;
 		}
 	}
 out:
@@ -252,13 +264,9 @@ static int edge_cmp(const void *a, const void *b, void *ctx)
 
 	if (x->caller != y->caller)
 		return x->caller - y->caller;
-	c = strcmp(x->file, y->file);
+	c = an_util_loc_cmp(x->file, x->line, x->col, y->file, y->line, y->col);
 	if (c)
 		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
 	c = strcmp(sort_g->fns[x->callee].name, sort_g->fns[y->callee].name);
 	if (c)
 		return c;

@@ -37,6 +37,20 @@ uint64_t an_hash_str(uint64_t h, const char *s)
 	return an_hash(h, s, strlen(s) + 1);
 }
 
+int an_util_loc_cmp(const char *fa, unsigned la, unsigned ca, const char *fb, unsigned lb,
+                    unsigned cb)
+{
+	int c = strcmp(fa, fb);
+
+	if (c)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return 0;
+}
+
 int an_util_read_file(char **out, size_t *out_len, const char *path)
 {
 	FILE *f = NULL;

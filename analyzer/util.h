@@ -22,6 +22,11 @@ int an_util_grow(void **p, size_t *cap, size_t need, size_t elsz);
 uint64_t an_hash(uint64_t h, const void *data, size_t len);
 uint64_t an_hash_str(uint64_t h, const char *s);
 
+/* Orders source locations by file name, then line, then column: <0, 0 or
+ * >0 as strcmp. The one order of findings, edges and diagnostics. */
+int an_util_loc_cmp(const char *fa, unsigned la, unsigned ca, const char *fb, unsigned lb,
+                    unsigned cb);
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns 0, LC_EIO or LC_ENOMEM. */
 int an_util_read_file(char **out, size_t *out_len, const char *path);

@@ -17,19 +17,6 @@
 
 #include "grow.h"
 
-/* A zeroed new element at index n of the array *arr (a T **, capacity
- * *cap), not yet counted; NULL when out of memory. */
-static void *new_slot(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	char *p;
-
-	if (lc_grow(arr, cap, n + 1, elem, 64) < 0)
-		return NULL;
-	memcpy(&p, arr, sizeof(p));
-	memset(p + n * elem, 0, elem);
-	return p + n * elem;
-}
-
 void trc_cg_init(struct trc_cg *cg)
 {
 	memset(cg, 0, sizeof(*cg));
@@ -70,7 +57,7 @@ int trc_cg_func(size_t *out, struct trc_cg *cg, const char *name)
 		*out = i;
 		return 0;
 	}
-	f = new_slot(&cg->funcs, &cg->capfuncs, cg->nfuncs, sizeof(*f));
+	f = lc_grow_slot(&cg->funcs, &cg->capfuncs, cg->nfuncs, sizeof(*f), 64);
 	if (f == NULL || (f->name = strdup(name)) == NULL)
 		return LC_ENOMEM;
 	v = lc_strmap_put(&cg->byname, name, NULL);
@@ -97,7 +84,7 @@ int trc_cg_add_edge(struct trc_cg *cg, size_t caller, size_t callee, const char 
 		if (e->caller == caller && e->callee == callee && e->line == line && e->col == col)
 			return 0;
 	}
-	e = new_slot(&cg->edges, &cg->capedges, cg->nedges, sizeof(*e));
+	e = lc_grow_slot(&cg->edges, &cg->capedges, cg->nedges, sizeof(*e), 64);
 	if (e == NULL)
 		return LC_ENOMEM;
 	e->caller = caller;
@@ -126,7 +113,7 @@ int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned
 			return 0;
 		}
 	}
-	s = new_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s));
+	s = lc_grow_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s), 64);
 	if (s == NULL)
 		return LC_ENOMEM;
 	s->caller = caller;
@@ -144,7 +131,7 @@ int trc_cg_add_binary_site(struct trc_cg *cg, size_t caller, uint64_t addr, cons
 	struct trc_cg_site *s;
 
 	/* No duplicate check: the decoder visits each address once. */
-	s = new_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s));
+	s = lc_grow_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s), 64);
 	if (s == NULL)
 		return LC_ENOMEM;
 	cg->nsites++;
