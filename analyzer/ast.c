@@ -161,7 +161,7 @@ static char *usr_of(CXCursor c)
 static const char *note_func(struct an__walk *w, CXCursor c, unsigned flags, int decl)
 {
 	char *usr = usr_of(c);
-	int idx;
+	size_t *idx;
 	struct an_sfunc *f;
 	int defined = clang_isCursorDefinition(c);
 	unsigned line = 0, col = 0;
@@ -178,8 +178,8 @@ static const char *note_func(struct an__walk *w, CXCursor c, unsigned flags, int
 		flags |= AN_FN_DEFINED;
 	if (decl && has_interlock_attr(c))
 		flags |= AN_FN_ROOT;
-	idx = an_map_get(&w->fn, usr);
-	if (idx < 0) {
+	idx = lc_strmap_get(&w->fn, usr);
+	if (idx == NULL) {
 		struct an_sfunc nf = {0};
 		path = an__cursor_loc(w, c, &line, &col, &file);
 		nf.name = an__take(clang_getCursorSpelling(c));
@@ -191,19 +191,20 @@ static const char *note_func(struct an__walk *w, CXCursor c, unsigned flags, int
 		        clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c))));
 		nf.flags = flags;
 		if (!nf.name || !nf.type || an_summary_add_func(w->s, &nf) < 0 ||
-		    an_map_put(&w->fn, usr, (int)w->s->nfuncs - 1, NULL) < 0) {
+		    (idx = lc_strmap_put(&w->fn, usr, NULL)) == NULL) {
 			an__set_nomem(w);
 			free(nf.name);
 			free(nf.type);
 			free(usr);
 			return NULL;
 		}
+		*idx = w->s->nfuncs - 1;
 		free(nf.name);
 		free(nf.type);
 		free(usr);
 		return w->s->funcs[w->s->nfuncs - 1].usr;
 	}
-	f = &w->s->funcs[idx];
+	f = &w->s->funcs[*idx];
 	if ((flags & AN_FN_DEFINED) && !(f->flags & AN_FN_DEFINED)) {
 		path = an__cursor_loc(w, c, &line, &col, &file);
 		if (path) {

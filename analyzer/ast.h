@@ -11,6 +11,7 @@
 #include <clang-c/Index.h>
 #include <stddef.h>
 
+#include "strmap.h"
 #include "summary.h"
 #include "util.h"
 
@@ -33,7 +34,7 @@ struct an__walk {
 	CXTranslationUnit tu;
 	struct an_summary *s;
 	const char *dir;
-	struct an_map fn; /* usr -> index in s->funcs */
+	struct lc_strmap fn; /* usr -> index in s->funcs */
 	struct an__fname *names;
 	size_t nnames, capnames;
 	struct an__pbound *pb;

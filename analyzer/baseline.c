@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
 #include "util.h"
 
 struct an_baseline {
-	struct an_map keys; /* key -> index into left[] */
-	int *left;          /* entries with that key not yet matched */
+	struct lc_strmap keys; /* key -> index into left[] */
+	int *left;             /* entries with that key not yet matched */
 	size_t n, cap;
 };
 
@@ -31,17 +32,19 @@ static char *make_key(const char *rule, const char *file, const char *msg)
 static int add(struct an_baseline *b, const char *rule, const char *file, const char *msg)
 {
 	char *k = make_key(rule, file, msg);
-	int idx, rc = 0;
+	size_t *idx;
+	int rc = 0;
 
 	if (!k)
 		return LC_ENOMEM;
-	idx = an_map_get(&b->keys, k);
-	if (idx >= 0) {
-		b->left[idx]++;
+	idx = lc_strmap_get(&b->keys, k);
+	if (idx) {
+		b->left[*idx]++;
 	} else if (an_util_grow((void **)&b->left, &b->cap, b->n + 1, sizeof(*b->left)) < 0 ||
-	           an_map_put(&b->keys, k, (int)b->n, NULL) < 0) {
+	           (idx = lc_strmap_put(&b->keys, k, NULL)) == NULL) {
 		rc = LC_ENOMEM;
 	} else {
+		*idx = b->n;
 		b->left[b->n++] = 1;
 	}
 	free(k);
@@ -152,7 +155,7 @@ void an_baseline_free(struct an_baseline *b)
 {
 	if (!b)
 		return;
-	an_map_fini(&b->keys);
+	lc_strmap_fini(&b->keys);
 	free(b->left);
 	free(b);
 }
@@ -163,16 +166,16 @@ size_t an_baseline_filter(struct an_findings *fs, struct an_baseline *b, const c
 
 	for (i = 0; i < fs->n; i++) {
 		struct an_finding *f = &fs->v[i];
-		int idx = -1;
+		const size_t *idx = NULL;
 		if (!f->supp) {
 			char *d = an_diag_display(f->file, cwd);
 			char *k = make_key(an_rule_id(f->rule), d ? d : f->file, f->msg);
-			idx = k ? an_map_get(&b->keys, k) : -1;
+			idx = k ? lc_strmap_get(&b->keys, k) : NULL;
 			free(k);
 			free(d);
 		}
-		if (idx >= 0 && b->left[idx] > 0) {
-			b->left[idx]--;
+		if (idx && b->left[*idx] > 0) {
+			b->left[*idx]--;
 			hidden++;
 			free(f->msg);
 			free(f->path);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strmap.h"
 #include "util.h"
 
 #define AN_CACHE_FORMAT 6
@@ -24,7 +25,7 @@
 
 struct an_hashcache {
 	pthread_mutex_t lock;
-	struct an_map map;    /* path -> index into ents */
+	struct lc_strmap map; /* path -> index into ents */
 	struct an_sdep *ents; /* path borrowed from map keys is not kept: own copy */
 	size_t n, cap;
 };
@@ -50,7 +51,7 @@ void an_hashcache_free(struct an_hashcache *hc)
 	for (i = 0; i < hc->n; i++)
 		free(hc->ents[i].path);
 	free(hc->ents);
-	an_map_fini(&hc->map);
+	lc_strmap_fini(&hc->map);
 	pthread_mutex_destroy(&hc->lock);
 	free(hc);
 }
@@ -76,32 +77,40 @@ static int hash_file(struct an_sdep *d, const char *path)
 
 int an_hashcache_dep(struct an_hashcache *hc, struct an_sdep *d, const char *path)
 {
-	int idx, rc = 0;
+	const size_t *idx;
+	int rc = 0, known;
 	struct an_sdep tmp = {0};
 
 	memset(d, 0, sizeof(*d));
 	pthread_mutex_lock(&hc->lock);
-	idx = an_map_get(&hc->map, path);
-	if (idx >= 0)
-		tmp = hc->ents[idx];
+	idx = lc_strmap_get(&hc->map, path);
+	known = idx != NULL;
+	if (known)
+		tmp = hc->ents[*idx];
 	pthread_mutex_unlock(&hc->lock);
-	if (idx < 0) {
+	if (!known) {
 		/* Hash outside the lock; two threads may hash the same file once
 		 * each, which is harmless. */
 		rc = hash_file(&tmp, path);
 		if (rc < 0)
 			return rc;
 		pthread_mutex_lock(&hc->lock);
-		if (an_map_get(&hc->map, path) < 0) {
+		if (lc_strmap_get(&hc->map, path) == NULL) {
 			rc = an_util_grow((void **)&hc->ents, &hc->cap, hc->n + 1,
 			                  sizeof(*hc->ents));
 			if (rc == 0) {
+				size_t *slot = NULL;
+
 				hc->ents[hc->n] = tmp;
 				hc->ents[hc->n].path = strdup(path);
-				if (!hc->ents[hc->n].path)
+				if (hc->ents[hc->n].path)
+					slot = lc_strmap_put(&hc->map, path, NULL);
+				if (slot) {
+					*slot = hc->n++;
+				} else {
+					free(hc->ents[hc->n].path);
 					rc = LC_ENOMEM;
-				else
-					rc = an_map_put(&hc->map, path, (int)hc->n++, NULL);
+				}
 			}
 		}
 		pthread_mutex_unlock(&hc->lock);

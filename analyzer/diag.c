@@ -7,19 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static const char *const sev_names[] = {"off", "warning", "error"};
 
 static int finding_cmp(const void *a, const void *b)
 {
 	const struct an_finding *x = a, *y = b;
-	int c = strcmp(x->file, y->file);
+	int c = an_util_loc_cmp(x->file, x->line, x->col, y->file, y->line, y->col);
 
 	if (c)
 		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
 	if (x->rule != y->rule)
 		return (int)x->rule - (int)y->rule;
 	return strcmp(x->msg, y->msg);

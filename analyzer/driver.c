@@ -207,10 +207,26 @@ static int is_gcc_private(const char *dir)
 	       (ends_with(dir, "/include") || ends_with(dir, "/include-fixed"));
 }
 
+/* Appends p (owned; NULL stands for a failed copy) to d->isystem. */
+static int push_isystem(struct an_driver *d, char *p)
+{
+	char **nv;
+
+	if (!p)
+		return LC_ENOMEM;
+	nv = realloc(d->isystem, (d->nisystem + 1) * sizeof(*nv));
+	if (!nv) {
+		free(p);
+		return LC_ENOMEM;
+	}
+	d->isystem = nv;
+	d->isystem[d->nisystem++] = p;
+	return 0;
+}
+
 static int add_isystem(struct an_driver *d, const char *dir)
 {
-	char real[PATH_MAX], *p;
-	char **nv;
+	char real[PATH_MAX];
 	size_t i;
 
 	if (!realpath(dir, real))
@@ -220,17 +236,7 @@ static int add_isystem(struct an_driver *d, const char *dir)
 	for (i = 0; i < d->nisystem; i++)
 		if (strcmp(d->isystem[i], real) == 0)
 			return 0;
-	p = strdup(real);
-	nv = realloc(d->isystem, (d->nisystem + 1) * sizeof(*nv));
-	if (!p || !nv) {
-		free(p);
-		if (nv)
-			d->isystem = nv;
-		return LC_ENOMEM;
-	}
-	d->isystem = nv;
-	d->isystem[d->nisystem++] = p;
-	return 0;
+	return push_isystem(d, strdup(real));
 }
 
 /* Reads the "#include <...> search starts here:" list of `gcc -v`. */
@@ -308,16 +314,8 @@ static int cache_load(struct an_driver *d, const char *file)
 		d->sysroot = strdup(json_string_value(json_object_get(o, "sysroot")));
 	json_array_foreach(a, i, v)
 	{
-		char *p = json_is_string(v) ? strdup(json_string_value(v)) : NULL;
-		char **nv = realloc(d->isystem, (d->nisystem + 1) * sizeof(*nv));
-		if (!p || !nv) {
-			free(p);
-			if (nv)
-				d->isystem = nv;
+		if (push_isystem(d, json_is_string(v) ? strdup(json_string_value(v)) : NULL) < 0)
 			goto out;
-		}
-		d->isystem = nv;
-		d->isystem[d->nisystem++] = p;
 	}
 	rc = d->triple ? 0 : -1;
 out:

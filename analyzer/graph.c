@@ -9,15 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
+/* The index of the function of that USR, or -1. */
+static int fn_of_usr(const struct an_graph *g, const char *usr)
+{
+	const size_t *v = usr ? lc_strmap_get(&g->byusr, usr) : NULL;
+
+	return v ? (int)*v : -1;
+}
+
 static int get_fn(struct an_graph *g, const struct an_sfunc *f, int *out)
 {
-	int idx = an_map_get(&g->byusr, f->usr);
+	int idx = fn_of_usr(g, f->usr);
 	struct an_fn *n;
+	size_t *slot;
 
 	if (idx < 0) {
 		if (an_util_grow((void **)&g->fns, &g->capfns, g->nfns + 1, sizeof(*g->fns)) < 0 ||
-		    an_map_put(&g->byusr, f->usr, (int)g->nfns, NULL) < 0)
+		    (slot = lc_strmap_put(&g->byusr, f->usr, NULL)) == NULL)
 			return LC_ENOMEM;
+		*slot = g->nfns;
 		idx = (int)g->nfns++;
 		n = &g->fns[idx];
 		memset(n, 0, sizeof(*n));
@@ -52,11 +64,6 @@ static int get_fn(struct an_graph *g, const struct an_sfunc *f, int *out)
 	return 0;
 }
 
-static int fn_of_usr(const struct an_graph *g, const char *usr)
-{
-	return usr ? an_map_get(&g->byusr, usr) : -1;
-}
-
 static int add_edge(struct an_graph *g, int caller, int callee, enum an_edge_kind kind,
                     const char *file, unsigned line, unsigned col, int site, uint64_t trips)
 {
@@ -84,12 +91,41 @@ static void loc_key(char *buf, size_t n, const char *a, const char *b, const cha
 	snprintf(buf, n, "%s|%s|%s|%u|%u", a, b ? b : "", file, line, col);
 }
 
+/* 1 when key is new to seen (it is now in it); 0 when it was seen before,
+ * or with *rc = LC_ENOMEM when out of memory. */
+static int first_seen(struct lc_strmap *seen, const char *key, int *rc)
+{
+	int added = 0;
+
+	if (lc_strmap_put(seen, key, &added) == NULL)
+		*rc = LC_ENOMEM;
+	return added;
+}
+
+/* For a fact first seen under key: the new last element of *arr (a T **
+ * with *n elements, capacity *cap), counted. NULL when key was seen before,
+ * or with *rc = LC_ENOMEM when out of memory. */
+static void *add_once(struct lc_strmap *seen, const char *key, void *arr, size_t *n, size_t *cap,
+                      size_t elem, int *rc)
+{
+	void *p;
+
+	if (!first_seen(seen, key, rc))
+		return NULL;
+	p = lc_grow_slot(arr, cap, *n, elem, 8);
+	if (p == NULL)
+		*rc = LC_ENOMEM;
+	else
+		(*n)++;
+	return p;
+}
+
 int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t nsums,
                    struct lc_err *err)
 {
-	struct an_map seen = {0};
+	struct lc_strmap seen = {0};
 	size_t i, j;
-	int rc = 0, idx, callee, nseen = 0;
+	int rc = 0, idx, callee;
 	char key[8192];
 
 	memset(g, 0, sizeof(*g));
@@ -101,15 +137,16 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		const struct an_summary *s = sums[i];
 		for (j = 0; j < s->ncalls; j++) {
 			const struct an_scall *c = &s->calls[j];
-			int caller = fn_of_usr(g, c->caller_usr), old;
+			int caller = fn_of_usr(g, c->caller_usr);
 			if (caller < 0)
 				continue;
 			loc_key(key, sizeof(key), c->caller_usr, c->callee_usr, c->file, c->line,
 			        c->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			if (!first_seen(&seen, key, &rc)) {
+				if (rc < 0)
+					goto out;
 				continue; /* the same call seen from another TU */
+			}
 			if (c->kind == AN_CALL_DIRECT) {
 				callee = fn_of_usr(g, c->callee_usr);
 				if (callee < 0)
@@ -117,13 +154,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 				rc = add_edge(g, caller, callee, AN_EDGE_DIRECT, c->file, c->line,
 				              c->col, -1, c->trips);
 			} else {
-				struct an_site *st;
-				if (an_util_grow((void **)&g->sites, &g->capsites, g->nsites + 1,
-				                 sizeof(*g->sites)) < 0) {
+				struct an_site *st = lc_grow_slot(&g->sites, &g->capsites,
+				                                  g->nsites, sizeof(*st), 8);
+				if (!st) {
 					rc = LC_ENOMEM;
 					goto out;
 				}
-				st = &g->sites[g->nsites++];
+				g->nsites++;
 				st->caller = caller;
 				st->name = c->callee_name;
 				st->file = c->file;
@@ -139,13 +176,13 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 		for (j = 0; j < s->ncasts; j++) {
 			const struct an_scast *sc = &s->casts[j];
-			struct an_gcast *gc;
-			if (an_util_grow((void **)&g->casts, &g->capcasts, g->ncasts + 1,
-			                 sizeof(*g->casts)) < 0) {
+			struct an_gcast *gc =
+			        lc_grow_slot(&g->casts, &g->capcasts, g->ncasts, sizeof(*gc), 8);
+			if (!gc) {
 				rc = LC_ENOMEM;
 				goto out;
 			}
-			gc = &g->casts[g->ncasts++];
+			g->ncasts++;
 			gc->fn = sc->usr ? fn_of_usr(g, sc->usr) : -1;
 			gc->type = sc->type;
 			gc->file = sc->file;
@@ -156,21 +193,18 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 		}
 		for (j = 0; j < s->nviols; j++) {
 			const struct an_sviol *v = &s->viols[j];
-			int fn = fn_of_usr(g, v->func_usr), old;
+			int fn = fn_of_usr(g, v->func_usr);
 			struct an_gviol *gv;
 			if (fn < 0)
 				continue;
 			loc_key(key, sizeof(key), "v", v->msg, v->file, v->line, v->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			gv = add_once(&seen, key, &g->viols, &g->nviols, &g->capviols, sizeof(*gv),
+			              &rc);
+			if (!gv) {
+				if (rc < 0)
+					goto out;
 				continue;
-			if (an_util_grow((void **)&g->viols, &g->capviols, g->nviols + 1,
-			                 sizeof(*g->viols)) < 0) {
-				rc = LC_ENOMEM;
-				goto out;
 			}
-			gv = &g->viols[g->nviols++];
 			gv->rule = v->rule;
 			gv->fn = fn;
 			gv->file = v->file;
@@ -179,23 +213,20 @@ int an_graph_build(struct an_graph *g, struct an_summary *const *sums, size_t ns
 			gv->col = v->col;
 		}
 		for (j = 0; j < s->nsupps; j++) {
-			const struct an_ssupp *p = &s->supps[j];
-			int old;
+			const struct an_ssupp *p = &s->supps[j], **gp;
 			loc_key(key, sizeof(key), "s", NULL, p->file, p->line, p->col);
-			if ((rc = an_map_put(&seen, key, ++nseen, &old)) < 0)
-				goto out;
-			if (old != nseen)
+			gp = add_once(&seen, key, &g->supps, &g->nsupps, &g->capsupps, sizeof(*gp),
+			              &rc);
+			if (!gp) {
+				if (rc < 0)
+					goto out;
 				continue;
-			if (an_util_grow((void **)&g->supps, &g->capsupps, g->nsupps + 1,
-			                 sizeof(*g->supps)) < 0) {
-				rc = LC_ENOMEM;
-				goto out;
 			}
-			g->supps[g->nsupps++] = p;
+			*gp = p;
 		}
 	}
 out:
-	an_map_fini(&seen);
+	lc_strmap_fini(&seen);
 	if (rc < 0)
 		lc_err_set(err, rc, "out of memory while merging summaries");
 	return rc;
@@ -233,13 +264,9 @@ static int edge_cmp(const void *a, const void *b, void *ctx)
 
 	if (x->caller != y->caller)
 		return x->caller - y->caller;
-	c = strcmp(x->file, y->file);
+	c = an_util_loc_cmp(x->file, x->line, x->col, y->file, y->line, y->col);
 	if (c)
 		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
 	c = strcmp(sort_g->fns[x->callee].name, sort_g->fns[y->callee].name);
 	if (c)
 		return c;
@@ -430,6 +457,6 @@ void an_graph_fini(struct an_graph *g)
 	free(g->casts);
 	free(g->supps);
 	free(g->roots);
-	an_map_fini(&g->byusr);
+	lc_strmap_fini(&g->byusr);
 	memset(g, 0, sizeof(*g));
 }

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "strmap.h"
 #include "summary.h"
 #include "util.h"
 
@@ -81,7 +82,7 @@ struct an_graph {
 	size_t ncasts, capcasts;
 	const struct an_ssupp **supps;
 	size_t nsupps, capsupps;
-	struct an_map byusr;
+	struct lc_strmap byusr;
 	int *roots; /* root function indices, sorted by name */
 	size_t nroots;
 	/* Two different definitions of one external function: the database

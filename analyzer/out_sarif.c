@@ -63,12 +63,26 @@ static json_t *code_flow(const struct an_finding *f, const struct an_graph *g, c
 	return json_pack("[{s:[{s:o}]}]", "threadFlows", "locations", locs);
 }
 
+/* Writes doc (released here; NULL when it could not be built) to out. */
+static int dump(FILE *out, json_t *doc)
+{
+	int rc = 0;
+
+	if (!doc)
+		return LC_ENOMEM;
+	if (json_dumpf(doc, out, JSON_INDENT(2)) != 0)
+		rc = LC_EIO;
+	fputc('\n', out);
+	json_decref(doc);
+	return rc;
+}
+
 int an_out_sarif(FILE *out, const struct an_findings *fs, const struct an_graph *g,
                  const char *tool_version, const char *cwd)
 {
 	json_t *rules = json_array(), *results = json_array(), *doc = NULL;
 	size_t i;
-	int r, rc = 0;
+	int r;
 	char root_uri[4200];
 
 	for (r = 0; r < AN_RULE__COUNT; r++) {
@@ -104,16 +118,7 @@ int an_out_sarif(FILE *out, const struct an_findings *fs, const struct an_graph 
 	                "tool", "driver", "name", "latch-check", "version", tool_version, "rules",
 	                rules, "originalUriBaseIds", "SRCROOT", "uri", root_uri, "results", results,
 	                "columnKind", "utf16CodeUnits");
-	if (!doc) {
-		rc = LC_ENOMEM;
-		goto out;
-	}
-	if (json_dumpf(doc, out, JSON_INDENT(2)) != 0)
-		rc = LC_EIO;
-	fputc('\n', out);
-out:
-	json_decref(doc);
-	return rc;
+	return dump(out, doc);
 }
 
 int an_out_sarif_failure(FILE *out, const char *tool_version, const char *cwd,
@@ -121,7 +126,6 @@ int an_out_sarif_failure(FILE *out, const char *tool_version, const char *cwd,
 {
 	json_t *notes = json_array(), *doc = NULL;
 	size_t i;
-	int rc = 0;
 	char root_uri[4200];
 
 	for (i = 0; i < nerrors; i++)
@@ -139,14 +143,5 @@ int an_out_sarif_failure(FILE *out, const char *tool_version, const char *cwd,
 	                "invocations", "executionSuccessful", 0, "exitCode", 2,
 	                "toolExecutionNotifications", notes, "results", "columnKind",
 	                "utf16CodeUnits");
-	if (!doc) {
-		rc = LC_ENOMEM;
-		goto out;
-	}
-	if (json_dumpf(doc, out, JSON_INDENT(2)) != 0)
-		rc = LC_EIO;
-	fputc('\n', out);
-out:
-	json_decref(doc);
-	return rc;
+	return dump(out, doc);
 }

@@ -228,7 +228,7 @@ out:
 		free(w.names[j].path);
 	free(w.names);
 	free(w.pb);
-	an_map_fini(&w.fn);
+	lc_strmap_fini(&w.fn);
 	if (tu)
 		clang_disposeTranslationUnit(tu);
 	return rc;

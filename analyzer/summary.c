@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "util.h"
 
 int an_summary_new(struct an_summary **out, const char *tu_file)
@@ -89,12 +90,12 @@ static char *dup_opt(const char *s, int *bad)
 
 int an_summary_add_func(struct an_summary *s, const struct an_sfunc *f)
 {
-	struct an_sfunc *d;
+	struct an_sfunc *d = lc_grow_slot(&s->funcs, &s->capfuncs, s->nfuncs, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->funcs, &s->capfuncs, s->nfuncs + 1, sizeof(*s->funcs)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->funcs[s->nfuncs++];
+	s->nfuncs++;
 	*d = *f;
 	d->name = dup_opt(f->name, &bad);
 	d->usr = dup_opt(f->usr, &bad);
@@ -105,12 +106,12 @@ int an_summary_add_func(struct an_summary *s, const struct an_sfunc *f)
 
 int an_summary_add_call(struct an_summary *s, const struct an_scall *c)
 {
-	struct an_scall *d;
+	struct an_scall *d = lc_grow_slot(&s->calls, &s->capcalls, s->ncalls, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->calls, &s->capcalls, s->ncalls + 1, sizeof(*s->calls)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->calls[s->ncalls++];
+	s->ncalls++;
 	*d = *c;
 	d->caller_usr = dup_opt(c->caller_usr, &bad);
 	d->callee_usr = dup_opt(c->callee_usr, &bad);
@@ -122,12 +123,12 @@ int an_summary_add_call(struct an_summary *s, const struct an_scall *c)
 
 int an_summary_add_viol(struct an_summary *s, const struct an_sviol *v)
 {
-	struct an_sviol *d;
+	struct an_sviol *d = lc_grow_slot(&s->viols, &s->capviols, s->nviols, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->viols, &s->capviols, s->nviols + 1, sizeof(*s->viols)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->viols[s->nviols++];
+	s->nviols++;
 	*d = *v;
 	d->func_usr = dup_opt(v->func_usr, &bad);
 	d->file = dup_opt(v->file, &bad);
@@ -137,12 +138,12 @@ int an_summary_add_viol(struct an_summary *s, const struct an_sviol *v)
 
 int an_summary_add_supp(struct an_summary *s, const struct an_ssupp *p)
 {
-	struct an_ssupp *d;
+	struct an_ssupp *d = lc_grow_slot(&s->supps, &s->capsupps, s->nsupps, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->supps, &s->capsupps, s->nsupps + 1, sizeof(*s->supps)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->supps[s->nsupps++];
+	s->nsupps++;
 	*d = *p;
 	d->file = dup_opt(p->file, &bad);
 	d->reason = dup_opt(p->reason, &bad);
@@ -152,12 +153,12 @@ int an_summary_add_supp(struct an_summary *s, const struct an_ssupp *p)
 
 int an_summary_add_dep(struct an_summary *s, const struct an_sdep *dep)
 {
-	struct an_sdep *d;
+	struct an_sdep *d = lc_grow_slot(&s->deps, &s->capdeps, s->ndeps, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->deps, &s->capdeps, s->ndeps + 1, sizeof(*s->deps)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->deps[s->ndeps++];
+	s->ndeps++;
 	*d = *dep;
 	d->path = dup_opt(dep->path, &bad);
 	return bad ? LC_ENOMEM : 0;
@@ -165,12 +166,12 @@ int an_summary_add_dep(struct an_summary *s, const struct an_sdep *dep)
 
 int an_summary_add_cast(struct an_summary *s, const struct an_scast *c)
 {
-	struct an_scast *d;
+	struct an_scast *d = lc_grow_slot(&s->casts, &s->capcasts, s->ncasts, sizeof(*d), 8);
 	int bad = 0;
 
-	if (an_util_grow((void **)&s->casts, &s->capcasts, s->ncasts + 1, sizeof(*s->casts)) < 0)
+	if (!d)
 		return LC_ENOMEM;
-	d = &s->casts[s->ncasts++];
+	s->ncasts++;
 	*d = *c;
 	d->usr = dup_opt(c->usr, &bad);
 	d->type = dup_opt(c->type, &bad);

@@ -1,8 +1,6 @@
 /*
- * analyzer/util.c - containers and path helpers for the analyzer.
- *
- * The map keeps keys in insertion-independent slots; iteration order is not
- * used anywhere, so output determinism never depends on hashing.
+ * analyzer/util.c - the grow helper, hashes and path helpers for the
+ * analyzer.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
@@ -13,24 +11,12 @@
 #include <string.h>
 
 #include "err.h"
+#include "grow.h"
 #include "path.h"
 
 int an_util_grow(void **p, size_t *cap, size_t need, size_t elsz)
 {
-	size_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 8;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elsz);
-	if (!np)
-		return LC_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
+	return lc_grow(p, cap, need, elsz, 8);
 }
 
 uint64_t an_hash(uint64_t h, const void *data, size_t len)
@@ -51,87 +37,18 @@ uint64_t an_hash_str(uint64_t h, const char *s)
 	return an_hash(h, s, strlen(s) + 1);
 }
 
-static size_t map_slot(const struct an_map *m, const char *key)
+int an_util_loc_cmp(const char *fa, unsigned la, unsigned ca, const char *fb, unsigned lb,
+                    unsigned cb)
 {
-	size_t i = (size_t)an_hash_str(AN_HASH_INIT, key) & (m->cap - 1);
+	int c = strcmp(fa, fb);
 
-	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-int an_map_get(const struct an_map *m, const char *key)
-{
-	size_t i;
-
-	if (!m->cap)
-		return -1;
-	i = map_slot(m, key);
-	return m->keys[i] ? m->vals[i] : -1;
-}
-
-static int map_rehash(struct an_map *m)
-{
-	struct an_map n = {0};
-	size_t i;
-
-	n.cap = m->cap ? m->cap * 2 : 64;
-	n.keys = calloc(n.cap, sizeof(*n.keys));
-	n.vals = calloc(n.cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
-		return LC_ENOMEM;
-	}
-	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i]) {
-			size_t s = map_slot(&n, m->keys[i]);
-			n.keys[s] = m->keys[i];
-			n.vals[s] = m->vals[i];
-		}
-	}
-	n.len = m->len;
-	free(m->keys);
-	free(m->vals);
-	*m = n;
+	if (c)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
 	return 0;
-}
-
-int an_map_put(struct an_map *m, const char *key, int val, int *out_val)
-{
-	size_t i;
-	int rc;
-
-	if ((m->len + 1) * 2 > m->cap) {
-		rc = map_rehash(m);
-		if (rc < 0)
-			return rc;
-	}
-	i = map_slot(m, key);
-	if (m->keys[i]) {
-		if (out_val)
-			*out_val = m->vals[i];
-		return 0;
-	}
-	m->keys[i] = strdup(key);
-	if (!m->keys[i])
-		return LC_ENOMEM;
-	m->vals[i] = val;
-	m->len++;
-	if (out_val)
-		*out_val = val;
-	return 0;
-}
-
-void an_map_fini(struct an_map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
 }
 
 int an_util_read_file(char **out, size_t *out_len, const char *path)

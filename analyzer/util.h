@@ -1,6 +1,7 @@
 /*
- * analyzer/util.h - small containers shared by the analyzer modules: a
- * growable array helper, an interned string-to-index map and path helpers.
+ * analyzer/util.h - small helpers shared by the analyzer modules: a
+ * growable array helper, content hashes and path helpers. The string map is
+ * common/strmap.h.
  *
  * Nothing here knows about libclang; the modules above build on it.
  */
@@ -11,30 +12,20 @@
 #include <stdint.h>
 
 /* Makes room for `need` elements of size `elsz` in the array *p of capacity
- * *cap (both updated). Returns 0 or LC_ENOMEM; on failure *p is unchanged. */
+ * *cap (both updated): common/grow.h's lc_grow, starting at 8. Returns 0 or
+ * LC_ENOMEM; on failure *p is unchanged. */
 int an_util_grow(void **p, size_t *cap, size_t need, size_t elsz);
-
-/* A string -> int map with owned keys (open addressing, power-of-two size).
- * The zero-initialised struct is an empty map. */
-struct an_map {
-	char **keys;
-	int *vals;
-	size_t cap;
-	size_t len;
-};
-
-/* Looks up key; returns its value or -1 when absent. */
-int an_map_get(const struct an_map *m, const char *key);
-/* Inserts key -> val when absent. *out_val receives the stored value (the old
- * one when key was present). Returns 0 or LC_ENOMEM. */
-int an_map_put(struct an_map *m, const char *key, int val, int *out_val);
-void an_map_fini(struct an_map *m);
 
 /* 64-bit FNV-1a, used for cache keys and content hashes (change detection,
  * not security). `h` is the running value; start with AN_HASH_INIT. */
 #define AN_HASH_INIT 0xcbf29ce484222325ull
 uint64_t an_hash(uint64_t h, const void *data, size_t len);
 uint64_t an_hash_str(uint64_t h, const char *s);
+
+/* Orders source locations by file name, then line, then column: <0, 0 or
+ * >0 as strcmp. The one order of findings, edges and diagnostics. */
+int an_util_loc_cmp(const char *fa, unsigned la, unsigned ca, const char *fb, unsigned lb,
+                    unsigned cb);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees.
  * Returns 0, LC_EIO or LC_ENOMEM. */

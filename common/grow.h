@@ -1,7 +1,7 @@
 /*
  * common/grow.h - lc_grow(): room for one more element in a growing array,
  * the capacity doubling, so each module does not write the realloc dance
- * again.
+ * again; lc_grow_slot(): that element itself.
  */
 #ifndef LC_GROW_H
 #define LC_GROW_H
@@ -35,6 +35,20 @@ static inline int lc_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t 
 	memcpy(arr, &q, sizeof(q));
 	*cap = c;
 	return 0;
+}
+
+/* Room for one more element after the n of *arr (as lc_grow): the new
+ * element's address, zeroed and not yet counted, or NULL (out of memory)
+ * with *arr and *cap unchanged. */
+static inline void *lc_grow_slot(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	char *p;
+
+	if (lc_grow(arr, cap, n + 1, elem, first) < 0)
+		return NULL;
+	memcpy(&p, arr, sizeof(p));
+	memset(p + n * elem, 0, elem);
+	return p + n * elem;
 }
 
 #endif /* LC_GROW_H */

@@ -144,18 +144,28 @@ static int func_key(const struct lc__cctx *c, lc_ynode k, struct lc_pat *out)
 	return out->pat ? 0 : lc__cfg_nomem(c);
 }
 
+/* Whether the section n has entries to read: 1 when it is of kind k, 0
+ * when it is empty (null), else the error msg at n. */
+static int has_entries(const struct lc__cctx *c, lc_ynode n, enum lc_ykind k, const char *msg)
+{
+	if (lc_yaml_is_null(c->y, n))
+		return 0;
+	if (lc_yaml_kind(c->y, n) != k)
+		return lc__cfg_bad(c, n, "%s", msg);
+	return 1;
+}
+
 /* indirect_targets: { CALLER: [TARGET...] } */
 static int read_indirect(const struct lc__cctx *c, lc_ynode n)
 {
 	struct lc_config *cfg = c->cfg;
 	size_t i;
-	int rc = 0;
+	int rc = has_entries(c, n, LC_Y_MAP,
+	                     "expected a mapping of calling function to target list");
 
-	if (lc_yaml_is_null(c->y, n))
-		return 0;
-	if (lc_yaml_kind(c->y, n) != LC_Y_MAP)
-		return lc__cfg_bad(c, n, "expected a mapping of calling function to target list");
-	for (i = 0; i < lc_yaml_len(c->y, n) && rc == 0; i++) {
+	if (rc <= 0)
+		return rc;
+	for (i = 0, rc = 0; i < lc_yaml_len(c->y, n) && rc == 0; i++) {
 		struct lc_indirect *ind;
 
 		if (lc__grow((void **)&cfg->ind, &cfg->capind, cfg->nind + 1, sizeof(*cfg->ind)) <
@@ -192,11 +202,10 @@ static int read_rbounds(const struct lc__cctx *c, lc_ynode n)
 {
 	struct lc_config *cfg = c->cfg;
 	size_t i;
+	int have = has_entries(c, n, LC_Y_MAP, "recursion_bounds must map a function to a depth");
 
-	if (lc_yaml_is_null(c->y, n))
-		return 0;
-	if (lc_yaml_kind(c->y, n) != LC_Y_MAP)
-		return lc__cfg_bad(c, n, "recursion_bounds must map a function to a depth");
+	if (have <= 0)
+		return have;
 	for (i = 0; i < lc_yaml_len(c->y, n); i++) {
 		lc_ynode v = lc_yaml_value_at(c->y, n, i);
 		struct lc_rbound *b;
@@ -328,11 +337,10 @@ static int read_supps(const struct lc__cctx *c, lc_ynode n)
 {
 	struct lc_config *cfg = c->cfg;
 	size_t i;
+	int have = has_entries(c, n, LC_Y_SEQ, "expected a list of suppressions");
 
-	if (lc_yaml_is_null(c->y, n))
-		return 0;
-	if (lc_yaml_kind(c->y, n) != LC_Y_SEQ)
-		return lc__cfg_bad(c, n, "expected a list of suppressions");
+	if (have <= 0)
+		return have;
 	for (i = 0; i < lc_yaml_len(c->y, n); i++) {
 		int rc;
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "lc_config_int.h"
 
 struct lc_origin lc__cfg_at(const struct lc__cctx *c, lc_ynode n)
@@ -143,20 +144,7 @@ int lc__cfg_key(const struct lc__cctx *c, lc_ynode k, const char *what, const ch
 
 int lc__grow(void **v, size_t *cap, size_t want, size_t sz)
 {
-	size_t nc;
-	void *nv;
-
-	if (want <= *cap)
-		return 0;
-	nc = *cap ? *cap : 8;
-	while (nc < want)
-		nc *= 2;
-	nv = realloc(*v, nc * sz);
-	if (nv == NULL)
-		return LC_ENOMEM;
-	*v = nv;
-	*cap = nc;
-	return 0;
+	return lc_grow(v, cap, want, sz, 8);
 }
 
 int lc__pats_add(struct lc_pats *l, const char *pat, struct lc_origin at)

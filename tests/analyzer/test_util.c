@@ -1,4 +1,4 @@
-/* tests/analyzer/test_util.c - analyzer/util.c: paths and the string map. */
+/* tests/analyzer/test_util.c - analyzer/util.c: paths and hashes (the string map is tests/common/test_strmap.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,26 +56,6 @@ static void test_util_relpath_only_under_cwd(void **state)
 	lib_free(r);
 }
 
-static void test_util_map_keeps_first_value(void **state)
-{
-	struct an_map m = {0};
-	char key[32];
-	int i, old;
-
-	(void)state;
-	for (i = 0; i < 1000; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		assert_int_equal(an_map_put(&m, key, i, &old), 0);
-		assert_int_equal(old, i);
-	}
-	assert_int_equal(an_map_put(&m, "k7", 99, &old), 0);
-	assert_int_equal(old, 7);
-	assert_int_equal(an_map_get(&m, "k999"), 999);
-	assert_int_equal(an_map_get(&m, "nope"), -1);
-	assert_int_equal((int)m.len, 1000);
-	an_map_fini(&m);
-}
-
 static void test_util_hash_separates_fields(void **state)
 {
 	uint64_t a, b;
@@ -91,7 +71,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_util_normpath_folds_dots),
 	        cmocka_unit_test(test_util_relpath_only_under_cwd),
-	        cmocka_unit_test(test_util_map_keeps_first_value),
 	        cmocka_unit_test(test_util_hash_separates_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,32 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	nv = realloc(*v, ncap * elem);
-	if (nv == NULL)
-		return LC_ENOMEM;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
+#include "grow.h"
 
 void trc_cg_init(struct trc_cg *cg)
 {
@@ -62,66 +37,35 @@ void trc_cg_fini(struct trc_cg *cg)
 	free(cg->funcs);
 	free(cg->edges);
 	free(cg->sites);
-	free(cg->hash);
+	lc_strmap_fini(&cg->byname);
 	memset(cg, 0, sizeof(*cg));
 }
 
 size_t trc_cg_find(const struct trc_cg *cg, const char *name)
 {
-	size_t slot;
+	const size_t *v = lc_strmap_get(&cg->byname, name);
 
-	if (cg->hashcap == 0)
-		return (size_t)-1;
-	slot = hash_str(name) & (cg->hashcap - 1);
-	while (cg->hash[slot]) {
-		if (strcmp(cg->funcs[cg->hash[slot] - 1].name, name) == 0)
-			return cg->hash[slot] - 1;
-		slot = (slot + 1) & (cg->hashcap - 1);
-	}
-	return (size_t)-1;
-}
-
-static int rehash(struct trc_cg *cg)
-{
-	size_t ncap = cg->hashcap ? cg->hashcap * 2 : 256, i, slot, *nh;
-
-	nh = calloc(ncap, sizeof(*nh));
-	if (nh == NULL)
-		return LC_ENOMEM;
-	for (i = 0; i < cg->nfuncs; i++) {
-		slot = hash_str(cg->funcs[i].name) & (ncap - 1);
-		while (nh[slot])
-			slot = (slot + 1) & (ncap - 1);
-		nh[slot] = i + 1;
-	}
-	free(cg->hash);
-	cg->hash = nh;
-	cg->hashcap = ncap;
-	return 0;
+	return v != NULL ? *v : (size_t)-1;
 }
 
 int trc_cg_func(size_t *out, struct trc_cg *cg, const char *name)
 {
-	size_t i = trc_cg_find(cg, name), slot;
+	size_t i = trc_cg_find(cg, name), *v;
 	struct trc_cg_func *f;
 
 	if (i != (size_t)-1) {
 		*out = i;
 		return 0;
 	}
-	if ((cg->nfuncs + 1) * 2 > cg->hashcap && rehash(cg) < 0)
+	f = lc_grow_slot(&cg->funcs, &cg->capfuncs, cg->nfuncs, sizeof(*f), 64);
+	if (f == NULL || (f->name = strdup(name)) == NULL)
 		return LC_ENOMEM;
-	if (grow((void **)&cg->funcs, &cg->capfuncs, cg->nfuncs + 1, sizeof(*cg->funcs)) < 0)
+	v = lc_strmap_put(&cg->byname, name, NULL);
+	if (v == NULL) {
+		free(f->name);
 		return LC_ENOMEM;
-	f = &cg->funcs[cg->nfuncs];
-	memset(f, 0, sizeof(*f));
-	f->name = strdup(name);
-	if (f->name == NULL)
-		return LC_ENOMEM;
-	slot = hash_str(name) & (cg->hashcap - 1);
-	while (cg->hash[slot])
-		slot = (slot + 1) & (cg->hashcap - 1);
-	cg->hash[slot] = cg->nfuncs + 1;
+	}
+	*v = cg->nfuncs;
 	*out = cg->nfuncs++;
 	return 0;
 }
@@ -140,10 +84,9 @@ int trc_cg_add_edge(struct trc_cg *cg, size_t caller, size_t callee, const char 
 		if (e->caller == caller && e->callee == callee && e->line == line && e->col == col)
 			return 0;
 	}
-	if (grow((void **)&cg->edges, &cg->capedges, cg->nedges + 1, sizeof(*cg->edges)) < 0)
+	e = lc_grow_slot(&cg->edges, &cg->capedges, cg->nedges, sizeof(*e), 64);
+	if (e == NULL)
 		return LC_ENOMEM;
-	e = &cg->edges[cg->nedges];
-	memset(e, 0, sizeof(*e));
 	e->caller = caller;
 	e->callee = callee;
 	e->line = line;
@@ -170,10 +113,9 @@ int trc_cg_add_site(struct trc_cg *cg, size_t caller, const char *file, unsigned
 			return 0;
 		}
 	}
-	if (grow((void **)&cg->sites, &cg->capsites, cg->nsites + 1, sizeof(*cg->sites)) < 0)
+	s = lc_grow_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s), 64);
+	if (s == NULL)
 		return LC_ENOMEM;
-	s = &cg->sites[cg->nsites];
-	memset(s, 0, sizeof(*s));
 	s->caller = caller;
 	s->line = line;
 	s->col = col;
@@ -189,10 +131,10 @@ int trc_cg_add_binary_site(struct trc_cg *cg, size_t caller, uint64_t addr, cons
 	struct trc_cg_site *s;
 
 	/* No duplicate check: the decoder visits each address once. */
-	if (grow((void **)&cg->sites, &cg->capsites, cg->nsites + 1, sizeof(*cg->sites)) < 0)
+	s = lc_grow_slot(&cg->sites, &cg->capsites, cg->nsites, sizeof(*s), 64);
+	if (s == NULL)
 		return LC_ENOMEM;
-	s = &cg->sites[cg->nsites++];
-	memset(s, 0, sizeof(*s));
+	cg->nsites++;
 	s->caller = caller;
 	s->binary = 1;
 	s->addr = addr;

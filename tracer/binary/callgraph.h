@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "strmap.h"
 
 enum trc_cg_kind {
 	TRC_CG_DIRECT = 0, /* a call the source names */
@@ -70,8 +71,7 @@ struct trc_cg {
 	size_t nedges, capedges;
 	struct trc_cg_site *sites;
 	size_t nsites, capsites;
-	size_t *hash; /* name -> func index + 1, open addressing */
-	size_t hashcap;
+	struct lc_strmap byname; /* name -> index into funcs */
 };
 
 void trc_cg_init(struct trc_cg *cg);

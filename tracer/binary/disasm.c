@@ -198,9 +198,9 @@ static const char *slot_name(const struct dctx *c, uint64_t addr)
 	return find_slot(c->slots, c->nslots, addr);
 }
 
-/* The mapping kind in effect at addr of section shndx ('t' by default when
- * thumb, else 'a'). */
-static char map_at(const struct dctx *c, size_t shndx, uint64_t addr, int thumb)
+/* The index of the first mapping symbol after (shndx, addr) in the sorted
+ * maps: the one in effect at addr is just before it. */
+static size_t map_after(const struct dctx *c, size_t shndx, uint64_t addr)
 {
 	size_t lo = 0, hi = c->nmaps;
 	struct mapsym key = {addr, shndx, 0};
@@ -213,27 +213,27 @@ static char map_at(const struct dctx *c, size_t shndx, uint64_t addr, int thumb)
 		else
 			hi = mid;
 	}
-	if (lo > 0 && c->maps[lo - 1].shndx == shndx)
-		return c->maps[lo - 1].kind;
+	return lo;
+}
+
+/* The mapping kind in effect at addr of section shndx ('t' by default when
+ * thumb, else 'a'). */
+static char map_at(const struct dctx *c, size_t shndx, uint64_t addr, int thumb)
+{
+	size_t i = map_after(c, shndx, addr);
+
+	if (i > 0 && c->maps[i - 1].shndx == shndx)
+		return c->maps[i - 1].kind;
 	return thumb ? 't' : 'a';
 }
 
 /* The first mapping symbol of shndx after addr, or end. */
 static uint64_t map_next(const struct dctx *c, size_t shndx, uint64_t addr, uint64_t end)
 {
-	size_t lo = 0, hi = c->nmaps;
-	struct mapsym key = {addr, shndx, 0};
+	size_t i = map_after(c, shndx, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (map_cmp(&c->maps[mid], &key) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < c->nmaps && c->maps[lo].shndx == shndx && c->maps[lo].addr < end)
-		return c->maps[lo].addr;
+	if (i < c->nmaps && c->maps[i].shndx == shndx && c->maps[i].addr < end)
+		return c->maps[i].addr;
 	return end;
 }
 

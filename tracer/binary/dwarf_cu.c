@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+#include "strmap.h"
+
 struct ival {
 	uint64_t lo, hi;
 	size_t row;
@@ -33,78 +36,43 @@ struct ctx {
 	enum trc_dwarf_cu_by by;
 	struct trc_dwarf_cu_row *rows;
 	size_t nrows, caprows;
-	size_t *hash; /* open addressing: row index + 1, 0 empty */
-	size_t hashcap;
+	struct lc_strmap byname; /* row name -> index into rows */
 	struct ival *fine, *coarse;
 	size_t nfine, capfine, ncoarse, capcoarse;
 	size_t ncus;
 	struct lc_err *err;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 /* Index of the row with that name, created when absent; (size_t)-1 on ENOMEM. */
 static size_t intern(struct ctx *c, const char *name, int unattributed)
 {
-	size_t i, slot;
+	const size_t *have = lc_strmap_get(&c->byname, name);
+	struct trc_dwarf_cu_row *r;
+	size_t *v;
 
-	if (c->nrows * 2 >= c->hashcap) {
-		size_t ncap = c->hashcap ? c->hashcap * 2 : 256, *nh = calloc(ncap, sizeof(*nh));
-
-		if (nh == NULL)
-			return (size_t)-1;
-		for (i = 0; i < c->nrows; i++) {
-			slot = hash_str(c->rows[i].name) & (ncap - 1);
-			while (nh[slot])
-				slot = (slot + 1) & (ncap - 1);
-			nh[slot] = i + 1;
-		}
-		free(c->hash);
-		c->hash = nh;
-		c->hashcap = ncap;
-	}
-	slot = hash_str(name) & (c->hashcap - 1);
-	while (c->hash[slot]) {
-		if (strcmp(c->rows[c->hash[slot] - 1].name, name) == 0)
-			return c->hash[slot] - 1;
-		slot = (slot + 1) & (c->hashcap - 1);
-	}
-	if (c->nrows == c->caprows) {
-		size_t ncap = c->caprows ? c->caprows * 2 : 64;
-		struct trc_dwarf_cu_row *nr = realloc(c->rows, ncap * sizeof(*nr));
-
-		if (nr == NULL)
-			return (size_t)-1;
-		c->rows = nr;
-		c->caprows = ncap;
-	}
-	memset(&c->rows[c->nrows], 0, sizeof(c->rows[0]));
-	c->rows[c->nrows].name = strdup(name);
-	if (c->rows[c->nrows].name == NULL)
+	if (have != NULL)
+		return *have;
+	if (lc_grow(&c->rows, &c->caprows, c->nrows + 1, sizeof(*r), 64) < 0)
 		return (size_t)-1;
-	c->rows[c->nrows].unattributed = unattributed;
-	c->hash[slot] = c->nrows + 1;
+	r = &c->rows[c->nrows];
+	memset(r, 0, sizeof(*r));
+	r->name = strdup(name);
+	if (r->name == NULL)
+		return (size_t)-1;
+	r->unattributed = unattributed;
+	v = lc_strmap_put(&c->byname, name, NULL);
+	if (v == NULL) {
+		free(r->name);
+		return (size_t)-1;
+	}
+	*v = c->nrows;
 	return c->nrows++;
 }
 
 static int push(struct ival **v, size_t *n, size_t *cap, uint64_t lo, uint64_t hi, size_t row)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		struct ival *nv = realloc(*v, ncap * sizeof(*nv));
-
-		if (nv == NULL)
-			return LC_ENOMEM;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (lc_grow(v, cap, *n + 1, sizeof(**v), 1024) < 0)
+		return LC_ENOMEM;
 	(*v)[*n].lo = lo;
 	(*v)[*n].hi = hi;
 	(*v)[*n].row = row;
@@ -220,27 +188,6 @@ static int ival_cmp(const void *a, const void *b)
 	return x->hi < y->hi ? 1 : (x->hi > y->hi ? -1 : 0);
 }
 
-/* The row of the interval holding addr, or (size_t)-1. Intervals are
- * sorted by start; the innermost start at or before addr is tried, then a
- * few before it (a variable's 1-byte interval inside nothing else). */
-static size_t lookup(const struct ival *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n, i, tries = 0;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i > 0 && tries < 8; i--, tries++)
-		if (addr < v[i - 1].hi)
-			return v[i - 1].row;
-	return (size_t)-1;
-}
-
 static int row_cmp(const void *a, const void *b)
 {
 	const struct trc_dwarf_cu_row *x = a, *y = b;
@@ -260,7 +207,9 @@ static void credit(struct trc_dwarf_cu_row *r, const struct trc_elf_section *s, 
 }
 
 /* The first interval of v (sorted by start) that holds addr or starts
- * after it, among the compile units' ranges; NULL when none. */
+ * after it; NULL when none. The innermost start at or before addr is
+ * tried, then a few before it (a variable's 1-byte interval inside nothing
+ * else). */
 static const struct ival *ival_at_or_after(const struct ival *v, size_t n, uint64_t addr)
 {
 	size_t lo = 0, hi = n, i;
@@ -277,6 +226,14 @@ static const struct ival *ival_at_or_after(const struct ival *v, size_t n, uint6
 		if (addr < v[i - 1].hi)
 			return &v[i - 1];
 	return lo < n ? &v[lo] : NULL;
+}
+
+/* The row of the interval of v that holds addr, or (size_t)-1. */
+static size_t lookup(const struct ival *v, size_t n, uint64_t addr)
+{
+	const struct ival *iv = ival_at_or_after(v, n, addr);
+
+	return iv != NULL && iv->lo <= addr && addr < iv->hi ? iv->row : (size_t)-1;
 }
 
 static int other_row(struct ctx *c, const struct trc_elf_section *s, size_t *other)
@@ -530,7 +487,7 @@ out:
 	for (i = 0; i < c.nrows; i++)
 		free(c.rows[i].name);
 	free(c.rows);
-	free(c.hash);
+	lc_strmap_fini(&c.byname);
 	free(c.fine);
 	free(c.coarse);
 	free(secs);

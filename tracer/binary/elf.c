@@ -126,6 +126,25 @@ out:
 	return rc;
 }
 
+/* Whether the size bytes at file offset off lie in the file (none do when
+ * size is 0). */
+static int in_file(const struct trc_elf *e, uint64_t off, uint64_t size)
+{
+	return size == 0 || (off <= e->file_size && size <= e->file_size - off);
+}
+
+/* The error for a header (what: "section 3 '.data'") whose bytes run past
+ * the end of the file. Returns LC_EFORMAT. */
+static int truncated(const struct trc_elf *e, const char *what, uint64_t off, uint64_t size,
+                     struct lc_err *err)
+{
+	return lc_err_set(err, LC_EFORMAT,
+	                  "%s: truncated: %s holds bytes 0x%llx..0x%llx of the file, which has "
+	                  "only %llu bytes",
+	                  e->path, what, (unsigned long long)off, (unsigned long long)(off + size),
+	                  (unsigned long long)e->file_size);
+}
+
 static int read_segments(struct trc_elf *e, struct lc_err *err)
 {
 	size_t n = 0, i;
@@ -153,15 +172,12 @@ static int read_segments(struct trc_elf *e, struct lc_err *err)
 		}
 		s->index = i;
 		s->type = ph.p_type;
-		if (ph.p_type != PT_NULL && ph.p_filesz > 0 &&
-		    (ph.p_offset > e->file_size || ph.p_filesz > e->file_size - ph.p_offset)) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s: truncated: program header %zu (%s) holds bytes "
-			                "0x%llx..0x%llx of the file, which has only %llu bytes",
-			                e->path, i, trc_elf_pt_name(ph.p_type, pt, sizeof(pt)),
-			                (unsigned long long)ph.p_offset,
-			                (unsigned long long)(ph.p_offset + ph.p_filesz),
-			                (unsigned long long)e->file_size);
+		if (ph.p_type != PT_NULL && !in_file(e, ph.p_offset, ph.p_filesz)) {
+			char what[LC_ERR_MSG_MAX];
+
+			snprintf(what, sizeof(what), "program header %zu (%s)", i,
+			         trc_elf_pt_name(ph.p_type, pt, sizeof(pt)));
+			rc = truncated(e, what, ph.p_offset, ph.p_filesz, err);
 			goto out;
 		}
 		s->flags = ph.p_flags;
@@ -240,15 +256,12 @@ static int read_sections(struct trc_elf *e, struct lc_err *err)
 			continue;
 		name = elf_strptr(e->elf, shstrndx, sh.sh_name);
 		s->name = name ? name : "";
-		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL && sh.sh_size > 0 &&
-		    (sh.sh_offset > e->file_size || sh.sh_size > e->file_size - sh.sh_offset)) {
-			rc = lc_err_set(
-			        err, LC_EFORMAT,
-			        "%s: truncated: section %zu '%s' holds bytes 0x%llx..0x%llx "
-			        "of the file, which has only %llu bytes",
-			        e->path, i, s->name, (unsigned long long)sh.sh_offset,
-			        (unsigned long long)(sh.sh_offset + sh.sh_size),
-			        (unsigned long long)e->file_size);
+		if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
+		    !in_file(e, sh.sh_offset, sh.sh_size)) {
+			char what[LC_ERR_MSG_MAX];
+
+			snprintf(what, sizeof(what), "section %zu '%s'", i, s->name);
+			rc = truncated(e, what, sh.sh_offset, sh.sh_size, err);
 			goto out;
 		}
 		s->type = sh.sh_type;

@@ -222,17 +222,24 @@ static int qualifier_known(const char *q, const char **why)
 	return 0;
 }
 
+/* Opens the text file path for reading into *out (NULL on failure). */
+static int open_text(FILE **out, const char *path, struct lc_err *err)
+{
+	*out = fopen(path, "r");
+	if (*out == NULL)
+		return lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+	return 0;
+}
+
 int trc_frames_load_su(struct trc_frames *f, const char *path, struct lc_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
 	char line[4096];
 	unsigned lineno = 0;
-	int rc = 0;
+	int rc = open_text(&fp, path, err);
 
-	if (fp == NULL) {
-		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (rc < 0)
 		goto out;
-	}
 	while (fgets(line, sizeof(line), fp)) {
 		char *t1, *t2, *file, *name, *end;
 		unsigned l, c;
@@ -246,30 +253,26 @@ int trc_frames_load_su(struct trc_frames *f, const char *path, struct lc_err *er
 			continue;
 		t1 = strchr(line, '\t');
 		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-		if (t2 == NULL) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s:%u: not a -fstack-usage line "
-			                "(file:line:col:name<TAB>bytes<TAB>qualifier)",
-			                path, lineno);
-			goto out;
-		}
+		if (t2 == NULL)
+			goto bad;
 		*t1 = *t2 = '\0';
 		errno = 0;
 		bytes = strtoull(t1 + 1, &end, 10);
 		if (errno || *end != '\0' || end == t1 + 1 ||
-		    split_loc(line, &file, &l, &c, &name) < 0) {
-			rc = lc_err_set(err, LC_EFORMAT,
-			                "%s:%u: not a -fstack-usage line "
-			                "(file:line:col:name<TAB>bytes<TAB>qualifier)",
-			                path, lineno);
-			goto out;
-		}
+		    split_loc(line, &file, &l, &c, &name) < 0)
+			goto bad;
 		known = qualifier_known(t2 + 1, &why);
 		if (add(f, name, known, bytes, TRC_FRAME_SU, file, l, c, why) < 0) {
 			rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 			goto out;
 		}
 	}
+	goto out;
+bad:
+	rc = lc_err_set(err, LC_EFORMAT,
+	                "%s:%u: not a -fstack-usage line "
+	                "(file:line:col:name<TAB>bytes<TAB>qualifier)",
+	                path, lineno);
 out:
 	if (fp)
 		fclose(fp);
@@ -326,15 +329,13 @@ static char *ci_name(char *title)
 int trc_frames_load_ci(struct trc_frames *f, struct trc_cg *cg, const char *path,
                        struct lc_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
 	char line[8192], title[1024], label[4096], src[1024], dst[1024], loc[1024], file[1024];
 	unsigned lineno = 0;
-	int rc = 0;
+	int rc = open_text(&fp, path, err);
 
-	if (fp == NULL) {
-		rc = lc_err_set(err, LC_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (rc < 0)
 		goto out;
-	}
 	while (fgets(line, sizeof(line), fp)) {
 		lineno++;
 		if (strncmp(line, "node:", 5) == 0) {

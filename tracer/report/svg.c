@@ -97,13 +97,50 @@ static void ticks(FILE *f, const struct axis *a, double y, int ns)
 		}
 }
 
+/* Folds the buckets of h into nb bars along the log axis l0..l1 (each
+ * bucket at its midpoint, clamped to clo..chi). Returns the tallest bar. */
+static uint64_t rebin(uint64_t *bars, size_t nb, const struct trc_hist *h, double l0, double l1,
+                      double clo, double chi)
+{
+	uint64_t cmax = 0;
+	uint32_t b;
+	size_t i;
+
+	memset(bars, 0, nb * sizeof(*bars));
+	for (b = 0; b < h->nb; b++) {
+		double mid, pos;
+
+		if (h->counts[b] == 0)
+			continue;
+		mid = ((double)trc_hist_lower(b) + (double)trc_hist_upper(b)) / 2.0;
+		if (mid < clo)
+			mid = clo;
+		if (mid > chi)
+			mid = chi;
+		pos = (log10(mid < 1 ? 1 : mid) - l0) / (l1 - l0);
+		bars[pos <= 0 ? 0 : pos >= 1 ? nb - 1 : (size_t)(pos * (double)nb)] += h->counts[b];
+	}
+	for (i = 0; i < nb; i++)
+		cmax = bars[i] > cmax ? bars[i] : cmax;
+	return cmax;
+}
+
+/* The figure's accessible name, when it has one. */
+static void title(FILE *f, const char *caption)
+{
+	if (caption == NULL)
+		return;
+	fputs("<title>", f);
+	trc_svg_esc(f, caption);
+	fputs("</title>", f);
+}
+
 int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist_opts *o)
 {
 	static const char *const qname[] = {"p50", "p90", "p99", "p99.9"};
 	const double W = o->compact ? 240 : 660, H = o->compact ? 60 : 190;
 	const double top = o->compact ? 4 : 30, base = o->compact ? H - 4 : H - 26;
-	uint64_t bars[NBARS], lo, hi, cmax = 0;
-	uint32_t b;
+	uint64_t bars[NBARS], lo, hi, cmax;
 	char *buf = NULL;
 	size_t len = 0, i, nb = NBARS;
 	struct axis a;
@@ -112,7 +149,6 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 	*out = NULL;
 	if (h->total == 0)
 		return 0;
-	memset(bars, 0, sizeof(bars));
 	lo = h->min > 0 ? h->min : 1;
 	hi = h->max > lo ? h->max : lo + 1;
 	if (o->budget_ns > hi)
@@ -129,33 +165,13 @@ int trc_svg_hist(char **out, const struct trc_hist *h, const struct trc_svg_hist
 	}
 	a.x0 = o->compact ? 2 : 44;
 	a.width = W - a.x0 - (o->compact ? 2 : 16);
-	for (b = 0; b < h->nb; b++) {
-		double mid, pos;
-		size_t k;
-
-		if (h->counts[b] == 0)
-			continue;
-		mid = ((double)trc_hist_lower(b) + (double)trc_hist_upper(b)) / 2.0;
-		if (mid < (double)h->min)
-			mid = (double)h->min;
-		if (mid > (double)h->max)
-			mid = (double)h->max;
-		pos = (log10(mid < 1 ? 1 : mid) - a.l0) / (a.l1 - a.l0);
-		k = pos <= 0 ? 0 : pos >= 1 ? nb - 1 : (size_t)(pos * (double)nb);
-		bars[k] += h->counts[b];
-	}
-	for (i = 0; i < nb; i++)
-		cmax = bars[i] > cmax ? bars[i] : cmax;
+	cmax = rebin(bars, nb, h, a.l0, a.l1, (double)h->min, (double)h->max);
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
 		return LC_ENOMEM;
 	fprintf(f, "<svg class=\"fig%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
 	        o->compact ? " sm" : "", W, H);
-	if (o->caption != NULL) {
-		fputs("<title>", f);
-		trc_svg_esc(f, o->caption);
-		fputs("</title>", f);
-	}
+	title(f, o->caption);
 	/* Bars: one path for the normal ones, one for deadline misses. */
 	for (int late = 0; late < 2; late++) {
 		int any = 0;
@@ -239,35 +255,22 @@ static int spark_y(uint64_t c, uint64_t cmax, int sh)
 int trc_svg_spark(char **out, const struct trc_hist *h, uint64_t budget_ns)
 {
 	enum { NS = 30, SH = 10 }; /* one unit per bar; CSS stretches it */
-	uint64_t bars[NS], cmax = 0, lo, hi;
+	uint64_t bars[NS], cmax, lo, hi;
 	double l0, l1;
 	char *buf = NULL;
 	size_t len = 0, i;
-	uint32_t b;
 	FILE *f;
 
 	*out = NULL;
 	if (h->total == 0)
 		return 0;
-	memset(bars, 0, sizeof(bars));
 	lo = h->min > 0 ? h->min : 1;
 	hi = h->max > lo ? h->max : lo + 1;
 	if (budget_ns > hi && budget_ns < hi * 4)
 		hi = budget_ns + budget_ns / 20;
 	l0 = log10((double)lo);
 	l1 = log10((double)hi);
-	for (b = 0; b < h->nb; b++) {
-		double mid, pos;
-
-		if (h->counts[b] == 0)
-			continue;
-		mid = ((double)trc_hist_lower(b) + (double)trc_hist_upper(b)) / 2.0;
-		mid = mid < (double)lo ? (double)lo : mid > (double)hi ? (double)hi : mid;
-		pos = (log10(mid) - l0) / (l1 - l0);
-		bars[pos <= 0 ? 0 : pos >= 1 ? NS - 1 : (size_t)(pos * NS)] += h->counts[b];
-	}
-	for (i = 0; i < NS; i++)
-		cmax = bars[i] > cmax ? bars[i] : cmax;
+	cmax = rebin(bars, NS, h, l0, l1, (double)lo, (double)hi);
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
 		return LC_ENOMEM;
@@ -331,11 +334,7 @@ int trc_svg_timeline(char **out, uint64_t duration_ns, const struct trc_svg_col 
 	a.width = base - top;
 	cw = (x1 - x0) / (double)(ncols ? ncols : 1);
 	fprintf(f, "<svg class=\"fig tl\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">", W, H);
-	if (caption != NULL) {
-		fputs("<title>", f);
-		trc_svg_esc(f, caption);
-		fputs("</title>", f);
-	}
+	title(f, caption);
 	/* Period axis: expected period, half and double. */
 	if (expect_ns > 0) {
 		static const double mult[] = {0.5, 1.0, 2.0};
