@@ -1,6 +1,7 @@
 /*
- * tracer/cmd.c - what every subcommand file shares: printing usage errors
- * and help (commands print, the library does not; see cmd.h).
+ * tracer/cmd.c - what every subcommand file shares: printing usage errors,
+ * help and failures, and writing the document a command built (commands
+ * print, the library does not; see cmd.h).
  */
 #include "cmd.h"
 
@@ -10,6 +11,8 @@
 #include <inttypes.h>
 
 #include "lc_exit.h"
+#include "report/budget.h"
+#include "report/doc.h"
 #include "trace.h"
 #include "trace/profile.h"
 
@@ -52,4 +55,25 @@ int trc_cmd_args(const struct trc_cmd_spec *spec, int argc, char **argv, int *ex
 		*exit_status = LC_EXIT_ERROR;
 	}
 	return 1;
+}
+
+int trc_cmd_fail(const struct lc_err *err)
+{
+	trc_fail("%s", err->msg);
+	return LC_EXIT_ERROR;
+}
+
+int trc_cmd_emit(const struct trc_doc *d, struct trc_out_opts *out, const struct trc_opts *opts,
+                 const struct trc_budget_results *res, size_t findings)
+{
+	struct lc_err err = {0, ""};
+	int status;
+
+	out->embed = opts->embed; /* latch-trace html: a section of its page */
+	if (trc_doc_check(d, &err) < 0 || trc_doc_emit(d, out, opts->color, &err) < 0)
+		return trc_cmd_fail(&err);
+	status = res ? trc_budget_results_exit(res) : LC_EXIT_CLEAN;
+	if (findings > 0 && status == LC_EXIT_CLEAN)
+		status = LC_EXIT_FINDINGS;
+	return status;
 }

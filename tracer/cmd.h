@@ -56,6 +56,24 @@ size_t trc_cmd_print_problems(const struct trc_profile *a);
 /* Prints "latch-trace: error: <msg>" to stderr (cmd.c). */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct trc_budget_results; /* report/budget.h */
+
+/* Prints err's message as trc_fail() does and returns LC_EXIT_ERROR: how
+ * a command ends that could not be done (cmd.c). */
+int trc_cmd_fail(const struct lc_err *err);
+
+/*
+ * How a command ends that built the document d (cmd.c): writes d to the
+ * outputs of out, or as a section of opts->embed's page under latch-trace
+ * html (out->embed is set from opts). Returns the exit status:
+ * LC_EXIT_ERROR after printing why d could not be written (a builder call
+ * ran out of memory, a write failed); else trc_budget_results_exit(res)
+ * (LC_EXIT_CLEAN when res is NULL), raised to LC_EXIT_FINDINGS when the
+ * command counted findings > 0 error-level findings of its own.
+ */
+int trc_cmd_emit(const struct trc_doc *d, struct trc_out_opts *out, const struct trc_opts *opts,
+                 const struct trc_budget_results *res, size_t findings);
+
 /* Parses argv against spec (trc_opt_parse()). Returns 0 when the command
  * goes on; returns 1 when it must stop with *exit_status: LC_EXIT_CLEAN
  * after printing the help to stdout, LC_EXIT_ERROR after printing the
