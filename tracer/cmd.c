@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <inttypes.h>
 
@@ -63,16 +64,40 @@ int trc_cmd_fail(const struct lc_err *err)
 	return LC_EXIT_ERROR;
 }
 
-int trc_cmd_emit(const struct trc_doc *d, struct trc_out_opts *out, const struct trc_opts *opts,
-                 const struct trc_budget_results *res, size_t findings)
+int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *budgets_path,
+                     struct lc_err *err)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (budgets_path != NULL && (rc = trc_budgets_load(&c->budgets, budgets_path, err)) < 0)
+		return rc;
+	if ((rc = trc_doc_new(&c->doc, command, err)) < 0)
+		return rc;
+	if (c->budgets != NULL && (rc = trc_budget_results_new(&c->res, err)) < 0)
+		return rc;
+	trc_doc_set_budgets(c->doc, c->res);
+	return 0;
+}
+
+void trc_cmd_doc_fini(struct trc_cmd_doc *c)
+{
+	trc_doc_free(c->doc);
+	trc_budget_results_free(c->res);
+	trc_budgets_free(c->budgets);
+	memset(c, 0, sizeof(*c));
+}
+
+int trc_cmd_emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const struct trc_opts *opts,
+                 size_t findings)
 {
 	struct lc_err err = {0, ""};
 	int status;
 
 	out->embed = opts->embed; /* latch-trace html: a section of its page */
-	if (trc_doc_check(d, &err) < 0 || trc_doc_emit(d, out, opts->color, &err) < 0)
+	if (trc_doc_check(c->doc, &err) < 0 || trc_doc_emit(c->doc, out, opts->color, &err) < 0)
 		return trc_cmd_fail(&err);
-	status = res ? trc_budget_results_exit(res) : LC_EXIT_CLEAN;
+	status = c->res ? trc_budget_results_exit(c->res) : LC_EXIT_CLEAN;
 	if (findings > 0 && status == LC_EXIT_CLEAN)
 		status = LC_EXIT_FINDINGS;
 	return status;

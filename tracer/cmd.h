@@ -56,6 +56,7 @@ size_t trc_cmd_print_problems(const struct trc_profile *a);
 /* Prints "latch-trace: error: <msg>" to stderr (cmd.c). */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct trc_budgets;        /* report/budget.h */
 struct trc_budget_results; /* report/budget.h */
 
 /* Prints err's message as trc_fail() does and returns LC_EXIT_ERROR: how
@@ -63,16 +64,36 @@ struct trc_budget_results; /* report/budget.h */
 int trc_cmd_fail(const struct lc_err *err);
 
 /*
- * How a command ends that built the document d (cmd.c): writes d to the
- * outputs of out, or as a section of opts->embed's page under latch-trace
- * html (out->embed is set from opts). Returns the exit status:
- * LC_EXIT_ERROR after printing why d could not be written (a builder call
- * ran out of memory, a write failed); else trc_budget_results_exit(res)
- * (LC_EXIT_CLEAN when res is NULL), raised to LC_EXIT_FINDINGS when the
- * command counted findings > 0 error-level findings of its own.
+ * What a command that writes a report builds (cmd.c): the document and,
+ * with --budgets FILE, the budgets it checks and the list their verdicts
+ * go to, attached to the document when it is written.
  */
-int trc_cmd_emit(const struct trc_doc *d, struct trc_out_opts *out, const struct trc_opts *opts,
-                 const struct trc_budget_results *res, size_t findings);
+struct trc_cmd_doc {
+	struct trc_doc *doc;
+	struct trc_budgets *budgets;    /* NULL without --budgets */
+	struct trc_budget_results *res; /* the verdicts; NULL without --budgets */
+};
+
+/* Creates c->doc for subcommand `command` and, when budgets_path is not
+ * NULL, loads the budgets (trc_budgets_load()) and an empty verdict list.
+ * Returns 0 or the error (err). trc_cmd_doc_fini() releases c in either
+ * case, and does nothing on a zeroed c. */
+int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *budgets_path,
+                     struct lc_err *err);
+void trc_cmd_doc_fini(struct trc_cmd_doc *c);
+
+/*
+ * How a command ends that built c (cmd.c): writes c->doc, with the
+ * verdicts, to the outputs of out, or as a section of opts->embed's page
+ * under latch-trace html (out->embed is set from opts). Returns the exit
+ * status: LC_EXIT_ERROR after printing why the document could not be
+ * written (a builder call ran out of memory, a write failed); else
+ * trc_budget_results_exit() of the verdicts (LC_EXIT_CLEAN without
+ * budgets), raised to LC_EXIT_FINDINGS when the command counted
+ * findings > 0 error-level findings of its own.
+ */
+int trc_cmd_emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const struct trc_opts *opts,
+                 size_t findings);
 
 /* Parses argv against spec (trc_opt_parse()). Returns 0 when the command
  * goes on; returns 1 when it must stop with *exit_status: LC_EXIT_CLEAN

@@ -484,9 +484,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	struct mm_args a;
 	struct lc_err err = {0, ""};
 	struct trc_elf *e = NULL, *base = NULL;
-	struct trc_doc *d = NULL;
-	struct trc_budgets *bud = NULL;
-	struct trc_budget_results *res = NULL;
+	struct trc_cmd_doc r = {NULL, NULL, NULL};
 	struct trc_regions regions;
 	size_t region_errors = 0;
 	int status = LC_EXIT_ERROR;
@@ -500,35 +498,28 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 		goto fail;
 	if (regions.n > 0 && trc_regions_check(&regions, &err) < 0)
 		goto fail;
-	if (a.budgets && trc_budgets_load(&bud, a.budgets, &err) < 0)
+	if (trc_cmd_doc_init(&r, "memmap", a.budgets, &err) < 0)
 		goto fail;
 	if (trc_elf_open(&e, a.elf, &err) < 0)
 		goto fail;
 	if (a.diff && trc_elf_open(&base, a.diff, &err) < 0)
 		goto fail;
-	if (trc_doc_new(&d, "memmap", &err) < 0)
-		goto fail;
-	add_totals(d, e);
+	add_totals(r.doc, e);
 	if (regions.n > 0) {
 		trc_regions_measure(&regions, e);
-		add_regions(d, e->path, &regions, &region_errors);
+		add_regions(r.doc, e->path, &regions, &region_errors);
 	}
-	if (add_body(d, &a, base, e, &err) < 0)
+	if (add_body(r.doc, &a, base, e, &err) < 0)
 		goto fail;
-	if (bud) {
-		if (trc_budget_results_new(&res, &err) < 0 ||
-		    trc_membudget_check(res, bud, e, regions.n ? &regions : NULL, &err) < 0)
-			goto fail;
-		trc_doc_set_budgets(d, res);
-	}
-	status = trc_cmd_emit(d, &a.out, opts, res, region_errors);
+	if (r.budgets &&
+	    trc_membudget_check(r.res, r.budgets, e, regions.n ? &regions : NULL, &err) < 0)
+		goto fail;
+	status = trc_cmd_emit(&r, &a.out, opts, region_errors);
 	goto out;
 fail:
 	status = trc_cmd_fail(&err);
 out:
-	trc_doc_free(d);
-	trc_budget_results_free(res);
-	trc_budgets_free(bud);
+	trc_cmd_doc_fini(&r);
 	trc_elf_free(base);
 	trc_elf_free(e);
 	return status;
