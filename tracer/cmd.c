@@ -58,7 +58,7 @@ int trc_cmd_args(const struct trc_cmd_spec *spec, int argc, char **argv, int *ex
 	return 1;
 }
 
-int trc_cmd_fail(const struct lc_err *err)
+static int fail(const struct lc_err *err)
 {
 	trc_fail("%s", err->msg);
 	return LC_EXIT_ERROR;
@@ -80,25 +80,29 @@ int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *bud
 	return 0;
 }
 
-void trc_cmd_doc_fini(struct trc_cmd_doc *c)
-{
-	trc_doc_free(c->doc);
-	trc_budget_results_free(c->res);
-	trc_budgets_free(c->budgets);
-	memset(c, 0, sizeof(*c));
-}
-
-int trc_cmd_emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const struct trc_opts *opts,
-                 size_t findings)
+static int emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const struct trc_opts *opts,
+                size_t findings)
 {
 	struct lc_err err = {0, ""};
 	int status;
 
 	out->embed = opts->embed; /* latch-trace html: a section of its page */
 	if (trc_doc_check(c->doc, &err) < 0 || trc_doc_emit(c->doc, out, opts->color, &err) < 0)
-		return trc_cmd_fail(&err);
+		return fail(&err);
 	status = c->res ? trc_budget_results_exit(c->res) : LC_EXIT_CLEAN;
 	if (findings > 0 && status == LC_EXIT_CLEAN)
 		status = LC_EXIT_FINDINGS;
+	return status;
+}
+
+int trc_cmd_doc_end(struct trc_cmd_doc *c, const struct lc_err *err, struct trc_out_opts *out,
+                    const struct trc_opts *opts, size_t findings)
+{
+	int status = err->code < 0 ? fail(err) : emit(c, out, opts, findings);
+
+	trc_doc_free(c->doc);
+	trc_budget_results_free(c->res);
+	trc_budgets_free(c->budgets);
+	memset(c, 0, sizeof(*c));
 	return status;
 }

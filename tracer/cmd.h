@@ -59,10 +59,6 @@ void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct trc_budgets;        /* report/budget.h */
 struct trc_budget_results; /* report/budget.h */
 
-/* Prints err's message as trc_fail() does and returns LC_EXIT_ERROR: how
- * a command ends that could not be done (cmd.c). */
-int trc_cmd_fail(const struct lc_err *err);
-
 /*
  * What a command that writes a report builds (cmd.c): the document and,
  * with --budgets FILE, the budgets it checks and the list their verdicts
@@ -76,24 +72,25 @@ struct trc_cmd_doc {
 
 /* Creates c->doc for subcommand `command` and, when budgets_path is not
  * NULL, loads the budgets (trc_budgets_load()) and an empty verdict list.
- * Returns 0 or the error (err). trc_cmd_doc_fini() releases c in either
- * case, and does nothing on a zeroed c. */
+ * Returns 0 or the error (err). trc_cmd_doc_end() releases c in either
+ * case, and a zeroed c as well. */
 int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *budgets_path,
                      struct lc_err *err);
-void trc_cmd_doc_fini(struct trc_cmd_doc *c);
 
 /*
- * How a command ends that built c (cmd.c): writes c->doc, with the
- * verdicts, to the outputs of out, or as a section of opts->embed's page
- * under latch-trace html (out->embed is set from opts). Returns the exit
- * status: LC_EXIT_ERROR after printing why the document could not be
- * written (a builder call ran out of memory, a write failed); else
- * trc_budget_results_exit() of the verdicts (LC_EXIT_CLEAN without
- * budgets), raised to LC_EXIT_FINDINGS when the command counted
- * findings > 0 error-level findings of its own.
+ * How a command ends that built c (cmd.c), from its one exit path: when
+ * err holds an error (err->code < 0), prints it and returns LC_EXIT_ERROR;
+ * else writes c->doc, with the verdicts, to the outputs of out, or as a
+ * section of opts->embed's page under latch-trace html (out->embed is set
+ * from opts), and returns the exit status: LC_EXIT_ERROR after printing
+ * why the document could not be written (a builder call ran out of
+ * memory, a write failed); else trc_budget_results_exit() of the verdicts
+ * (LC_EXIT_CLEAN without budgets), raised to LC_EXIT_FINDINGS when the
+ * command counted findings > 0 error-level findings of its own.
+ * Releases c in every case.
  */
-int trc_cmd_emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const struct trc_opts *opts,
-                 size_t findings);
+int trc_cmd_doc_end(struct trc_cmd_doc *c, const struct lc_err *err, struct trc_out_opts *out,
+                    const struct trc_opts *opts, size_t findings);
 
 /* Parses argv against spec (trc_opt_parse()). Returns 0 when the command
  * goes on; returns 1 when it must stop with *exit_status: LC_EXIT_CLEAN

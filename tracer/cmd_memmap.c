@@ -86,7 +86,7 @@ static int parse_args(struct mm_args *a, int argc, char **argv, int *exit_status
 /*
  * The tables below are built without checking each call: the document
  * remembers the first allocation failure (doc.h, the sticky error) and
- * trc_cmd_emit() reports it. Only what can fail for another reason (DWARF,
+ * trc_cmd_doc_end() reports it. Only what can fail for another reason (DWARF,
  * the base build) returns an error.
  */
 
@@ -493,33 +493,28 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	if (parse_args(&a, argc, argv, &status) != 0)
 		return status;
 	if (a.regions && trc_regions_parse(&regions, a.regions, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.map && trc_regions_load_map(&regions, a.map, &err) < 0)
-		goto fail;
+		goto out;
 	if (regions.n > 0 && trc_regions_check(&regions, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_cmd_doc_init(&r, "memmap", a.budgets, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_elf_open(&e, a.elf, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.diff && trc_elf_open(&base, a.diff, &err) < 0)
-		goto fail;
+		goto out;
 	add_totals(r.doc, e);
 	if (regions.n > 0) {
 		trc_regions_measure(&regions, e);
 		add_regions(r.doc, e->path, &regions, &region_errors);
 	}
 	if (add_body(r.doc, &a, base, e, &err) < 0)
-		goto fail;
-	if (r.budgets &&
-	    trc_membudget_check(r.res, r.budgets, e, regions.n ? &regions : NULL, &err) < 0)
-		goto fail;
-	status = trc_cmd_emit(&r, &a.out, opts, region_errors);
-	goto out;
-fail:
-	status = trc_cmd_fail(&err);
+		goto out;
+	if (r.budgets)
+		trc_membudget_check(r.res, r.budgets, e, regions.n ? &regions : NULL, &err);
 out:
-	trc_cmd_doc_fini(&r);
+	status = trc_cmd_doc_end(&r, &err, &a.out, opts, region_errors);
 	trc_elf_free(base);
 	trc_elf_free(e);
 	return status;

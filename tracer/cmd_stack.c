@@ -87,7 +87,7 @@ static int parse_args(struct st_args *a, int argc, char **argv, int *exit_status
 /*
  * The tables are built without checking each call: the document remembers
  * the first allocation failure (doc.h, the sticky error) and
- * trc_cmd_emit() reports it. What needs memory of its own, or a library
+ * trc_cmd_doc_end() reports it. What needs memory of its own, or a library
  * call that can fail, returns an error in err.
  */
 
@@ -564,23 +564,23 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	if (parse_args(&a, argc, argv, &status) != 0)
 		return status;
 	if (trc_cmd_doc_init(&r, "stack", a.budgets, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.budgets && (lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
 	                  trc_stack_rules_load(&notes, trc_budgets_config(r.budgets), y, &err) < 0))
-		goto fail;
+		goto out;
 	if (trc_elf_open(&e, a.elf, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.callgraph && trc_cg_load_json(&cg, a.callgraph, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_frames_load_paths(&frames, NULL, a.su, a.nsu, 0, NULL, &err) < 0 ||
 	    trc_frames_load_paths(&frames, &cg, a.ci, a.nci, 1, &nci, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_frames_from_cfi(&frames, e, &err) < 0 && err.code != LC_ENOTFOUND)
-		goto fail;
+		goto out;
 	lc_err_clear(&err);
 	if (trc_disasm_supported(e)) {
 		if (trc_disasm_calls(&cg, e, &dst, &err) < 0)
-			goto fail;
+			goto out;
 		have_binary = 1;
 	}
 	if (frames.n == 0) {
@@ -589,23 +589,23 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 			           "%s: no function symbols and no frame files: nothing to "
 			           "analyse (stripped? give --su or --ci files)",
 			           a.elf);
-		goto fail;
+		goto out;
 	}
 	lc_err_clear(&err);
 	trc_frames_finish(&frames);
 	if (a.budgets && trc_stack_rules_apply(&notes, a.budgets, &frames, &cg, &err) < 0)
-		goto fail;
+		goto out;
 	have_graph = a.callgraph != NULL || nci > 0 || have_binary;
 
 	/* Roots: --root names or globs over the graph and the binary; else
 	 * the call graph's roots. */
 	if (trc_stack_roots_pick(&roots, &nroots, &cg, &frames, a.roots, a.nroots, &err) < 0)
-		goto fail;
+		goto out;
 	if (nroots == 0) {
 		lc_err_set(&err, LC_EUSAGE,
 		           "no roots: give --root NAME, or a call graph (--callgraph) that marks "
 		           "its interlock roots");
-		goto fail;
+		goto out;
 	}
 	define_binary_funcs(&cg, &frames);
 	cfg.red_zone = e->machine == EM_X86_64 ? 128 : 0;
@@ -614,27 +614,23 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	cfg.bounds = notes.bounds;
 	cfg.nbounds = notes.nbounds;
 	if (trc_stack_new(&st, &cg, &frames, &cfg, roots, nroots, &err) < 0)
-		goto fail;
+		goto out;
 
 	add_header(r.doc, e, &cg, cfg.red_zone, have_binary ? &dst : NULL, have_graph);
 	if (add_roots(r.doc, st, have_graph, &err) < 0)
-		goto fail;
+		goto out;
 	add_unknowns(r.doc, st);
 	if (add_functions(r.doc, st, &frames, &err) < 0 || add_diagnostics(r.doc, st, &err) < 0)
-		goto fail;
+		goto out;
 	if ((notes.has_interrupts || e->machine == EM_ARM) &&
 	    add_main_stack(r.doc, st, e, &notes, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.trace && add_trace_check(r.doc, st, &cg, a.trace, a.elf, &flagged, &err) < 0)
-		goto fail;
-	if (r.budgets && check_budgets(r.res, r.budgets, st, have_graph, &err) < 0)
-		goto fail;
-	status = trc_cmd_emit(&r, &a.out, opts, flagged);
-	goto out;
-fail:
-	status = trc_cmd_fail(&err);
+		goto out;
+	if (r.budgets)
+		check_budgets(r.res, r.budgets, st, have_graph, &err);
 out:
-	trc_cmd_doc_fini(&r);
+	status = trc_cmd_doc_end(&r, &err, &a.out, opts, flagged);
 	trc_stack_free(st);
 	free(roots);
 	trc_stack_rules_fini(&notes);
