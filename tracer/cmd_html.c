@@ -79,7 +79,7 @@ static int parse_args(struct html_args *a, int argc, char **argv, int *exit_stat
 	         "the page's title"},
 	        {TRC_OPT_OUTPUT, "output", 'o', NULL, &a->out, NULL, 0, NULL, 0, NULL, "FILE",
 	         "the page to write (default latch.html)"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "html", "html -o FILE [--trace T] [--elf E] [options]",
 	        "One self-contained HTML page (no network, no other file) of a run: every\n"

@@ -71,9 +71,8 @@ static int parse_args(struct mm_args *a, int argc, char **argv, int *exit_status
 	        {TRC_OPT_COUNT, "top", 0, NULL, &a->top, NULL, 0, NULL, 0, NULL, "N",
 	         "list only the N largest rows (symbols, cu, file, diff; 0: all)"},
 	        TRC_OPT_OUT_SPECS(&a->out),
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "ELF", "an ELF file"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_ELF_OPERAND(&a->elf),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "memmap", "memmap ELF [options]",
 	        "Sizes of an ELF file in flash and RAM, as the linker placed them.", opts,

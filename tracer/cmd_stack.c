@@ -67,9 +67,8 @@ static int parse_args(struct st_args *a, int argc, char **argv, int *exit_status
 	         "cross-check with the stack depths a latch trace measured:\n"
 	         "a function deeper than its static bound is an error"},
 	        TRC_OPT_OUT_SPECS(&a->out),
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "ELF", "an ELF file"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_ELF_OPERAND(&a->elf),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "stack", "stack ELF [options]",
 	        "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
