@@ -56,6 +56,42 @@ size_t trc_cmd_print_problems(const struct trc_profile *a);
 /* Prints "latch-trace: error: <msg>" to stderr (cmd.c). */
 void trc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct trc_budgets;        /* report/budget.h */
+struct trc_budget_results; /* report/budget.h */
+
+/*
+ * What a command that writes a report builds (cmd.c): the document and,
+ * with --budgets FILE, the budgets it checks and the list their verdicts
+ * go to, attached to the document when it is written.
+ */
+struct trc_cmd_doc {
+	struct trc_doc *doc;
+	struct trc_budgets *budgets;    /* NULL without --budgets */
+	struct trc_budget_results *res; /* the verdicts; NULL without --budgets */
+};
+
+/* Creates c->doc for subcommand `command` and, when budgets_path is not
+ * NULL, loads the budgets (trc_budgets_load()) and an empty verdict list.
+ * Returns 0 or the error (err). trc_cmd_doc_end() releases c in either
+ * case, and a zeroed c as well. */
+int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *budgets_path,
+                     struct lc_err *err);
+
+/*
+ * How a command ends that built c (cmd.c), from its one exit path: when
+ * err holds an error (err->code < 0), prints it and returns LC_EXIT_ERROR;
+ * else writes c->doc, with the verdicts, to the outputs of out, or as a
+ * section of opts->embed's page under latch-trace html (out->embed is set
+ * from opts), and returns the exit status: LC_EXIT_ERROR after printing
+ * why the document could not be written (a builder call ran out of
+ * memory, a write failed); else trc_budget_results_exit() of the verdicts
+ * (LC_EXIT_CLEAN without budgets), raised to LC_EXIT_FINDINGS when the
+ * command counted findings > 0 error-level findings of its own.
+ * Releases c in every case.
+ */
+int trc_cmd_doc_end(struct trc_cmd_doc *c, const struct lc_err *err, struct trc_out_opts *out,
+                    const struct trc_opts *opts, size_t findings);
+
 /* Parses argv against spec (trc_opt_parse()). Returns 0 when the command
  * goes on; returns 1 when it must stop with *exit_status: LC_EXIT_CLEAN
  * after printing the help to stdout, LC_EXIT_ERROR after printing the

@@ -49,9 +49,8 @@ static int parse_args(struct export_opts *o, int argc, char **argv, int *exit_st
 	         NULL, "FUNC",
 	         "leave out FUNC's events and self time, e.g. an idle loop\n"
 	         "or a wait (repeatable, globs)"},
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "TRACE", "a trace file"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TRACE_OPERAND(&o->trace),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "export", "export [options] TRACE --format chrome|folded",
 	        "Writes the calls of a trace for other tools, paired as report pairs them;\n"

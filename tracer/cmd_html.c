@@ -79,7 +79,7 @@ static int parse_args(struct html_args *a, int argc, char **argv, int *exit_stat
 	         "the page's title"},
 	        {TRC_OPT_OUTPUT, "output", 'o', NULL, &a->out, NULL, 0, NULL, 0, NULL, "FILE",
 	         "the page to write (default latch.html)"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "html", "html -o FILE [--trace T] [--elf E] [options]",
 	        "One self-contained HTML page (no network, no other file) of a run: every\n"
@@ -182,30 +182,29 @@ static int coverage(struct page *p, const struct trc_profile *prof, const struct
 	struct trc_doc *d = NULL;
 	struct trc_out_opts out = {.fmt = TRC_FMT_HTML, .embed = &p->e};
 	struct lc_err err = {0, ""};
+	size_t n;
 	int rc;
 
 	trc_cg_init(&cg);
-	rc = trc_cg_load_json(&cg, a->callgraph, &err);
-	if (rc == 0)
-		rc = trc_doc_new(&d, "coverage", &err);
-	if (rc == 0 && (rc = trc_doc_meta_str(d, "callgraph", "call graph", a->callgraph)) < 0)
-		lc_err_set(&err, rc, "out of memory");
-	if (rc == 0)
-		rc = trc_section_coverage(d, NULL, NULL, &cg, prof, a->roots, a->nroots, &err);
-	if (rc < 0) {
-		trc_fail("html: coverage: %s", err.msg);
-		fprintf(p->prob, "coverage could not be made: %s\n", err.msg);
-		goto out;
-	}
+	if ((rc = trc_cg_load_json(&cg, a->callgraph, &err)) < 0 ||
+	    (rc = trc_doc_new(&d, "coverage", &err)) < 0)
+		goto fail;
+	/* Sticky on the document: trc_section_coverage() reports it. */
+	trc_doc_meta_str(d, "callgraph", "call graph", a->callgraph);
+	if ((rc = trc_section_coverage(d, NULL, NULL, &cg, prof, a->roots, a->nroots, &err)) < 0)
+		goto fail;
 	p->e.id = "coverage";
 	p->e.title = "Coverage of the interlock path";
-	if (rc == 0 && trc_doc_emit(d, &out, 0, &err) < 0)
+	if (trc_doc_emit(d, &out, 0, &err) < 0) {
 		rc = LC_ENOMEM;
-	if (rc == 0) {
-		size_t n = strlen(p->nav);
-
-		snprintf(p->nav + n, sizeof(p->nav) - n, "coverage=Coverage\n");
+		goto out;
 	}
+	n = strlen(p->nav);
+	snprintf(p->nav + n, sizeof(p->nav) - n, "coverage=Coverage\n");
+	goto out;
+fail:
+	trc_fail("html: coverage: %s", err.msg);
+	fprintf(p->prob, "coverage could not be made: %s\n", err.msg);
 out:
 	trc_doc_free(d);
 	trc_cg_fini(&cg);

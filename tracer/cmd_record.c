@@ -56,7 +56,7 @@ static int parse_args(struct record_opts *o, int argc, char **argv, int *exit_st
 	         "wall-clock limit of a --qemu run in seconds (default 300)"},
 	        {TRC_OPT_REST, NULL, 0, NULL, &o->prog, &o->nprog, 0, NULL, TRC_OPT_REQUIRED, NULL,
 	         "PROG", "a program to run"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "record", "record [options] -- PROG [ARGS...]",
 	        "Runs PROG (built with -finstrument-functions and linked with latch_rt)\n"

@@ -9,7 +9,7 @@
  * budgets.stack limits are checked and whose indirect_targets and
  * recursion_bounds annotate the graph.
  */
-#define _XOPEN_SOURCE 700
+#define _POSIX_C_SOURCE 200809L
 #include "cmd.h"
 #include "report/budget.h"
 #include "binary/callgraph.h"
@@ -19,13 +19,13 @@
 #include "report/out.h"
 #include "binary/stack.h"
 #include "binary/stackmeasure.h"
+#include "binary/stackroots.h"
 #include "binary/stackrules.h"
 #include "binary/irq.h"
 #include "trace/sym.h"
 #include "trace.h"
 #include "lc_yaml.h"
 
-#include <fnmatch.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +48,8 @@ struct st_args {
 };
 
 /* The command line: one table, the help generated from it (report/opt.h).
- * Returns 0 to go on, 1 after printing the help, 2 after a usage error. */
-static int parse_args(struct st_args *a, int argc, char **argv)
+ * Returns 0 to go on, 1 to stop with *exit_status (trc_cmd_args()). */
+static int parse_args(struct st_args *a, int argc, char **argv, int *exit_status)
 {
 	const struct trc_opt_spec opts[] = {
 	        {TRC_OPT_STR, "callgraph", 0, NULL, &a->callgraph, NULL, 0, NULL, 0, NULL, "F",
@@ -67,9 +67,8 @@ static int parse_args(struct st_args *a, int argc, char **argv)
 	         "cross-check with the stack depths a latch trace measured:\n"
 	         "a function deeper than its static bound is an error"},
 	        TRC_OPT_OUT_SPECS(&a->out),
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &a->elf, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "ELF", "an ELF file"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_ELF_OPERAND(&a->elf),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "stack", "stack ELF [options]",
 	        "Static worst-case stack depth from each root: frame sizes from the ELF's\n"
@@ -77,15 +76,24 @@ static int parse_args(struct st_args *a, int argc, char **argv)
 	        "summed along the deepest path of the call graph. Recursion, unresolved\n"
 	        "indirect calls and frames of unknown size are listed, never counted as 0.",
 	        opts, "exit status: 0 ok, 1 a budget broken, 2 usage error or unreadable input\n"};
-	int status = LC_EXIT_CLEAN;
 
 	memset(a, 0, sizeof(*a));
-	if (trc_cmd_args(&spec, argc, argv, &status) == 0)
-		return 0;
-	return status == LC_EXIT_CLEAN ? 1 : 2;
+	return trc_cmd_args(&spec, argc, argv, exit_status);
 }
 
 /* ------------------------------------------------------------- report */
+
+/*
+ * The tables are built without checking each call: the document remembers
+ * the first allocation failure (doc.h, the sticky error) and
+ * trc_cmd_doc_end() reports it. What needs memory of its own, or a library
+ * call that can fail, returns an error in err.
+ */
+
+static int nomem(struct lc_err *err)
+{
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
+}
 
 static int loc_text(char *buf, size_t len, const char *file, unsigned line, unsigned col)
 {
@@ -139,134 +147,137 @@ static const char *src_name(char *buf, size_t len, const struct trc_frames *fr,
 	return buf;
 }
 
-static int add_tables(struct trc_doc *d, const struct trc_stack *s, const struct trc_frames *fr,
-                      int have_graph)
+/* The header facts: what was read, and what is missing. dst is NULL when
+ * the machine code was not decoded. */
+static void add_header(struct trc_doc *d, const struct trc_elf *e, const struct trc_cg *cg,
+                       uint64_t red_zone, const struct trc_disasm_stats *dst, int have_graph)
 {
-	struct trc_table *t = NULL, *u = NULL, *f = NULL;
-	int c_root, c_bytes, c_complete, c_unk, c_path, rc;
-	int u_root, u_kind, u_func, u_loc, u_detail;
-	int f_name, f_frame, f_src, f_red, f_depth, f_complete;
-	size_t i, j, k;
-	char *reach = NULL;
+	trc_doc_meta_str(d, "file", "file", e->path);
+	trc_doc_meta_u64(d, "functions", "functions in the call graph", cg->nfuncs, NULL);
+	trc_doc_meta_u64(d, "edges", "calls in the call graph", cg->nedges, NULL);
+	trc_doc_meta_u64(d, "red_zone", "red zone at leaves (bytes)", red_zone, NULL);
+	if (dst != NULL)
+		trc_doc_meta_u64(d, "binary_calls", "calls decoded from the machine code",
+		                 dst->edges, NULL);
+	if (!have_graph)
+		trc_doc_note(
+		        d, "no call graph (--callgraph or --ci) and no decoder for this machine: "
+		           "only the roots' own frames are counted, so every figure is incomplete");
+}
 
-	rc = trc_doc_add_table(&t, d, "roots", "Worst-case stack depth per root");
-	if (rc < 0)
-		return rc;
-	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
-	c_bytes = trc_table_col(t, "bytes", "worst case", TRC_ALIGN_RIGHT);
-	c_complete = trc_table_col(t, "complete", "complete", TRC_ALIGN_LEFT);
-	c_unk = trc_table_col(t, "unknowns", "unknowns", TRC_ALIGN_RIGHT);
-	c_path = trc_table_col(t, "path", "deepest path", TRC_ALIGN_LEFT);
-	if (c_path < 0)
-		return c_path;
-	for (i = 0; i < s->nroots && rc >= 0; i++) {
+enum { ROOT_NAME, ROOT_BYTES, ROOT_COMPLETE, ROOT_UNKNOWNS, ROOT_PATH };
+static const struct trc_col_spec root_cols[] = {{"root", "root", TRC_ALIGN_LEFT},
+                                                {"bytes", "worst case", TRC_ALIGN_RIGHT},
+                                                {"complete", "complete", TRC_ALIGN_LEFT},
+                                                {"unknowns", "unknowns", TRC_ALIGN_RIGHT},
+                                                {"path", "deepest path", TRC_ALIGN_LEFT}};
+
+/* The worst case of each root, with its deepest path. */
+static int add_roots(struct trc_doc *d, const struct trc_stack *s, int have_graph,
+                     struct lc_err *err)
+{
+	struct trc_table *t = NULL;
+	size_t i;
+
+	trc_doc_add_table_cols(&t, d, "roots", "Worst-case stack depth per root", root_cols,
+	                       sizeof(root_cols) / sizeof(root_cols[0]));
+	for (i = 0; i < s->nroots; i++) {
 		const struct trc_stack_root *r = &s->roots[i];
 		char h[64], *p = path_text(s, r);
 		int complete = r->complete && have_graph;
 
 		if (p == NULL)
-			return LC_ENOMEM;
-		if (complete)
-			snprintf(h, sizeof(h), "%llu", (unsigned long long)r->bytes);
-		else
-			snprintf(h, sizeof(h), ">= %llu", (unsigned long long)r->bytes);
-		rc = trc_table_row(t);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_root, s->cg->funcs[r->func].name);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_bytes, r->bytes, h);
-		if (rc >= 0)
-			rc = trc_table_bool(t, c_complete, complete, complete ? "yes" : "NO");
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_unk, r->nunknowns, NULL);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_path, p);
+			return nomem(err);
+		snprintf(h, sizeof(h), complete ? "%llu" : ">= %llu", (unsigned long long)r->bytes);
+		trc_table_row(t);
+		trc_table_str(t, ROOT_NAME, s->cg->funcs[r->func].name);
+		trc_table_u64(t, ROOT_BYTES, r->bytes, h);
+		trc_table_bool(t, ROOT_COMPLETE, complete, complete ? "yes" : "NO");
+		trc_table_u64(t, ROOT_UNKNOWNS, r->nunknowns, NULL);
+		trc_table_str(t, ROOT_PATH, p);
 		if (!complete)
-			trc_table_style(t, c_complete, TRC_STYLE_BAD);
+			trc_table_style(t, ROOT_COMPLETE, TRC_STYLE_BAD);
 		free(p);
 	}
-	if (rc < 0)
-		return rc;
+	return 0;
+}
 
-	rc = trc_doc_add_table(&u, d, "unknowns", "Unknowns (each makes its roots incomplete)");
-	if (rc < 0)
-		return rc;
-	u_root = trc_table_col(u, "root", "root", TRC_ALIGN_LEFT);
-	u_kind = trc_table_col(u, "kind", "kind", TRC_ALIGN_LEFT);
-	u_func = trc_table_col(u, "function", "function", TRC_ALIGN_LEFT);
-	u_loc = trc_table_col(u, "location", "location", TRC_ALIGN_LEFT);
-	u_detail = trc_table_col(u, "detail", "detail", TRC_ALIGN_LEFT);
-	if (u_detail < 0)
-		return u_detail;
-	for (i = 0; i < s->nroots && rc >= 0; i++) {
+enum { UNK_ROOT, UNK_KIND, UNK_FUNC, UNK_LOC, UNK_DETAIL };
+static const struct trc_col_spec unknown_cols[] = {{"root", "root", TRC_ALIGN_LEFT},
+                                                   {"kind", "kind", TRC_ALIGN_LEFT},
+                                                   {"function", "function", TRC_ALIGN_LEFT},
+                                                   {"location", "location", TRC_ALIGN_LEFT},
+                                                   {"detail", "detail", TRC_ALIGN_LEFT}};
+
+/* Each unknown under each root it makes incomplete. */
+static void add_unknowns(struct trc_doc *d, const struct trc_stack *s)
+{
+	struct trc_table *t = NULL;
+	size_t i, k;
+
+	trc_doc_add_table_cols(&t, d, "unknowns", "Unknowns (each makes its roots incomplete)",
+	                       unknown_cols, sizeof(unknown_cols) / sizeof(unknown_cols[0]));
+	for (i = 0; i < s->nroots; i++) {
 		const struct trc_stack_root *r = &s->roots[i];
 
-		for (k = 0; k < r->nunknowns && rc >= 0; k++) {
+		for (k = 0; k < r->nunknowns; k++) {
 			const struct trc_stack_unknown *x = &s->unknowns[r->unknowns[k]];
 			char loc[600];
 
 			loc_text(loc, sizeof(loc), x->file, x->line, x->col);
-			rc = trc_table_row(u);
-			if (rc >= 0)
-				rc = trc_table_str(u, u_root, s->cg->funcs[r->func].name);
-			if (rc >= 0)
-				rc = trc_table_str(u, u_kind, trc_stack_unknown_name(x->kind));
-			if (rc >= 0)
-				rc = trc_table_str(u, u_func, s->cg->funcs[x->func].name);
-			if (rc >= 0)
-				rc = trc_table_str(u, u_loc, loc);
-			if (rc >= 0)
-				rc = trc_table_str(u, u_detail, x->detail);
+			trc_table_row(t);
+			trc_table_str(t, UNK_ROOT, s->cg->funcs[r->func].name);
+			trc_table_str(t, UNK_KIND, trc_stack_unknown_name(x->kind));
+			trc_table_str(t, UNK_FUNC, s->cg->funcs[x->func].name);
+			trc_table_str(t, UNK_LOC, loc);
+			trc_table_str(t, UNK_DETAIL, x->detail);
 		}
 	}
-	if (rc < 0)
-		return rc;
+}
 
-	/* Frames of the functions the roots reach (all of them with no roots). */
-	reach = calloc(s->cg->nfuncs ? s->cg->nfuncs : 1, 1);
-	if (reach == NULL)
-		return LC_ENOMEM;
-	rc = trc_doc_add_table(&f, d, "functions", "Functions on the deepest paths");
-	if (rc < 0)
-		goto out;
-	f_name = trc_table_col(f, "function", "function", TRC_ALIGN_LEFT);
-	f_frame = trc_table_col(f, "frame", "frame", TRC_ALIGN_RIGHT);
-	f_src = trc_table_col(f, "source", "from", TRC_ALIGN_LEFT);
-	f_red = trc_table_col(f, "red_zone", "red zone", TRC_ALIGN_RIGHT);
-	f_depth = trc_table_col(f, "depth", "worst from here", TRC_ALIGN_RIGHT);
-	f_complete = trc_table_col(f, "complete", "complete", TRC_ALIGN_LEFT);
-	rc = f_complete;
-	/* In path order, root first, each function once. */
-	for (j = 0; j < s->nroots && rc >= 0; j++)
-		for (k = 0; k < s->roots[j].npath && rc >= 0; k++) {
+enum { FN_NAME, FN_FRAME, FN_SOURCE, FN_RED_ZONE, FN_DEPTH, FN_COMPLETE };
+static const struct trc_col_spec func_cols[] = {{"function", "function", TRC_ALIGN_LEFT},
+                                                {"frame", "frame", TRC_ALIGN_RIGHT},
+                                                {"source", "from", TRC_ALIGN_LEFT},
+                                                {"red_zone", "red zone", TRC_ALIGN_RIGHT},
+                                                {"depth", "worst from here", TRC_ALIGN_RIGHT},
+                                                {"complete", "complete", TRC_ALIGN_LEFT}};
+
+/* The frames of the functions on the roots' deepest paths, in path order,
+ * root first, each function once. */
+static int add_functions(struct trc_doc *d, const struct trc_stack *s, const struct trc_frames *fr,
+                         struct lc_err *err)
+{
+	struct trc_table *t = NULL;
+	char *seen = calloc(s->cg->nfuncs ? s->cg->nfuncs : 1, 1);
+	size_t i, j, k;
+
+	if (seen == NULL)
+		return nomem(err);
+	trc_doc_add_table_cols(&t, d, "functions", "Functions on the deepest paths", func_cols,
+	                       sizeof(func_cols) / sizeof(func_cols[0]));
+	for (j = 0; j < s->nroots; j++)
+		for (k = 0; k < s->roots[j].npath; k++) {
 			const struct trc_stack_func *sf;
 			char h[32], sb[64];
 
 			i = s->roots[j].path[k];
-			if (reach[i])
+			if (seen[i])
 				continue;
-			reach[i] = 1;
+			seen[i] = 1;
 			sf = &s->funcs[i];
 			snprintf(h, sizeof(h), sf->frame_known ? "%llu" : "?",
 			         (unsigned long long)sf->frame);
-			rc = trc_table_row(f);
-			if (rc >= 0)
-				rc = trc_table_str(f, f_name, s->cg->funcs[i].name);
-			if (rc >= 0)
-				rc = trc_table_u64(f, f_frame, sf->frame, h);
-			if (rc >= 0)
-				rc = trc_table_str(f, f_src, src_name(sb, sizeof(sb), fr, s, i));
-			if (rc >= 0)
-				rc = trc_table_u64(f, f_red, sf->red_zone, NULL);
-			if (rc >= 0)
-				rc = trc_table_u64(f, f_depth, sf->depth, NULL);
-			if (rc >= 0)
-				rc = trc_table_bool(f, f_complete, sf->complete,
-				                    sf->complete ? "yes" : "no");
+			trc_table_row(t);
+			trc_table_str(t, FN_NAME, s->cg->funcs[i].name);
+			trc_table_u64(t, FN_FRAME, sf->frame, h);
+			trc_table_str(t, FN_SOURCE, src_name(sb, sizeof(sb), fr, s, i));
+			trc_table_u64(t, FN_RED_ZONE, sf->red_zone, NULL);
+			trc_table_u64(t, FN_DEPTH, sf->depth, NULL);
+			trc_table_bool(t, FN_COMPLETE, sf->complete, sf->complete ? "yes" : "no");
 		}
-out:
-	free(reach);
-	return rc < 0 ? rc : 0;
+	free(seen);
+	return 0;
 }
 
 static int unknown_loc_cmp(const void *pa, const void *pb)
@@ -286,17 +297,15 @@ static int unknown_loc_cmp(const void *pa, const void *pb)
 
 /* Compiler-style lines for the unknowns a root reaches, once each, sorted
  * by file, line and column (STYLE 17). */
-static int add_diagnostics(struct trc_doc *d, const struct trc_stack *s)
+static int add_diagnostics(struct trc_doc *d, const struct trc_stack *s, struct lc_err *err)
 {
-	const struct trc_stack_unknown **v = NULL;
-	char *reached = NULL;
+	const struct trc_stack_unknown **v = calloc(s->nunknowns + 1, sizeof(*v));
+	char *reached = calloc(s->nunknowns + 1, 1);
 	size_t i, k, n = 0;
 	int rc = 0;
 
-	v = calloc(s->nunknowns + 1, sizeof(*v));
-	reached = calloc(s->nunknowns + 1, 1);
 	if (v == NULL || reached == NULL) {
-		rc = LC_ENOMEM;
+		rc = nomem(err);
 		goto out;
 	}
 	for (k = 0; k < s->nroots; k++)
@@ -307,13 +316,13 @@ static int add_diagnostics(struct trc_doc *d, const struct trc_stack *s)
 			v[n++] = &s->unknowns[i];
 	if (n > 1)
 		qsort(v, n, sizeof(*v), unknown_loc_cmp);
-	for (i = 0; i < n && rc >= 0; i++) {
+	for (i = 0; i < n; i++) {
 		char loc[600];
 
 		loc_text(loc, sizeof(loc), v[i]->file ? v[i]->file : s->cg->funcs[v[i]->func].name,
 		         v[i]->line, v[i]->col);
-		rc = trc_doc_note(d, "%s: warning: %s [%s]", loc, v[i]->detail,
-		                  trc_stack_unknown_name(v[i]->kind));
+		trc_doc_note(d, "%s: warning: %s [%s]", loc, v[i]->detail,
+		             trc_stack_unknown_name(v[i]->kind));
 	}
 out:
 	free(v);
@@ -321,19 +330,21 @@ out:
 	return rc;
 }
 
+/* The verdicts of the budgets.stack limits of b. Returns 0 or LC_ENOMEM
+ * (err). */
 static int check_budgets(struct trc_budget_results *res, const struct trc_budgets *b,
-                         const struct trc_stack *s, int have_graph)
+                         const struct trc_stack *s, int have_graph, struct lc_err *err)
 {
 	size_t i, v;
 	int rc = 0;
 
-	for (i = 0; i < trc_budgets_count(b) && rc >= 0; i++) {
+	for (i = 0; i < trc_budgets_count(b); i++) {
 		const struct trc_budget *bg = trc_budgets_at(b, i);
 		size_t matched = 0;
 
 		if (bg->kind != TRC_BUDGET_STACK_ROOT && bg->kind != TRC_BUDGET_FUNC_STACK)
 			continue;
-		for (v = 0; v < s->cg->nfuncs && rc >= 0; v++) {
+		for (v = 0; v < s->cg->nfuncs; v++) {
 			const struct trc_cg_func *f = &s->cg->funcs[v];
 			const struct trc_stack_func *sf = &s->funcs[v];
 			double actual = (double)sf->depth;
@@ -357,83 +368,108 @@ static int check_budgets(struct trc_budget_results *res, const struct trc_budget
 				                            "worst-case stack of '%s' is %.0f "
 				                            "bytes, budget is %.0f bytes",
 				                            f->name, actual, bg->limit);
+			if (rc < 0)
+				return nomem(err);
 		}
-		if (rc >= 0 && matched == 0)
-			rc = trc_budget_results_add(
-			        res, bg, NULL, TRC_VERDICT_ERROR, 0, 0, NULL, 0,
-			        "no function '%s' in the call graph or the binary", bg->subject);
+		if (matched == 0 &&
+		    trc_budget_results_add(res, bg, NULL, TRC_VERDICT_ERROR, 0, 0, NULL, 0,
+		                           "no function '%s' in the call graph or the binary",
+		                           bg->subject) < 0)
+			return nomem(err);
 	}
-	return rc;
+	return 0;
 }
 
-/* Adds the measured-vs-static table; *flagged counts the functions whose
- * measured depth exceeds a complete static bound. */
-static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const uint64_t *measured,
-                           size_t nrecords, size_t *flagged)
+enum { MEAS_NAME, MEAS_MEASURED, MEAS_STATIC, MEAS_VERDICT };
+static const struct trc_col_spec measured_cols[] = {{"function", "function", TRC_ALIGN_LEFT},
+                                                    {"measured", "measured", TRC_ALIGN_RIGHT},
+                                                    {"static", "static bound", TRC_ALIGN_RIGHT},
+                                                    {"verdict", "verdict", TRC_ALIGN_LEFT}};
+
+/* The measured-vs-static table of the functions a trace measured
+ * (measured[i] > 0); *flagged counts those whose measured depth exceeds a
+ * complete static bound, each also an error line. */
+static void add_measured(struct trc_doc *d, const struct trc_stack *s, const uint64_t *measured,
+                         size_t nrecords, size_t *flagged)
 {
 	struct trc_table *t = NULL;
-	int c_name, c_meas, c_static, c_verdict, rc;
 	size_t i;
 
-	*flagged = 0;
-	rc = trc_doc_meta_u64(d, "trace_records", "trace records replayed", nrecords, NULL);
-	if (rc >= 0)
-		rc = trc_doc_add_table(
-		        &t, d, "measured",
-		        "Measured stack below each function (trace) vs. static bound");
-	if (rc < 0)
-		return rc;
-	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
-	c_meas = trc_table_col(t, "measured", "measured", TRC_ALIGN_RIGHT);
-	c_static = trc_table_col(t, "static", "static bound", TRC_ALIGN_RIGHT);
-	c_verdict = trc_table_col(t, "verdict", "verdict", TRC_ALIGN_LEFT);
-	rc = c_verdict;
-	for (i = 0; i < s->cg->nfuncs && rc >= 0; i++) {
+	trc_doc_meta_u64(d, "trace_records", "trace records replayed", nrecords, NULL);
+	trc_doc_add_table_cols(&t, d, "measured",
+	                       "Measured stack below each function (trace) vs. static bound",
+	                       measured_cols, sizeof(measured_cols) / sizeof(measured_cols[0]));
+	for (i = 0; i < s->cg->nfuncs; i++) {
 		const struct trc_stack_func *sf = &s->funcs[i];
-		const char *v;
-		char h[32];
+		const struct trc_cg_func *f = &s->cg->funcs[i];
+		int exceeds = sf->complete && measured[i] > sf->depth;
+		char h[32], loc[600];
 
 		if (measured[i] == 0)
 			continue;
-		if (!sf->complete)
-			v = "static bound unknown";
-		else if (measured[i] > sf->depth)
-			v = "EXCEEDS";
-		else
-			v = "ok";
 		snprintf(h, sizeof(h), sf->complete ? "%llu" : ">= %llu",
 		         (unsigned long long)sf->depth);
-		rc = trc_table_row(t);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_name, s->cg->funcs[i].name);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_meas, measured[i], NULL);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_static, sf->depth, h);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_verdict, v);
-		if (rc >= 0 && v[0] == 'E') {
-			const struct trc_cg_func *f = &s->cg->funcs[i];
-			char loc[600];
-
-			trc_table_style(t, c_verdict, TRC_STYLE_BAD);
-			(*flagged)++;
-			loc_text(loc, sizeof(loc), f->file ? f->file : f->name,
-			         f->file ? f->line : 0, 0);
-			rc = trc_doc_note(d,
-			                  "%s: error: '%s' measured %llu bytes of stack below its "
-			                  "entry, more "
-			                  "than its static bound of %llu bytes: the frame data or "
-			                  "the call graph is "
-			                  "wrong [stack-trace]",
-			                  loc, f->name, (unsigned long long)measured[i],
-			                  (unsigned long long)sf->depth);
-		}
+		trc_table_row(t);
+		trc_table_str(t, MEAS_NAME, f->name);
+		trc_table_u64(t, MEAS_MEASURED, measured[i], NULL);
+		trc_table_u64(t, MEAS_STATIC, sf->depth, h);
+		trc_table_str(t, MEAS_VERDICT,
+		              !sf->complete ? "static bound unknown"
+		              : exceeds     ? "EXCEEDS"
+		                            : "ok");
+		if (!exceeds)
+			continue;
+		trc_table_style(t, MEAS_VERDICT, TRC_STYLE_BAD);
+		(*flagged)++;
+		loc_text(loc, sizeof(loc), f->file ? f->file : f->name, f->file ? f->line : 0, 0);
+		trc_doc_note(d,
+		             "%s: error: '%s' measured %llu bytes of stack below its entry, more "
+		             "than its static bound of %llu bytes: the frame data or the call "
+		             "graph is wrong [stack-trace]",
+		             loc, f->name, (unsigned long long)measured[i],
+		             (unsigned long long)sf->depth);
 	}
-	return rc < 0 ? rc : 0;
+}
+
+/* --trace: replays the trace against the graph's functions and adds the
+ * measured-vs-static table. Returns 0 or the error of reading the trace. */
+static int add_trace_check(struct trc_doc *d, const struct trc_stack *s, const struct trc_cg *cg,
+                           const char *trace, const char *elf, size_t *flagged, struct lc_err *err)
+{
+	uint64_t *measured = calloc(cg->nfuncs ? cg->nfuncs : 1, sizeof(*measured));
+	size_t nrecords = 0;
+	int rc;
+
+	if (measured == NULL)
+		return nomem(err);
+	rc = trc_stack_measure(measured, cg, trace, elf, &nrecords, err);
+	if (rc == 0)
+		add_measured(d, s, measured, nrecords, flagged);
+	free(measured);
+	return rc;
 }
 
 /* ------------------------------------------------------- interrupts */
+
+enum { MAIN_PART, MAIN_PRIORITY, MAIN_EXC, MAIN_STACK, MAIN_TOTAL };
+static const struct trc_col_spec main_cols[] = {
+        {"part", "part", TRC_ALIGN_LEFT},
+        {"priority", "priority", TRC_ALIGN_RIGHT},
+        {"exception_frame", "exception frame", TRC_ALIGN_RIGHT},
+        {"stack", "worst case", TRC_ALIGN_RIGHT},
+        {"total", "total", TRC_ALIGN_RIGHT}};
+
+/* One row of the main_stack table. */
+static void main_row(struct trc_table *t, const char *part, const char *prio, uint64_t exc,
+                     uint64_t stack, uint64_t total)
+{
+	trc_table_row(t);
+	trc_table_str(t, MAIN_PART, part);
+	trc_table_str(t, MAIN_PRIORITY, prio);
+	trc_table_u64(t, MAIN_EXC, exc, NULL);
+	trc_table_u64(t, MAIN_STACK, stack, NULL);
+	trc_table_u64(t, MAIN_TOTAL, total, NULL);
+}
 
 /* The main stack's worst case (binary/irq.h) as meta lines and the
  * "main_stack" table. Returns 0, or the error of a declared handler that is
@@ -445,7 +481,7 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	struct trc_table *t = NULL;
 	size_t k;
 	uint64_t run;
-	int rc, c_part, c_prio, c_exc, c_stack, c_total;
+	int rc;
 	char h[64];
 
 	rc = trc_irq_main_new(&m, s, e, r->has_interrupts, r->irqs, r->nirqs, r->fpu,
@@ -453,46 +489,24 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 	if (rc < 0 || !m.present)
 		goto out;
 	if (m.thread == (size_t)-1) {
-		rc = trc_doc_note(d, "main stack: every root is an interrupt handler; give the "
-		                     "thread-mode root (main, Reset_Handler) with --root");
+		trc_doc_note(d, "main stack: every root is an interrupt handler; give the "
+		                "thread-mode root (main, Reset_Handler) with --root");
 		goto out;
 	}
 	snprintf(h, sizeof(h), m.complete ? "%llu" : ">= %llu", (unsigned long long)m.total);
-	rc = trc_doc_meta_u64(d, "main_stack", "main stack worst case (bytes)", m.total, h);
-	if (rc >= 0)
-		rc = trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", m.frame,
-		                      NULL);
-	if (rc >= 0)
-		rc = trc_doc_meta_str(d, "fpu", "FPU context stacked", m.fpu_text);
-	if (rc >= 0 && m.set.from_vectors)
-		rc = trc_doc_note(d, "main stack: handlers from the vector table, priorities not "
-		                     "declared: each is taken to preempt every other (declare "
-		                     "interrupts: handlers: to tighten)");
-	if (rc >= 0)
-		rc = trc_doc_add_table(&t, d, "main_stack",
-		                       "Main stack: deepest thread path + preempting handlers");
-	if (rc < 0)
-		goto out;
-	c_part = trc_table_col(t, "part", "part", TRC_ALIGN_LEFT);
-	c_prio = trc_table_col(t, "priority", "priority", TRC_ALIGN_RIGHT);
-	c_exc = trc_table_col(t, "exception_frame", "exception frame", TRC_ALIGN_RIGHT);
-	c_stack = trc_table_col(t, "stack", "worst case", TRC_ALIGN_RIGHT);
-	c_total = trc_table_col(t, "total", "total", TRC_ALIGN_RIGHT);
-	rc = c_total;
+	trc_doc_meta_u64(d, "main_stack", "main stack worst case (bytes)", m.total, h);
+	trc_doc_meta_u64(d, "exception_frame", "exception frame (bytes)", m.frame, NULL);
+	trc_doc_meta_str(d, "fpu", "FPU context stacked", m.fpu_text);
+	if (m.set.from_vectors)
+		trc_doc_note(d, "main stack: handlers from the vector table, priorities not "
+		                "declared: each is taken to preempt every other (declare "
+		                "interrupts: handlers: to tighten)");
+	trc_doc_add_table_cols(&t, d, "main_stack",
+	                       "Main stack: deepest thread path + preempting handlers", main_cols,
+	                       sizeof(main_cols) / sizeof(main_cols[0]));
 	run = s->roots[m.thread].bytes;
-	if (rc >= 0)
-		rc = trc_table_row(t);
-	if (rc >= 0)
-		rc = trc_table_str(t, c_part, s->cg->funcs[s->roots[m.thread].func].name);
-	if (rc >= 0)
-		rc = trc_table_str(t, c_prio, "thread");
-	if (rc >= 0)
-		rc = trc_table_u64(t, c_exc, 0, NULL);
-	if (rc >= 0)
-		rc = trc_table_u64(t, c_stack, run, NULL);
-	if (rc >= 0)
-		rc = trc_table_u64(t, c_total, run, NULL);
-	for (k = 0; k < m.nchain && rc >= 0; k++) {
+	main_row(t, s->cg->funcs[s->roots[m.thread].func].name, "thread", 0, run, run);
+	for (k = 0; k < m.nchain; k++) {
 		const struct trc_irq_handler *hd = &m.set.v[m.chain[k]];
 		char pr[32];
 
@@ -501,25 +515,28 @@ static int add_main_stack(struct trc_doc *d, const struct trc_stack *s, const st
 			snprintf(pr, sizeof(pr), "any");
 		else
 			snprintf(pr, sizeof(pr), "%d", hd->priority);
-		rc = trc_table_row(t);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_part, hd->name);
-		if (rc >= 0)
-			rc = trc_table_str(t, c_prio, pr);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_exc, m.frame, NULL);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_stack, hd->cost - m.frame, NULL);
-		if (rc >= 0)
-			rc = trc_table_u64(t, c_total, run, NULL);
-		if (rc >= 0 && !hd->complete)
-			trc_table_style(t, c_stack, TRC_STYLE_BAD);
+		main_row(t, hd->name, pr, m.frame, hd->cost - m.frame, run);
+		if (!hd->complete)
+			trc_table_style(t, MAIN_STACK, TRC_STYLE_BAD);
 	}
-	if (rc < 0)
-		lc_err_set(err, LC_ENOMEM, "out of memory");
 out:
 	trc_irq_main_fini(&m);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------- command */
+
+/* Functions known only from the binary count as defined. */
+static void define_binary_funcs(struct trc_cg *cg, const struct trc_frames *fr)
+{
+	size_t j;
+
+	for (j = 0; j < fr->n; j++) {
+		size_t idx = trc_cg_find(cg, fr->v[j].name);
+
+		if (idx != (size_t)-1)
+			cg->funcs[idx].defined = 1;
+	}
 }
 
 int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
@@ -530,16 +547,12 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_frames frames;
 	struct trc_cg cg;
 	struct trc_stack *st = NULL;
-	struct trc_doc *d = NULL;
-	struct trc_budgets *bud = NULL;
-	struct trc_budget_results *res = NULL;
+	struct trc_cmd_doc r = {NULL, NULL, NULL};
 	struct lc_yaml *y = NULL;
 	struct trc_stack_rules notes;
 	struct trc_stack_config cfg;
-	size_t *roots = NULL, nroots = 0, i, j, nrecords = 0, flagged = 0, nci = 0;
-	uint64_t *measured = NULL;
-	char *chosen = NULL;
-	int status = 2, rc, have_graph, have_binary = 0;
+	size_t *roots = NULL, nroots = 0, flagged = 0, nci = 0;
+	int status = LC_EXIT_ERROR, have_graph, have_binary = 0;
 	struct trc_disasm_stats dst;
 
 	memset(&notes, 0, sizeof(notes));
@@ -547,28 +560,26 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	memset(&cfg, 0, sizeof(cfg));
 	trc_frames_init(&frames);
 	trc_cg_init(&cg);
-	rc = parse_args(&a, argc, argv);
-	if (rc != 0)
-		return rc == 1 ? 0 : rc;
-	if (a.budgets) {
-		if (trc_budgets_load(&bud, a.budgets, &err) < 0 ||
-		    lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
-		    trc_stack_rules_load(&notes, trc_budgets_config(bud), y, &err) < 0)
-			goto fail;
-	}
+	if (parse_args(&a, argc, argv, &status) != 0)
+		return status;
+	if (trc_cmd_doc_init(&r, "stack", a.budgets, &err) < 0)
+		goto out;
+	if (a.budgets && (lc_yaml_load_file(&y, a.budgets, &err) < 0 ||
+	                  trc_stack_rules_load(&notes, trc_budgets_config(r.budgets), y, &err) < 0))
+		goto out;
 	if (trc_elf_open(&e, a.elf, &err) < 0)
-		goto fail;
+		goto out;
 	if (a.callgraph && trc_cg_load_json(&cg, a.callgraph, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_frames_load_paths(&frames, NULL, a.su, a.nsu, 0, NULL, &err) < 0 ||
 	    trc_frames_load_paths(&frames, &cg, a.ci, a.nci, 1, &nci, &err) < 0)
-		goto fail;
+		goto out;
 	if (trc_frames_from_cfi(&frames, e, &err) < 0 && err.code != LC_ENOTFOUND)
-		goto fail;
+		goto out;
 	lc_err_clear(&err);
 	if (trc_disasm_supported(e)) {
 		if (trc_disasm_calls(&cg, e, &dst, &err) < 0)
-			goto fail;
+			goto out;
 		have_binary = 1;
 	}
 	if (frames.n == 0) {
@@ -577,131 +588,50 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 			           "%s: no function symbols and no frame files: nothing to "
 			           "analyse (stripped? give --su or --ci files)",
 			           a.elf);
-		goto fail;
+		goto out;
 	}
 	lc_err_clear(&err);
 	trc_frames_finish(&frames);
 	if (a.budgets && trc_stack_rules_apply(&notes, a.budgets, &frames, &cg, &err) < 0)
-		goto fail;
+		goto out;
 	have_graph = a.callgraph != NULL || nci > 0 || have_binary;
 
 	/* Roots: --root names or globs over the graph and the binary; else
 	 * the call graph's roots. */
-	/* Every root is a distinct function of the graph, which the loop below
-	 * may grow by the binary's functions: at most nfuncs + frames.n. */
-	roots = calloc(cg.nfuncs + frames.n + 1, sizeof(*roots));
-	chosen = calloc(cg.nfuncs + frames.n + 1, 1);
-	if (roots == NULL || chosen == NULL)
-		goto nomem;
-	for (i = 0; i < a.nroots; i++) {
-		size_t before = nroots, idx;
-
-		for (j = 0; j < frames.n; j++)
-			if (fnmatch(a.roots[i], frames.v[j].name, 0) == 0 &&
-			    trc_cg_func(&idx, &cg, frames.v[j].name) < 0)
-				goto nomem;
-		for (j = 0; j < cg.nfuncs; j++) {
-			if (fnmatch(a.roots[i], cg.funcs[j].name, 0) != 0)
-				continue;
-			if (!chosen[j])
-				roots[nroots++] = j;
-			else if (nroots == before)
-				before = (size_t)-1; /* matched, though only roots already chosen */
-			chosen[j] = 1;
-		}
-		if (nroots == before) {
-			lc_err_set(&err, LC_ENOTFOUND,
-			           "no function '%s' in the call graph or the binary", a.roots[i]);
-			goto fail;
-		}
-	}
-	if (a.nroots == 0)
-		for (j = 0; j < cg.nfuncs; j++)
-			if (cg.funcs[j].root)
-				roots[nroots++] = j;
+	if (trc_stack_roots_pick(&roots, &nroots, &cg, &frames, a.roots, a.nroots, &err) < 0)
+		goto out;
 	if (nroots == 0) {
 		lc_err_set(&err, LC_EUSAGE,
 		           "no roots: give --root NAME, or a call graph (--callgraph) that marks "
 		           "its interlock roots");
-		goto fail;
+		goto out;
 	}
-	/* Functions known only from the binary count as defined. */
-	for (j = 0; j < frames.n; j++) {
-		size_t idx = trc_cg_find(&cg, frames.v[j].name);
-
-		if (idx != (size_t)-1)
-			cg.funcs[idx].defined = 1;
-	}
+	define_binary_funcs(&cg, &frames);
 	cfg.red_zone = e->machine == EM_X86_64 ? 128 : 0;
 	cfg.targets = notes.targets;
 	cfg.ntargets = notes.ntargets;
 	cfg.bounds = notes.bounds;
 	cfg.nbounds = notes.nbounds;
 	if (trc_stack_new(&st, &cg, &frames, &cfg, roots, nroots, &err) < 0)
-		goto fail;
+		goto out;
 
-	if (trc_doc_new(&d, "stack", &err) < 0)
-		goto fail;
-	rc = trc_doc_meta_str(d, "file", "file", e->path);
-	if (rc >= 0)
-		rc = trc_doc_meta_u64(d, "functions", "functions in the call graph", cg.nfuncs,
-		                      NULL);
-	if (rc >= 0)
-		rc = trc_doc_meta_u64(d, "edges", "calls in the call graph", cg.nedges, NULL);
-	if (rc >= 0)
-		rc = trc_doc_meta_u64(d, "red_zone", "red zone at leaves (bytes)", cfg.red_zone,
-		                      NULL);
-	if (rc >= 0 && have_binary)
-		rc = trc_doc_meta_u64(d, "binary_calls", "calls decoded from the machine code",
-		                      dst.edges, NULL);
-	if (rc >= 0 && !have_graph)
-		rc = trc_doc_note(
-		        d, "no call graph (--callgraph or --ci) and no decoder for this machine: "
-		           "only the roots' own frames are counted, so every figure is incomplete");
-	if (rc >= 0)
-		rc = add_tables(d, st, &frames, have_graph);
-	if (rc >= 0)
-		rc = add_diagnostics(d, st);
-	if (rc >= 0 && (notes.has_interrupts || e->machine == EM_ARM) &&
-	    add_main_stack(d, st, e, &notes, &err) < 0)
-		goto fail;
-	if (rc < 0)
-		goto nomem;
-	if (a.trace) {
-		measured = calloc(cg.nfuncs ? cg.nfuncs : 1, sizeof(*measured));
-		if (measured == NULL)
-			goto nomem;
-		if (trc_stack_measure(measured, &cg, a.trace, a.elf, &nrecords, &err) < 0)
-			goto fail;
-		if (add_trace_check(d, st, measured, nrecords, &flagged) < 0)
-			goto nomem;
-	}
-	if (bud) {
-		if (trc_budget_results_new(&res, &err) < 0 ||
-		    check_budgets(res, bud, st, have_graph) < 0)
-			goto nomem;
-		trc_doc_set_budgets(d, res);
-	}
-	a.out.embed = opts->embed; /* latch-trace html: a section of its page */
-	if (trc_doc_emit(d, &a.out, opts->color, &err) < 0)
-		goto fail;
-	status = res ? trc_budget_results_exit(res) : 0;
-	if (flagged > 0 && status == 0)
-		status = 1;
-	goto out;
-nomem:
-	lc_err_set(&err, LC_ENOMEM, "out of memory");
-fail:
-	trc_fail("%s", err.msg);
-	status = 2;
+	add_header(r.doc, e, &cg, cfg.red_zone, have_binary ? &dst : NULL, have_graph);
+	if (add_roots(r.doc, st, have_graph, &err) < 0)
+		goto out;
+	add_unknowns(r.doc, st);
+	if (add_functions(r.doc, st, &frames, &err) < 0 || add_diagnostics(r.doc, st, &err) < 0)
+		goto out;
+	if ((notes.has_interrupts || e->machine == EM_ARM) &&
+	    add_main_stack(r.doc, st, e, &notes, &err) < 0)
+		goto out;
+	if (a.trace && add_trace_check(r.doc, st, &cg, a.trace, a.elf, &flagged, &err) < 0)
+		goto out;
+	if (r.budgets)
+		check_budgets(r.res, r.budgets, st, have_graph, &err);
 out:
-	trc_doc_free(d);
-	trc_budget_results_free(res);
-	trc_budgets_free(bud);
+	status = trc_cmd_doc_end(&r, &err, &a.out, opts, flagged);
 	trc_stack_free(st);
 	free(roots);
-	free(chosen);
-	free(measured);
 	trc_stack_rules_fini(&notes);
 	lc_yaml_free(y);
 	trc_cg_fini(&cg);

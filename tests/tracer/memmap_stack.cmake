@@ -9,6 +9,10 @@ foreach(mod elf regions dwarf_cu memdiff frames callgraph stackdepth disasm irq)
     LINK_LIBRARIES trc_core LABELS tracer)
   target_compile_options(test_${mod} PRIVATE -g)  # they read their own DWARF
 endforeach()
+# The roots of stack come back in a buffer the test frees, so the library's
+# allocations go through CMocka too (and its leak checks see them).
+latch_add_cmocka_test(test_stackroots SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_stackroots.c
+  LINK_LIBRARIES trc_core LABELS tracer LIB_ALLOC)
 # disasm and irq also read the checked-in Cortex-M4 image.
 foreach(mod disasm irq)
   target_compile_definitions(test_${mod} PRIVATE

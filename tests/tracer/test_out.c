@@ -171,6 +171,52 @@ static void test_out_text_aligns_columns_and_prints_diagnostics(void **state)
 	lib_free(s);
 }
 
+/* A table added with its column list renders exactly as one whose columns
+ * are added one by one, the list's order giving the indices. */
+static void test_out_table_cols_equal_col_by_col(void **state)
+{
+	static const struct trc_col_spec cols[] = {{"function", "function", TRC_ALIGN_LEFT},
+						   {"max_ns", "max", TRC_ALIGN_RIGHT}};
+	struct trc_doc *d[2] = {NULL, NULL};
+	struct trc_table *t = NULL;
+	struct lc_err err = {0, ""};
+	char *s[2][2];
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(trc_doc_new(&d[i], "stack", NULL), 0);
+		if (i == 0) {
+			assert_int_equal(trc_doc_add_table(&t, d[i], "roots", "Roots"), 0);
+			assert_int_equal(trc_table_col(t, "function", "function", TRC_ALIGN_LEFT), 0);
+			assert_int_equal(trc_table_col(t, "max_ns", "max", TRC_ALIGN_RIGHT), 1);
+		} else {
+			assert_int_equal(trc_doc_add_table_cols(&t, d[i], "roots", "Roots", cols, 2), 0);
+		}
+		trc_table_row(t);
+		trc_table_str(t, 0, "main");
+		trc_table_u64(t, 1, 4096, "4 KiB");
+		assert_int_equal(trc_doc_check(d[i], &err), 0);
+		for (j = 0; j < 2; j++) {
+			size_t len = 0;
+			FILE *f = open_memstream(&s[i][j], &len);
+
+			assert_non_null(f);
+			assert_int_equal(trc_doc_write(d[i], j ? TRC_FMT_JSON : TRC_FMT_TEXT, f, 0, NULL), 0);
+			assert_int_equal(fclose(f), 0);
+		}
+	}
+	assert_non_null(strstr(s[1][0], "main"));
+	assert_non_null(strstr(s[1][1], "\"max_ns\": 4096"));
+	assert_string_equal(s[0][0], s[1][0]);
+	assert_string_equal(s[0][1], s[1][1]);
+	for (i = 0; i < 2; i++) {
+		lib_free(s[i][0]);
+		lib_free(s[i][1]);
+		trc_doc_free(d[i]);
+	}
+	assert_int_equal(err.code, 0);
+}
 
 int main(void)
 {
@@ -180,6 +226,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_markdown_escapes_pipes_and_lists_budgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_junit_has_one_testcase_per_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_text_aligns_columns_and_prints_diagnostics, setup, teardown),
+		cmocka_unit_test(test_out_table_cols_equal_col_by_col),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

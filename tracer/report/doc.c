@@ -62,6 +62,11 @@ int trc_doc_status(const struct trc_doc *d)
 	return d->error;
 }
 
+int trc_doc_check(const struct trc_doc *d, struct lc_err *err)
+{
+	return d->error < 0 ? lc_err_set(err, d->error, "out of memory") : 0;
+}
+
 int trc_doc_new(struct trc_doc **out, const char *command, struct lc_err *err)
 {
 	struct trc_doc *d = calloc(1, sizeof(*d));
@@ -279,6 +284,17 @@ int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key
 		d->primary = t;
 	*out = t;
 	return 0;
+}
+
+int trc_doc_add_table_cols(struct trc_table **out, struct trc_doc *d, const char *key,
+                           const char *title, const struct trc_col_spec *cols, size_t ncols)
+{
+	size_t i;
+	int rc = trc_doc_add_table(out, d, key, title);
+
+	for (i = 0; rc >= 0 && i < ncols; i++)
+		rc = trc_table_col(*out, cols[i].key, cols[i].header, cols[i].align);
+	return rc < 0 ? rc : 0;
 }
 
 void trc_table_machine_only(struct trc_table *t)

@@ -119,6 +119,10 @@ void trc_doc_free(struct trc_doc *d);
 /* 0, or LC_ENOMEM when a builder call ran out of memory (the sticky error). */
 int trc_doc_status(const struct trc_doc *d);
 
+/* The same as an lc_err for a command or section to pass up: 0, or
+ * LC_ENOMEM with "out of memory" in err. */
+int trc_doc_check(const struct trc_doc *d, struct lc_err *err);
+
 /*
  * Header facts. `key` is the JSON key (snake_case), `label` the text shown
  * before the value in text/Markdown. The _u64/_i64/_f64 forms put a number
@@ -156,6 +160,20 @@ int trc_doc_figure(struct trc_doc *d, const char *key, const char *title, const 
  */
 int trc_doc_add_table(struct trc_table **out, struct trc_doc *d, const char *key,
                       const char *title);
+
+/* A column of trc_doc_add_table_cols(): its key, header and alignment as
+ * trc_table_col() takes them. */
+struct trc_col_spec {
+	const char *key;
+	const char *header;
+	enum trc_align align;
+};
+
+/* trc_doc_add_table() and then trc_table_col() for each of the ncols
+ * columns of cols, which get the indices 0 to ncols - 1 in that order (a
+ * command names them with an enum). Returns 0 or LC_ENOMEM (sticky). */
+int trc_doc_add_table_cols(struct trc_table **out, struct trc_doc *d, const char *key,
+                           const char *title, const struct trc_col_spec *cols, size_t ncols);
 
 /* Marks a table as data for the machine formats only (JSON, CSV): text and
  * Markdown show a drawing of the same data instead (trc_doc_block). */

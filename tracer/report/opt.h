@@ -131,6 +131,26 @@ void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f);
 		        "ending .txt .json .csv .md .xml .html: all from one read)"                \
 	}
 
+/* The operand of the commands that read one ELF file (memmap, stack) and
+ * of those that read one trace (report, hist, export): a table row each,
+ * into the const char * at `to`. */
+#define TRC_OPT_ELF_OPERAND(to)                                                                    \
+	{                                                                                          \
+		TRC_OPT_OPERAND, NULL, 0, NULL, (to), NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,       \
+		        "ELF", "an ELF file"                                                       \
+	}
+#define TRC_OPT_TRACE_OPERAND(to)                                                                  \
+	{                                                                                          \
+		TRC_OPT_OPERAND, NULL, 0, NULL, (to), NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,       \
+		        "TRACE", "a trace file"                                                    \
+	}
+
+/* The row that ends every table. */
+#define TRC_OPT_TABLE_END                                                                          \
+	{                                                                                          \
+		TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL               \
+	}
+
 /* The width a text report fits in: the terminal's when stdout is one wider
  * than 100 columns and no -o FILE is given, else 100. */
 unsigned trc_out_width(const struct trc_out_opts *o);

@@ -57,68 +57,66 @@ static int ns_cell(struct trc_table *t, int col, uint64_t ns)
 	return trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
 }
 
+enum { BOUND_ROOT, BOUND_OBSERVED, BOUND_BOUND, BOUND_STATUS, BOUND_REASON, BOUND_AT };
+static const struct trc_col_spec bound_cols[] = {
+        {"root", "root", TRC_ALIGN_LEFT},
+        {"observed_max_ns", "observed max", TRC_ALIGN_RIGHT},
+        {"bound_ns", "bound", TRC_ALIGN_RIGHT},
+        {"status", "status", TRC_ALIGN_LEFT},
+        {"reason", "why", TRC_ALIGN_LEFT},
+        {"at", "at", TRC_ALIGN_LEFT}};
+
 int trc_section_bounds(struct trc_doc *d, const struct trc_cg *cg, const struct trc_profile *a,
                        struct lc_err *err)
 {
 	uint64_t *self = malloc((cg->nfuncs ? cg->nfuncs : 1) * sizeof(*self));
 	struct trc_bound *b = NULL;
 	struct trc_table *t = NULL;
-	int c_root, c_obs, c_bound, c_status, c_reason, c_at;
 	size_t i;
-	int rc = LC_ENOMEM;
+	int rc;
 
-	if (self == NULL || trc_section_self_times(self, cg, a) < 0)
-		goto nomem;
+	if (self == NULL || trc_section_self_times(self, cg, a) < 0) {
+		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+		goto out;
+	}
 	if ((rc = trc_bound_compute(&b, cg, self, err)) < 0)
 		goto out;
-	rc = LC_ENOMEM;
-	if (trc_doc_add_table(&t, d, "bounds",
-	                      "timing bound per root: call graph x measured self times "
-	                      "(docs/wcet-bound.md)") < 0)
-		goto nomem;
-	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
-	c_obs = trc_table_col(t, "observed_max_ns", "observed max", TRC_ALIGN_RIGHT);
-	c_bound = trc_table_col(t, "bound_ns", "bound", TRC_ALIGN_RIGHT);
-	c_status = trc_table_col(t, "status", "status", TRC_ALIGN_LEFT);
-	c_reason = trc_table_col(t, "reason", "why", TRC_ALIGN_LEFT);
-	c_at = trc_table_col(t, "at", "at", TRC_ALIGN_LEFT);
+	trc_doc_add_table_cols(&t, d, "bounds",
+	                       "timing bound per root: call graph x measured self times "
+	                       "(docs/wcet-bound.md)",
+	                       bound_cols, sizeof(bound_cols) / sizeof(bound_cols[0]));
 	for (i = 0; i < b->nroots; i++) {
 		const struct trc_bound_root *r = &b->roots[i];
 		const struct trc_fn *f = trc_profile_find(a, cg->funcs[r->func].name);
 		char why[512], at[320];
 
 		trc_table_row(t);
-		trc_table_str(t, c_root, cg->funcs[r->func].name);
+		trc_table_str(t, BOUND_ROOT, cg->funcs[r->func].name);
 		if (f != NULL && f->st->calls > 0)
-			ns_cell(t, c_obs, f->st->hist.max);
+			ns_cell(t, BOUND_OBSERVED, f->st->hist.max);
 		else
-			trc_table_null(t, c_obs, "never ran");
+			trc_table_null(t, BOUND_OBSERVED, "never ran");
 		if (r->why == TRC_BOUND_OK) {
-			ns_cell(t, c_bound, r->bound_ns);
-			trc_table_str(t, c_status, "bounded");
-			trc_table_null(t, c_reason, "");
-			trc_table_null(t, c_at, "");
+			ns_cell(t, BOUND_BOUND, r->bound_ns);
+			trc_table_str(t, BOUND_STATUS, "bounded");
+			trc_table_null(t, BOUND_REASON, "");
+			trc_table_null(t, BOUND_AT, "");
 			continue;
 		}
-		trc_table_null(t, c_bound, "-");
-		trc_table_str(t, c_status, "no bound");
-		trc_table_style(t, c_status, TRC_STYLE_WARN);
+		trc_table_null(t, BOUND_BOUND, "-");
+		trc_table_str(t, BOUND_STATUS, "no bound");
+		trc_table_style(t, BOUND_STATUS, TRC_STYLE_WARN);
 		snprintf(why, sizeof(why), "%s: '%s'", trc_bound_why_name(r->why),
 		         cg->funcs[r->why_func].name);
-		trc_table_str(t, c_reason, why);
+		trc_table_str(t, BOUND_REASON, why);
 		if (r->why_file != NULL && r->why_line > 0) {
 			snprintf(at, sizeof(at), "%s:%u", r->why_file, r->why_line);
-			trc_table_str(t, c_at, at);
+			trc_table_str(t, BOUND_AT, at);
 		} else {
-			trc_table_null(t, c_at, "");
+			trc_table_null(t, BOUND_AT, "");
 		}
 	}
-	if (trc_doc_status(d) < 0)
-		goto nomem;
-	rc = 0;
-	goto out;
-nomem:
-	rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+	rc = trc_doc_check(d, err);
 out:
 	trc_bound_free(b);
 	free(self);
@@ -160,31 +158,29 @@ static int describe_site(struct trc_symbol *caller, char *buf, size_t n,
 	return 0;
 }
 
+enum { HEAP_ROOT, HEAP_ALLOC, HEAP_FROM, HEAP_COUNT, HEAP_SIZE, HEAP_AT, HEAP_SOURCE, HEAP_BT };
+static const struct trc_col_spec heap_cols[] = {
+        {"root", "root", TRC_ALIGN_LEFT},      {"allocator", "call", TRC_ALIGN_LEFT},
+        {"function", "from", TRC_ALIGN_LEFT},  {"count", "times", TRC_ALIGN_RIGHT},
+        {"max_size", "size", TRC_ALIGN_RIGHT}, {"first_at_ns", "first at", TRC_ALIGN_RIGHT},
+        {"source", "source", TRC_ALIGN_LEFT},  {"backtrace", "backtrace", TRC_ALIGN_LEFT}};
+
 int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
                      const struct trc_heapfind *h, const struct trc_profile *a, struct lc_err *err)
 {
 	static const struct trc_budget heap_rule = {
 	        TRC_BUDGET_HEAP_ALLOC, "heap guard", 0, "allocations", NULL, 0, 0};
 	struct trc_table *t = NULL;
-	int c_root, c_alloc, c_fn, c_count, c_size, c_at, c_src, c_bt;
 	uint64_t start = lc_trace_time_ns(a->t, lc_trace_header(a->t)->start_ticks);
 	size_t i;
 	int rc;
 
 	if (h->nsites == 0)
 		return 0;
-	if (trc_doc_add_table(&t, d, "heap_guard",
-	                      "heap guard: allocations while an interlock root was on the "
-	                      "stack [heap-alloc]") < 0)
-		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	c_root = trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
-	c_alloc = trc_table_col(t, "allocator", "call", TRC_ALIGN_LEFT);
-	c_fn = trc_table_col(t, "function", "from", TRC_ALIGN_LEFT);
-	c_count = trc_table_col(t, "count", "times", TRC_ALIGN_RIGHT);
-	c_size = trc_table_col(t, "max_size", "size", TRC_ALIGN_RIGHT);
-	c_at = trc_table_col(t, "first_at_ns", "first at", TRC_ALIGN_RIGHT);
-	c_src = trc_table_col(t, "source", "source", TRC_ALIGN_LEFT);
-	c_bt = trc_table_col(t, "backtrace", "backtrace", TRC_ALIGN_LEFT);
+	trc_doc_add_table_cols(&t, d, "heap_guard",
+	                       "heap guard: allocations while an interlock root was on the "
+	                       "stack [heap-alloc]",
+	                       heap_cols, sizeof(heap_cols) / sizeof(heap_cols[0]));
 	for (i = 0; i < h->nsites; i++) {
 		const struct trc_heap_site *s = &h->sites[i];
 		const char *alloc = trc_heapfind_alloc_name(s->alloc);
@@ -204,17 +200,17 @@ int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
 		if (from.file != NULL)
 			snprintf(src, sizeof(src), "%s:%u", from.file, from.line);
 		trc_table_row(t);
-		trc_table_str(t, c_root, rootname);
-		trc_table_str(t, c_alloc, alloc);
-		trc_table_str(t, c_fn, fromname);
-		trc_table_u64(t, c_count, s->count, NULL);
-		trc_table_u64(t, c_size, s->max_size, NULL);
+		trc_table_str(t, HEAP_ROOT, rootname);
+		trc_table_str(t, HEAP_ALLOC, alloc);
+		trc_table_str(t, HEAP_FROM, fromname);
+		trc_table_u64(t, HEAP_COUNT, s->count, NULL);
+		trc_table_u64(t, HEAP_SIZE, s->max_size, NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
-		trc_table_u64(t, c_at, at, u);
-		trc_table_str(t, c_src, src[0] ? src : NULL);
-		trc_table_str(t, c_bt, bt);
-		trc_table_style(t, c_alloc, TRC_STYLE_BAD);
+		trc_table_u64(t, HEAP_AT, at, u);
+		trc_table_str(t, HEAP_SOURCE, src[0] ? src : NULL);
+		trc_table_str(t, HEAP_BT, bt);
+		trc_table_style(t, HEAP_ALLOC, TRC_STYLE_BAD);
 		if (trc_budget_results_add(res, &heap_rule, rootname, TRC_VERDICT_FAIL, 1,
 		                           (double)s->count, from.file, from.line,
 		                           "'%s' called from '%s' while interlock root '%s' was on "
@@ -223,9 +219,7 @@ int trc_section_heap(struct trc_doc *d, struct trc_budget_results *res,
 		                           s->count == 1 ? "" : "s") < 0)
 			return lc_err_set(err, LC_ENOMEM, "out of memory");
 	}
-	if (trc_doc_status(d) < 0)
-		return lc_err_set(err, LC_ENOMEM, "out of memory");
-	return 0;
+	return trc_doc_check(d, err);
 }
 
 /* "a, b, c" of the functions root r never executed, in a new string. */
@@ -297,6 +291,19 @@ static int coverage_budgets(struct trc_budget_results *res, const struct trc_bud
 	return 0;
 }
 
+enum { COV_ROOT, COV_REACHABLE, COV_EXECUTED, COV_COVERED, COV_NEVER };
+static const struct trc_col_spec cov_cols[] = {
+        {"root", "root", TRC_ALIGN_LEFT},
+        {"reachable", "reachable", TRC_ALIGN_RIGHT},
+        {"executed", "executed", TRC_ALIGN_RIGHT},
+        {"covered", "covered", TRC_ALIGN_RIGHT},
+        {"never_executed", "never executed in this run", TRC_ALIGN_LEFT}};
+
+enum { NEVER_ROOT, NEVER_FUNCTION, NEVER_SOURCE };
+static const struct trc_col_spec never_cols[] = {{"root", "root", TRC_ALIGN_LEFT},
+                                                 {"function", "function", TRC_ALIGN_LEFT},
+                                                 {"source", "source", TRC_ALIGN_LEFT}};
+
 int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
                          const struct trc_budgets *bs, const struct trc_cg *cg,
                          const struct trc_profile *a, const char *const *roots, size_t nroots,
@@ -310,17 +317,11 @@ int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
 
 	if ((rc = trc_cov_compute(&cov, cg, a, roots, nroots, err)) < 0)
 		goto out;
-	trc_doc_add_table(&t, d, "coverage", "coverage: functions reachable from each root");
-	trc_table_col(t, "root", "root", TRC_ALIGN_LEFT);
-	trc_table_col(t, "reachable", "reachable", TRC_ALIGN_RIGHT);
-	trc_table_col(t, "executed", "executed", TRC_ALIGN_RIGHT);
-	trc_table_col(t, "covered", "covered", TRC_ALIGN_RIGHT);
-	trc_table_col(t, "never_executed", "never executed in this run", TRC_ALIGN_LEFT);
-	trc_doc_add_table(&m, d, "never_executed",
-	                  "never executed: the worst cases above do not cover these");
-	trc_table_col(m, "root", "root", TRC_ALIGN_LEFT);
-	trc_table_col(m, "function", "function", TRC_ALIGN_LEFT);
-	trc_table_col(m, "source", "source", TRC_ALIGN_LEFT);
+	trc_doc_add_table_cols(&t, d, "coverage", "coverage: functions reachable from each root",
+	                       cov_cols, sizeof(cov_cols) / sizeof(cov_cols[0]));
+	trc_doc_add_table_cols(&m, d, "never_executed",
+	                       "never executed: the worst cases above do not cover these",
+	                       never_cols, sizeof(never_cols) / sizeof(never_cols[0]));
 	for (i = 0; i < cov->nroots; i++) {
 		const struct trc_cov_root *r = &cov->roots[i];
 		char pct[32];
@@ -331,26 +332,26 @@ int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
 		}
 		snprintf(pct, sizeof(pct), "%.0f%%", covered(r));
 		trc_table_row(t);
-		trc_table_str(t, 0, cg->funcs[r->root].name);
-		trc_table_u64(t, 1, r->reachable, NULL);
-		trc_table_u64(t, 2, r->executed, NULL);
-		trc_table_f64(t, 3, covered(r) / 100.0, pct);
+		trc_table_str(t, COV_ROOT, cg->funcs[r->root].name);
+		trc_table_u64(t, COV_REACHABLE, r->reachable, NULL);
+		trc_table_u64(t, COV_EXECUTED, r->executed, NULL);
+		trc_table_f64(t, COV_COVERED, covered(r) / 100.0, pct);
 		if (r->nmissing > 0)
-			trc_table_style(t, 3, TRC_STYLE_WARN);
-		trc_table_str(t, 4, r->nmissing ? list : "-");
+			trc_table_style(t, COV_COVERED, TRC_STYLE_WARN);
+		trc_table_str(t, COV_NEVER, r->nmissing ? list : "-");
 		free(list);
 		list = NULL;
 		for (k = 0; k < r->nmissing; k++) {
 			const struct trc_cg_func *fn = &cg->funcs[r->missing[k]];
 
 			trc_table_row(m);
-			trc_table_str(m, 0, cg->funcs[r->root].name);
-			trc_table_str(m, 1, fn->name);
+			trc_table_str(m, NEVER_ROOT, cg->funcs[r->root].name);
+			trc_table_str(m, NEVER_FUNCTION, fn->name);
 			if (fn->file != NULL) {
 				snprintf(where, sizeof(where), "%s:%u", fn->file, fn->line);
-				trc_table_str(m, 2, where);
+				trc_table_str(m, NEVER_SOURCE, where);
 			} else {
-				trc_table_null(m, 2, "");
+				trc_table_null(m, NEVER_SOURCE, "");
 			}
 		}
 	}
@@ -363,8 +364,7 @@ int trc_section_coverage(struct trc_doc *d, struct trc_budget_results *res,
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (trc_doc_status(d) < 0)
-		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+	rc = trc_doc_check(d, err);
 out:
 	free(list);
 	trc_cov_free(cov);
