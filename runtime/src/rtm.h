@@ -89,6 +89,8 @@ struct rtm_state {
 	uint32_t pf_stop;  /* 1: the prefault thread must end */
 	int pf_running;    /* 1: pf_thread was started and not yet joined */
 	pthread_t pf_thread;
+	pthread_mutex_t pf_mu; /* pf_cv wakes the napping thread at stop */
+	pthread_cond_t pf_cv;
 	struct rtm_config cfg;
 };
 
