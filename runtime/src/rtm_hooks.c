@@ -3,12 +3,16 @@
  * public API of latch/rt.h.
  *
  * Hot path (both hooks, tracing on, room in the chunk): one load of the
- * session id, three compares folded into one branch, one timestamp, two
- * 8-byte stores, a count increment and its release store (a plain store on
- * x86-64 and arm64's stlr). No call, no lock, no syscall, errno untouched.
- * Everything else (first event of a thread, a full chunk, summary mode,
- * heap-guard roots, a re-entered hook) goes to rtm_event_slow(), which saves
- * and restores errno.
+ * session id, one compare of it with the thread's key (registered, fast path
+ * allowed, not busy), the busy store, one compare of the slot with the cap,
+ * one timestamp, the record's stores, the slot and its release store (a
+ * plain store on x86-64 and arm64's stlr), the key restored: 35 + 33
+ * instructions on x86-64 for enter + exit (80 added per call with the call
+ * sequence, callgrind; the peer of bench/runtime adds 40). No call, no lock,
+ * no syscall, no loop, errno untouched. Everything else (first event of a
+ * thread, a full chunk, summary mode, heap-guard roots, a non-hardware
+ * clock, a hook nested by a signal handler) goes to slow()/slow_held(),
+ * which save and restore errno.
  */
 #define _GNU_SOURCE
 #include "rtm.h"
@@ -106,7 +110,7 @@ __attribute__((noinline, cold)) RTM_NOTRACE static void slow(uint64_t addr, uint
 #define RTM_HOOK_ADDR(a) ((a)&RTM_ADDR_MASK)
 #endif
 
-/* The fast path, about 40 instructions a hook (callgrind: bench/runtime).
+/* The fast path, 33-35 instructions a hook (bench/runtime/peer.py counts them).
  * Signal safety: a handler that runs before the busy state is taken
  * completes its own events first; everything the record needs (n, cap,
  * recs) is read after the busy state is taken, so the handler's records
