@@ -19,6 +19,7 @@ the runtime's prefault thread). Start-up: `peer_prog start` (no work) with
 a 1 GiB buffer against the plain build, wall time of the whole process.
 """
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,79 @@ def build():
     return out
 
 
+def build_inproc(lib):
+    """peer_inproc: the workloads of peer_work.c three times in one binary
+    (untraced, liblatch_rt's hooks, the peer's hooks renamed by objcopy)."""
+    cc = os.environ.get("CC", "gcc")
+    work = os.path.join(HERE, "peer_work.c")
+    objs = []
+    for sfx, flags in (("_plain", []), ("_latch", ["-finstrument-functions"]),
+                       ("_peer", ["-finstrument-functions"])):
+        o = os.path.join(OUT, "inproc_work%s.o" % sfx)
+        sh([cc, "-std=c11", "-O2", "-g", "-DSUFFIX=" + sfx] + flags + ["-c", work, "-o", o])
+        if sfx == "_peer":
+            sh(["objcopy", "--redefine-sym", "__cyg_profile_func_enter=peer_func_enter",
+                "--redefine-sym", "__cyg_profile_func_exit=peer_func_exit", o])
+        objs.append(o)
+    exe = os.path.join(OUT, "peer_inproc")
+    sh([cc, "-std=c11", "-O2", "-g", "-I", os.path.join(ROOT, "runtime", "include"),
+        os.path.join(HERE, "peer_inproc.c")] + objs + [lib, "-lpthread", "-ldl", "-o", exe])
+    return exe
+
+
+def inproc_env(trace_dir, pf=None):
+    e = {k: v for k, v in os.environ.items() if not k.startswith(("LATCH_", "PEER_"))}
+    e.update(LATCH_TRACE=os.path.join(trace_dir, "peer_inproc.trc"), LATCH_MODE="ring",
+             LATCH_BUF_MB=str(BUF_MB), PEER_BUF_MB=str(BUF_MB))
+    if pf:
+        e["LATCH_PREFAULT"] = pf
+    return e
+
+
+def run_inproc(exe, e, rounds):
+    """{workload: (peer added ns/call, latch added ns/call, median of the
+    rounds' ratios)}: each round's plain loop is subtracted from the same
+    round's traced loops; medians over the rounds."""
+    out = sh([exe, str(rounds), str(N_ONE // 2), str(N_STEP // 2)], env=e)
+    by = {}
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == "loop":
+            by.setdefault(f[2], {}).setdefault(int(f[1]), {})[f[3]] = (int(f[4]), int(f[5]))
+    res = {}
+    for w, rs in by.items():
+        peer, latch, ratio = [], [], []
+        for r in rs.values():
+            calls = r["plain"][1]
+            p = (r["peer"][0] - r["plain"][0]) / calls
+            l = (r["latch"][0] - r["plain"][0]) / calls
+            peer.append(p)
+            latch.append(l)
+            if p > 0:
+                ratio.append(l / p)
+        res[w] = (statistics.median(peer), statistics.median(latch), statistics.median(ratio))
+    return res
+
+
+def inproc_ir(exe, e):
+    """Instructions per traced call, callgrind, difference of two loop
+    lengths (start-up cancels out), per copy and workload."""
+    import tempfile
+    ir = {}
+    with tempfile.TemporaryDirectory() as d:
+        for w, per in (("one", 1), ("step4", 5)):
+            for v in ("plain", "peer", "latch"):
+                tot = []
+                for n in (100000, 200000):
+                    f = os.path.join(d, "cg.out")
+                    sh(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + f, exe, "--only", v, w,
+                        str(n)], env=e)
+                    with open(f) as fh:
+                        tot.append(next(int(l.split()[1]) for l in fh if l.startswith(("summary:", "totals:"))))
+                ir[(w, v)] = (tot[1] - tot[0]) / (100000 * per)
+    return ir
+
+
 def env(variant, pf=None, buf_mb=BUF_MB):
     e = {k: v for k, v in os.environ.items() if not k.startswith(("LATCH_", "PEER_"))}
     if variant == "peer":
@@ -84,6 +158,31 @@ def loop_ns(exe, workload, n, e):
 
 def main():
     exes = build()
+    inproc = build_inproc(os.path.join(OUT, "libpeer_latch_rt.a"))
+    rounds = 11 if QUICK else 31
+    print("same process (peer_inproc): per traced call, ns added over the untraced copy of the same round;"
+          " median of %d rounds\n" % rounds)
+    print("%-34s %-8s %8s %8s %8s %12s" % ("trace (ring mode, %d MiB)" % BUF_MB, "workload", "peer", "latch",
+                                          "ratio", "round ratio"))
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else OUT
+    for label, tdir, pf in (("%s, prefault ahead" % shm, shm, None), ("%s, prefault all" % shm, shm, "all"),
+                            ("%s (disk), prefault ahead" % OUT, OUT, None)):
+        res = run_inproc(inproc, inproc_env(tdir, pf), rounds)
+        for w in ("one", "step4"):
+            p, l, rr = res[w]
+            print("%-34s %-8s %8.1f %8.1f %7.2fx %11.2fx" % (label, w, p, l, l / p, rr))
+        try:
+            os.unlink(inproc_env(tdir)["LATCH_TRACE"])
+        except OSError:
+            pass
+    if shutil.which("valgrind"):
+        ir = inproc_ir(inproc, inproc_env(shm))
+        print("\ninstructions per traced call (callgrind, same binary): added over the untraced copy")
+        for w in ("one", "step4"):
+            print("  %-6s peer %5.1f   latch %5.1f   (untraced call %4.1f)" % (
+                w, ir[(w, "peer")] - ir[(w, "plain")], ir[(w, "latch")] - ir[(w, "plain")], ir[(w, "plain")]))
+        os.unlink(inproc_env(shm)["LATCH_TRACE"])
+    print("\nseparate processes (peer_prog), alternating:\n")
     variants = [("plain", "plain", None), ("peer", "peer", None),
                 ("latch (prefault ahead)", "latch", None), ("latch (prefault all)", "latch", "all")]
     print("per traced call, ns (median of %d; added over the plain build in the same run)\n" % REPS)

@@ -89,6 +89,8 @@ struct rtm_state {
 	uint32_t pf_stop;  /* 1: the prefault thread must end */
 	int pf_running;    /* 1: pf_thread was started and not yet joined */
 	pthread_t pf_thread;
+	pthread_mutex_t pf_mu; /* pf_cv wakes the napping thread at stop */
+	pthread_cond_t pf_cv;
 	struct rtm_config cfg;
 };
 
@@ -99,19 +101,30 @@ struct rtm_shadow {
 	uint32_t stack;
 };
 
+/* rtm_thread.key: the session id while the fast path may run (registered in
+ * that session, a chunk with fast-path records, not dead), RTM_KEY_BUSY while
+ * a hook or the runtime works on the thread, 0 otherwise. One compare with
+ * the session id decides the fast path; a hook that finds RTM_KEY_BUSY is
+ * nested (a signal handler's) and drops its event. Session ids skip it. */
+#define RTM_KEY_BUSY UINT32_MAX
+
+/* The hot fields come first: the fast path reads key, n, cap, recs,
+ * stack_base and (enter) min_sp, all in the first cache line. */
 struct rtm_thread {
-	uint32_t gen;  /* session this thread registered in */
-	uint32_t n;    /* records in the current chunk */
-	uint32_t cap;  /* fast path limit: 0 forces the slow path */
-	uint32_t busy; /* re-entrancy guard */
-	uint8_t *recs; /* first record slot of the current chunk */
-	uint32_t *countp;
-	uint8_t *chunk;
-	uint8_t *entry; /* thread table entry, NULL without a slot */
+	uint32_t key; /* see RTM_KEY_BUSY */
+	uint32_t n;   /* record slots used in the current chunk */
+	uint32_t cap; /* fast path limit: 0 forces the slow path */
+	uint32_t pad0;
+	uint8_t *recs;   /* first record slot of the current chunk (its header
+	                 * is the RTM_CHUNK_HDR bytes before) */
+	uint64_t min_sp; /* lowest stack pointer at an entry (UINT64_MAX: none) */
 	uint64_t stack_base;
-	uint32_t max_stack;           /* in RTM_STACK_UNIT */
+	uint32_t gen;    /* session this thread registered in */
+	uint32_t xslots; /* payload slots of extended records in the current chunk */
+	uint8_t *chunk;
+	uint8_t *entry;               /* thread table entry, NULL without a slot */
 	uint32_t dead;                /* 1: no slot or (stop mode) the file is full */
-	uint32_t events;              /* events in the current chunk */
+	uint32_t fast;                /* 1: the current chunk takes fast-path records */
 	uint64_t prev_seq;            /* seq of the thread's previous chunk, 0 if none */
 	uint32_t ru_nvcsw, ru_nivcsw; /* last getrusage reading ... */
 	uint32_t ru_fresh;            /* ... 1 while a chunk change may reuse it */
@@ -265,16 +278,41 @@ RTM_NOTRACE static inline uint32_t rtm_stack_units(uint64_t base, uint64_t sp)
 	return d > RTM_STACK_MAX ? RTM_STACK_MAX : (uint32_t)d;
 }
 
+/* The record count of the thread's current chunk (in its header). */
+#define RTM_COUNTP(t) RTM_A32((t)->recs - RTM_CHUNK_HDR + RTM_C_COUNT)
+
 /* Writes one record at slot n of the current chunk and publishes it. */
 RTM_NOTRACE static inline void rtm_rec_put(struct rtm_thread *t, uint64_t ticks, uint64_t word)
 {
-	uint8_t *r = t->recs + (size_t)t->n * RTM_REC_SIZE;
+	uint32_t n = t->n;
+	uint8_t *r = t->recs + (size_t)n * RTM_REC_SIZE;
 
 	rtm_put64(r, ticks);
 	rtm_put64(r + 8, word);
-	t->n++;
-	t->events++;
-	__atomic_store_n(t->countp, t->n, __ATOMIC_RELEASE);
+	t->n = n + 1u;
+	__atomic_store_n(RTM_COUNTP(t), n + 1u, __ATOMIC_RELEASE);
+}
+
+/* Events in the thread's current chunk (an extended record is one event). */
+RTM_NOTRACE static inline uint32_t rtm_thread_events(const struct rtm_thread *t)
+{
+	return t->n - t->xslots;
+}
+
+/* Takes the thread's busy state (the caller saw key != RTM_KEY_BUSY). */
+RTM_NOTRACE static inline void rtm_busy_take(struct rtm_thread *t)
+{
+	t->key = RTM_KEY_BUSY;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Leaves the busy state: reopens the fast path when the thread may take it. */
+RTM_NOTRACE static inline void rtm_busy_drop(const struct rtm_state *st, struct rtm_thread *t)
+{
+	uint32_t gen = __atomic_load_n(&st->gen, __ATOMIC_RELAXED);
+
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t->key = (gen != 0 && t->gen == gen && t->fast && !t->dead) ? gen : 0;
 }
 
 /* Heap guard (rtm_heapguard.c calls it from the interposed allocators). */

@@ -3,7 +3,8 @@
  *
  * Runs at a thread's first event, when a thread claims or seals a chunk, and
  * for every event the fast path of rtm_hooks.c cannot take. The caller holds
- * the thread's busy flag, so nothing here can re-enter the hooks' recording.
+ * the thread's busy state (key RTM_KEY_BUSY), so nothing here can re-enter
+ * the hooks' recording.
  * Invariant: a chunk's count is published after its records.
  */
 #define _GNU_SOURCE
@@ -48,7 +49,7 @@ RTM_NOTRACE static void stack_of_thread(struct rtm_thread *t, uint8_t *e, int is
 		void *addr = NULL;
 		size_t sz = 0;
 
-		/* glibc allocates inside pthread_getattr_np; the busy flag is held, so
+		/* glibc allocates inside pthread_getattr_np; the busy state is held, so
 		 * the heap guard ignores it. Once per thread, at its first event. */
 		// latch: allow(unknown-callee) -- once per thread, at its first event
 		if (pthread_getattr_np(pthread_self(), &a) == 0) {
@@ -79,12 +80,12 @@ RTM_NOTRACE void rtm_thread_attach(struct rtm_state *st, struct rtm_thread *t)
 	t->n = 0;
 	t->cap = 0;
 	t->recs = NULL;
-	t->countp = NULL;
 	t->chunk = NULL;
 	t->entry = NULL;
 	t->dead = 0;
-	t->events = 0;
-	t->max_stack = 0;
+	t->fast = 0;
+	t->xslots = 0;
+	t->min_sp = UINT64_MAX;
 	t->root_depth = 0;
 	t->sdepth = 0;
 	t->sover = 0;
@@ -138,9 +139,11 @@ RTM_NOTRACE void rtm_thread_seal(struct rtm_state *st, struct rtm_thread *t, int
 	(void)st;
 	if (t->entry != NULL) {
 		uint32_t ms = rtm_get32(t->entry + RTM_T_MAX_STACK);
+		uint32_t d =
+		        t->min_sp == UINT64_MAX ? 0 : rtm_stack_units(t->stack_base, t->min_sp);
 
-		if (t->max_stack * RTM_STACK_UNIT > ms)
-			rtm_put32(t->entry + RTM_T_MAX_STACK, t->max_stack * RTM_STACK_UNIT);
+		if (d * RTM_STACK_UNIT > ms)
+			rtm_put32(t->entry + RTM_T_MAX_STACK, d * RTM_STACK_UNIT);
 		if (exiting)
 			__atomic_fetch_or(RTM_A32(t->entry + RTM_T_FLAGS), RTM_TF_EXITED,
 			                  __ATOMIC_RELAXED);
@@ -148,17 +151,18 @@ RTM_NOTRACE void rtm_thread_seal(struct rtm_state *st, struct rtm_thread *t, int
 	if (t->chunk == NULL)
 		return;
 	rusage_put(t, t->chunk + RTM_C_NVCSW1);
-	rtm_put32(t->chunk + RTM_C_EVENTS, t->events);
+	rtm_put32(t->chunk + RTM_C_EVENTS, rtm_thread_events(t));
 	t->prev_seq = rtm_get64(t->chunk + RTM_C_SEQ);
 	if (t->entry != NULL)
-		__atomic_fetch_add(RTM_A64(t->entry + RTM_T_RECORDS), t->events, __ATOMIC_RELAXED);
+		__atomic_fetch_add(RTM_A64(t->entry + RTM_T_RECORDS), rtm_thread_events(t),
+		                   __ATOMIC_RELAXED);
 	__atomic_store_n(RTM_A32(t->chunk + RTM_C_STATE), RTM_CS_SEALED, __ATOMIC_RELEASE);
 	t->chunk = NULL;
 	t->recs = NULL;
-	t->countp = NULL;
 	t->n = 0;
 	t->cap = 0;
-	t->events = 0;
+	t->xslots = 0;
+	t->fast = 0;
 }
 
 RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
@@ -221,13 +225,13 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 	__atomic_fetch_add(RTM_A32(t->entry + RTM_T_CHUNKS), 1, __ATOMIC_RELAXED);
 	t->chunk = c;
 	t->recs = c + RTM_CHUNK_HDR;
-	t->countp = RTM_A32(c + RTM_C_COUNT);
 	t->n = 0;
-	t->events = 0;
+	t->xslots = 0;
 	/* Heap-guard roots, and a clock other than the one the fast path reads,
 	 * need every event on the slow path. */
-	t->cap = ((st->heapguard && st->nroots > 0) || st->clock != RTM_CLOCK_HW) ? 0
-	                                                                          : st->chunk_recs;
+	t->fast = !((st->heapguard && st->nroots > 0) || st->clock != RTM_CLOCK_HW ||
+	            st->mode == RTM_MODE_SUMMARY);
+	t->cap = t->fast ? st->chunk_recs : 0;
 	return 0;
 }
 
@@ -269,8 +273,8 @@ RTM_NOTRACE void rtm_event_slow(struct rtm_state *st, struct rtm_thread *t, uint
 	if (t->gen != st->gen)
 		rtm_thread_attach(st, t);
 	d = rtm_stack_units(t->stack_base, sp);
-	if (kind == RTM_K_ENTER && d > t->max_stack)
-		t->max_stack = d;
+	if (kind == RTM_K_ENTER && sp < t->min_sp)
+		t->min_sp = sp;
 	if (st->heapguard && st->nroots > 0) {
 		if (kind == RTM_K_ENTER && is_root(st, addr)) {
 			if (t->root_depth < RTM_ROOT_STACK)
@@ -321,7 +325,7 @@ RTM_NOTRACE int rtm_event_ext(struct rtm_state *st, struct rtm_thread *t, uint32
 	memset(r + RTM_REC_SIZE, 0, (size_t)(slots - 1u) * RTM_REC_SIZE);
 	memcpy(r + RTM_REC_SIZE, payload, len);
 	t->n += slots;
-	t->events++;
-	__atomic_store_n(t->countp, t->n, __ATOMIC_RELEASE);
+	t->xslots += slots - 1u;
+	__atomic_store_n(RTM_COUNTP(t), t->n, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -90,15 +90,13 @@ RTM_NOTRACE void rtm_calibrate_update(struct rtm_state *st)
 
 RTM_NOTRACE uint64_t rtm_hook_cost(enum rtm_clock c)
 {
-	uint8_t buf[64 * RTM_REC_SIZE];
-	uint32_t cnt = 0;
+	uint64_t buf[(RTM_CHUNK_HDR + 64 * RTM_REC_SIZE) / 8];
 	struct rtm_thread t;
 	uint64_t best = UINT64_MAX;
 	unsigned trial, i;
 
 	memset(&t, 0, sizeof(t));
-	t.recs = buf;
-	t.countp = &cnt;
+	t.recs = (uint8_t *)buf + RTM_CHUNK_HDR;
 	/* The same work as the two hooks' fast path, in a scratch buffer. */
 	for (trial = 0; trial < 64; trial++) {
 		uint64_t t0 = rtm_ticks_of(c), t1;

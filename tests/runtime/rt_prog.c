@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +140,29 @@ __attribute__((no_instrument_function)) static long arg_num(const char *s)
 	return v;
 }
 
+/* Signal nesting: a traced handler that interrupts the hooks at random
+ * points, fast path and slow path (small chunks), while main traces trees. */
+static volatile sig_atomic_t sig_count;
+NOINL void on_signal(int sig)
+{
+	(void)sig;
+	leaf();
+	sig_count++;
+}
+
+/* Deep stack: n frames of about 1 KiB each, a leaf at the bottom. */
+NOINL long deep(long n)
+{
+	volatile char pad[1000];
+
+	pad[0] = (char)n;
+	if (n <= 0) {
+		leaf();
+		return 1;
+	}
+	return deep(n - 1) + (pad[0] == (char)n);
+}
+
 /* errno must come out of a hook as it went in, on the slow paths too: a
  * thread's first event (registration, a chunk claim) and chunk changes. */
 __attribute__((no_instrument_function)) static void *errno_thread(void *arg)
@@ -246,6 +270,26 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			run_tree();
 		raise(SIGKILL);
+	} else if (strcmp(sc, "signals") == 0) {
+		struct sigaction sa;
+		struct itimerval it = {{0, 20}, {0, 20}}, off = {{0, 0}, {0, 0}};
+		sigset_t alrm;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+		for (i = 0; i < n; i++)
+			run_tree();
+		setitimer(ITIMER_REAL, &off, NULL);
+		sigemptyset(&alrm);
+		sigaddset(&alrm, SIGALRM);
+		sigprocmask(SIG_BLOCK, &alrm, NULL);
+		printf("trees %ld signals %ld\n", n, (long)sig_count);
+	} else if (strcmp(sc, "deep") == 0) {
+		printf("deep %ld\n", deep(n));
 	} else if (strcmp(sc, "leaf") == 0) {
 		for (i = 0; i < n; i++)
 			empty_leaf();
