@@ -484,8 +484,8 @@ static size_t run_fast(struct trc_stats *s, struct ivs *v, const uint8_t *recs, 
 
 			if (sp == end)
 				break;
-			for (j = slot_of(rec.addr, hbits); (val = vals[j]) != 0 && keys[j] != rec.addr;
-			     j = (j + 1u) & mask)
+			for (j = slot_of(rec.addr, hbits);
+			     (val = vals[j]) != 0 && keys[j] != rec.addr; j = (j + 1u) & mask)
 				;
 			if (val == 0)
 				break; /* a new function: insert() */
@@ -495,13 +495,15 @@ static size_t run_fast(struct trc_stats *s, struct ivs *v, const uint8_t *recs, 
 					if (d < v->small)
 						nsmall_btw++;
 					else
-						iv_long(c, &v->min[TRC_IV_BETWEEN], TRC_IV_BETWEEN, d);
+						iv_long(c, &v->min[TRC_IV_BETWEEN], TRC_IV_BETWEEN,
+						        d);
 				} else {
 					in = d > in ? d : in;
 					if (d < v->small)
 						nsmall_in++;
 					else
-						iv_long(c, &v->min[TRC_IV_INSIDE], TRC_IV_INSIDE, d);
+						iv_long(c, &v->min[TRC_IV_INSIDE], TRC_IV_INSIDE,
+						        d);
 				}
 				sp[-1].user64 = in;
 				sp[-1].user64b = btw;
