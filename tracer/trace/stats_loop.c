@@ -1,0 +1,154 @@
+/*
+ * tracer/trace/stats_loop.c - the record loop's common case (see
+ * stats_impl.h), in a file of its own because it is the hot path of
+ * `latch-trace report`: what it computes is exactly what stats.c's general
+ * path (feed_one()) would, and the pieces of the pairing rule it uses are
+ * trace/replay.h's.
+ */
+#include "trace/stats_impl.h"
+
+#include "trace.h"
+#include "trace/hist.h"
+
+/* An interval too long to be only counted (interval()'s last branch). */
+__attribute__((noinline)) static void iv_long(uint64_t *c, uint64_t *min, int kd, uint64_t d)
+{
+	c[(size_t)kd * RTM_HIST_BUCKETS_ALL + rtm_hist_bucket(d)]++;
+	if (d < *min)
+		*min = d;
+}
+
+/* The record loop's common case with its whole state in locals, which the
+ * compiler keeps in registers (stores through the frame and function
+ * pointers could otherwise alias every field of s): an enter below
+ * TRC_REPLAY_MAX_DEPTH of a function already in the table, and an exit that
+ * closes the top frame without setting a new worst case or growing its
+ * histogram. It computes exactly what feed_one() would (the pieces of the
+ * pairing rule are replay.h's). Any other record (the first of a chunk, a
+ * mark, an extended record, a skipped or unmatched exit, a new function, a
+ * new worst case) stops it before anything changes: it writes its state
+ * back and returns that record's index (n at the end of the chunk), and
+ * feed_one() takes the record. */
+size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs, size_t i,
+                           size_t n, uint64_t off)
+{
+	struct trc_replay *r = &s->r;
+	struct trc_replay_frame *const stack = r->stack, *const end = stack + TRC_REPLAY_MAX_DEPTH;
+	struct trc_replay_frame *sp = stack + r->depth; /* the next free frame */
+	struct trc_fstat *const f = s->f;
+	const uint64_t *const keys = s->keys;
+	const uint32_t *const vals = s->vals;
+	const uint32_t hbits = s->hbits;
+	const size_t mask = ((size_t)1 << hbits) - 1u, i0 = i;
+	uint64_t *const c = v->c;
+	uint64_t prev = v->prev, in = v->in, btw = v->btw, nsmall_in = 0, nsmall_btw = 0, pushed;
+	int prev_exit = v->prev_exit;
+
+	if (r->overflow > 0 || c == NULL)
+		return i;
+	for (; i < n; i++) {
+		struct lc_trace_slot rec;
+		uint64_t d;
+
+		lc_trace_slot_decode(&rec, recs, i, off, 0);
+		d = rec.ticks >= prev ? rec.ticks - prev : 0;
+		if (rec.kind == LC_TRACE_ENTER) {
+			uint32_t val;
+			size_t j;
+
+			if (sp == end)
+				break;
+			for (j = trc__stats_slot(rec.addr, hbits);
+			     (val = vals[j]) != 0 && keys[j] != rec.addr; j = (j + 1u) & mask)
+				;
+			if (val == 0)
+				break; /* a new function: insert() */
+			if (sp > stack) {
+				if (prev_exit) {
+					btw = d > btw ? d : btw;
+					if (d < v->small)
+						nsmall_btw++;
+					else
+						iv_long(c, &v->min[TRC_IV_BETWEEN], TRC_IV_BETWEEN,
+						        d);
+				} else {
+					in = d > in ? d : in;
+					if (d < v->small)
+						nsmall_in++;
+					else
+						iv_long(c, &v->min[TRC_IV_INSIDE], TRC_IV_INSIDE,
+						        d);
+				}
+				sp[-1].user64 = in;
+				sp[-1].user64b = btw;
+			}
+			in = btw = 0;
+			trc_replay__push(sp, &rec);
+			sp->user = val - 1u;
+			sp++;
+			if ((uint32_t)(sp - stack) > r->counts.max_depth)
+				r->counts.max_depth = (uint32_t)(sp - stack);
+			prev_exit = 0;
+		} else if (rec.kind == LC_TRACE_EXIT) {
+			struct trc_replay_frame *fr = sp - 1;
+			struct trc_fstat *fs;
+			uint64_t raw, corr, excl;
+			uint32_t b;
+
+			if (sp == stack || fr->addr != rec.addr)
+				break;
+			fs = &f[fr->user];
+			corr = trc_replay__cost(r, fr, rec.ticks, &raw);
+			b = trc_hist_bucket(corr);
+			if (corr > fs->hist.max || fs->calls == 0 || b >= fs->hist.nb)
+				break; /* a new worst case, or the histogram grows */
+			in = d > in ? d : in;
+			if (d < v->small)
+				nsmall_in++;
+			else
+				iv_long(c, &v->min[TRC_IV_INSIDE], TRC_IV_INSIDE, d);
+			sp = fr;
+			excl = corr > fr->child_corr ? corr - fr->child_corr : 0;
+			if (sp > stack) {
+				struct trc_replay_frame *p = sp - 1;
+
+				trc_replay__to_parent(p, fr, corr);
+				in = p->user64 > in ? p->user64 : in;
+				btw = p->user64b > btw ? p->user64b : btw;
+			} else {
+				trc__stats_fold_max(v, in, btw);
+				in = btw = 0;
+			}
+			fs->hist.counts[b]++;
+			fs->hist.total++;
+			if (corr < fs->hist.min)
+				fs->hist.min = corr;
+			fs->calls++;
+			fs->sum_incl_ns += corr;
+			fs->sum_excl_ns += excl;
+			fs->hook_ns += raw - corr;
+			if (excl > fs->max_excl_ns)
+				fs->max_excl_ns = excl;
+			if (fr->deep > fs->max_stack)
+				fs->max_stack = fr->deep;
+			prev_exit = 1;
+		} else {
+			break;
+		}
+		prev = rec.ticks;
+	}
+	/* Every record taken was an enter (one frame more) or an exit (one
+	 * call, one frame less). */
+	pushed = (uint64_t)(sp - stack) - r->depth;
+	r->counts.records += i - i0;
+	r->counts.calls += (i - i0 - pushed) / 2u;
+	r->depth = (uint32_t)(sp - stack);
+	v->prev = prev;
+	v->prev_exit = prev_exit;
+	v->in = in;
+	v->btw = btw;
+	c[0] += nsmall_in;
+	c[RTM_HIST_BUCKETS_ALL] += nsmall_btw;
+	return i;
+}
+
