@@ -36,7 +36,8 @@ struct trc__stats_thr {
 	uint64_t *ivc;                /* TRC_IV_N x RTM_HIST_BUCKETS_ALL counts, during the pass */
 	uint64_t ivmax[TRC_IV_N];     /* exact maxima */
 	uint64_t ivmin[TRC_IV_N];     /* exact minima of the intervals not under `small` */
-	struct trc__stats_span *chunks; /* per chunk of the thread: stream order, by offset after iv_flush() */
+	struct trc__stats_span
+	        *chunks; /* per chunk of the thread: stream order, by offset after iv_flush() */
 	size_t nchunks, capchunks;
 };
 
@@ -52,7 +53,7 @@ struct trc_stats {
 	uint32_t hbits;
 	/* current thread */
 	uint32_t thread;
-	struct trc__stats_iv iv;    /* interval state of the current thread */
+	struct trc__stats_iv iv;     /* interval state of the current thread */
 	struct trc__stats_thr *thr;  /* the current thread's, or NULL (none) */
 	struct trc__stats_thr *thrs; /* by thread index */
 	size_t nthrs;
@@ -82,7 +83,7 @@ static inline void trc__stats_fold_max(struct trc__stats_iv *v, uint64_t in, uin
  * take (n when it took them all), with its state written back to s and v;
  * that record is then the general path's (feed_one() in stats.c).
  */
-size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs, size_t i,
-                           size_t n, uint64_t off);
+size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs,
+                           size_t i, size_t n, uint64_t off);
 
 #endif /* TRC_STATS_IMPL_H */

@@ -29,8 +29,8 @@ __attribute__((noinline)) static void iv_long(uint64_t *c, uint64_t *min, int kd
  * new worst case) stops it before anything changes: it writes its state
  * back and returns that record's index (n at the end of the chunk), and
  * feed_one() takes the record. */
-size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs, size_t i,
-                           size_t n, uint64_t off)
+size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs,
+                           size_t i, size_t n, uint64_t off)
 {
 	struct trc_replay *r = &s->r;
 	struct trc_replay_frame *const stack = r->stack, *const end = stack + TRC_REPLAY_MAX_DEPTH;
@@ -151,4 +151,3 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 	c[RTM_HIST_BUCKETS_ALL] += nsmall_btw;
 	return i;
 }
-
