@@ -18,17 +18,47 @@ __attribute__((noinline)) static void iv_long(uint64_t *c, uint64_t *min, int kd
 		*min = d;
 }
 
+/* Whether a call of fs lasting corr ticks (histogram bucket b) can be
+ * added here: not a new worst case (that is feed_one()'s, with its call
+ * path), and its histogram need not grow. */
+static inline int fits(const struct trc_fstat *fs, uint64_t corr, uint32_t b)
+{
+	return corr <= fs->hist.max && fs->calls != 0 && b < fs->hist.nb;
+}
+
+/* Adds one closed call to fs, as feed_one() does after the worst-case
+ * check; fits() held. */
+static inline void add_call(struct trc_fstat *fs, uint32_t b, uint64_t raw, uint64_t corr,
+                            uint64_t excl, uint32_t deep)
+{
+	fs->hist.counts[b]++;
+	fs->hist.total++;
+	if (corr < fs->hist.min)
+		fs->hist.min = corr;
+	fs->calls++;
+	fs->sum_incl_ns += corr;
+	fs->sum_excl_ns += excl;
+	fs->hook_ns += raw - corr;
+	if (excl > fs->max_excl_ns)
+		fs->max_excl_ns = excl;
+	if (deep > fs->max_stack)
+		fs->max_stack = deep;
+}
+
 /* The record loop's common case with its whole state in locals, which the
  * compiler keeps in registers (stores through the frame and function
  * pointers could otherwise alias every field of s): an enter below
  * TRC_REPLAY_MAX_DEPTH of a function already in the table, and an exit that
  * closes the top frame without setting a new worst case or growing its
- * histogram. It computes exactly what feed_one() would (the pieces of the
- * pairing rule are replay.h's). Any other record (the first of a chunk, a
- * mark, an extended record, a skipped or unmatched exit, a new function, a
- * new worst case) stops it before anything changes: it writes its state
- * back and returns that record's index (n at the end of the chunk), and
- * feed_one() takes the record. */
+ * histogram. An enter whose next record is its own exit (a leaf call, most
+ * calls of a trace) is taken with that exit in one step, its frame never
+ * stored (nothing reads a closed frame after the next record). It computes
+ * exactly what feed_one() would (the pieces of the pairing rule are
+ * replay.h's). Any other record (the first of a chunk, a mark, an extended
+ * record, a skipped or unmatched exit, a new function, a new worst case)
+ * stops it before anything changes: it writes its state back and returns
+ * that record's index (n at the end of the chunk), and feed_one() takes the
+ * record. */
 size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const uint8_t *recs,
                            size_t i, size_t n, uint64_t off)
 {
@@ -53,7 +83,11 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 		lc_trace_slot_decode(&rec, recs, i, off, 0);
 		d = rec.ticks >= prev ? rec.ticks - prev : 0;
 		if (rec.kind == LC_TRACE_ENTER) {
-			uint32_t val;
+			struct trc_replay_frame leaf;
+			struct lc_trace_slot x;
+			struct trc_fstat *fs;
+			uint64_t raw, corr;
+			uint32_t val, b;
 			size_t j;
 
 			if (sp == end)
@@ -82,13 +116,42 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 				sp[-1].user64 = in;
 				sp[-1].user64b = btw;
 			}
+			if ((uint32_t)(sp - stack) + 1u > r->counts.max_depth)
+				r->counts.max_depth = (uint32_t)(sp - stack) + 1u;
+			prev = rec.ticks;
+			prev_exit = 0;
+			trc_replay__push(&leaf, &rec);
+			fs = &f[val - 1u];
+			if (i + 1u < n &&
+			    (lc_trace_slot_decode(&x, recs, i + 1u, off, 0),
+			     x.kind == LC_TRACE_EXIT && x.addr == rec.addr) &&
+			    (corr = trc_replay__cost(r, &leaf, x.ticks, &raw),
+			     b = trc_hist_bucket(corr), fits(fs, corr, b))) {
+				/* The leaf's exit: its one interval, inside. */
+				d = x.ticks >= prev ? x.ticks - prev : 0;
+				in = d;
+				if (d < v->small)
+					nsmall_in++;
+				else
+					iv_long(c, &v->min[TRC_IV_INSIDE], TRC_IV_INSIDE, d);
+				if (sp > stack) {
+					trc_replay__to_parent(sp - 1, &leaf, corr);
+					in = sp[-1].user64 > in ? sp[-1].user64 : in;
+					btw = sp[-1].user64b;
+				} else {
+					trc__stats_fold_max(v, in, 0);
+					in = btw = 0;
+				}
+				add_call(fs, b, raw, corr, corr, leaf.deep);
+				prev = x.ticks;
+				prev_exit = 1;
+				i++;
+				continue;
+			}
 			in = btw = 0;
-			trc_replay__push(sp, &rec);
+			*sp = leaf;
 			sp->user = val - 1u;
 			sp++;
-			if ((uint32_t)(sp - stack) > r->counts.max_depth)
-				r->counts.max_depth = (uint32_t)(sp - stack);
-			prev_exit = 0;
 		} else if (rec.kind == LC_TRACE_EXIT) {
 			struct trc_replay_frame *fr = sp - 1;
 			struct trc_fstat *fs;
@@ -100,7 +163,7 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 			fs = &f[fr->user];
 			corr = trc_replay__cost(r, fr, rec.ticks, &raw);
 			b = trc_hist_bucket(corr);
-			if (corr > fs->hist.max || fs->calls == 0 || b >= fs->hist.nb)
+			if (!fits(fs, corr, b))
 				break; /* a new worst case, or the histogram grows */
 			in = d > in ? d : in;
 			if (d < v->small)
@@ -119,23 +182,12 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 				trc__stats_fold_max(v, in, btw);
 				in = btw = 0;
 			}
-			fs->hist.counts[b]++;
-			fs->hist.total++;
-			if (corr < fs->hist.min)
-				fs->hist.min = corr;
-			fs->calls++;
-			fs->sum_incl_ns += corr;
-			fs->sum_excl_ns += excl;
-			fs->hook_ns += raw - corr;
-			if (excl > fs->max_excl_ns)
-				fs->max_excl_ns = excl;
-			if (fr->deep > fs->max_stack)
-				fs->max_stack = fr->deep;
+			add_call(fs, b, raw, corr, excl, fr->deep);
+			prev = rec.ticks;
 			prev_exit = 1;
 		} else {
 			break;
 		}
-		prev = rec.ticks;
 	}
 	/* Every record taken was an enter (one frame more) or an exit (one
 	 * call, one frame less). */
