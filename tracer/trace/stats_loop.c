@@ -64,7 +64,8 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 {
 	struct trc_replay *r = &s->r;
 	struct trc_replay_frame *const stack = r->stack, *const end = stack + TRC_REPLAY_MAX_DEPTH;
-	struct trc_replay_frame *sp = stack + r->depth; /* the next free frame */
+	struct trc_replay_frame *sp = stack + r->depth;                 /* the next free frame */
+	struct trc_replay_frame *deepest = stack + r->counts.max_depth; /* past the deepest */
 	struct trc_fstat *const f = s->f;
 	const uint64_t *const keys = s->keys;
 	const uint32_t *const vals = s->vals;
@@ -116,8 +117,10 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 				sp[-1].user64 = in;
 				sp[-1].user64b = btw;
 			}
-			if ((uint32_t)(sp - stack) + 1u > r->counts.max_depth)
-				r->counts.max_depth = (uint32_t)(sp - stack) + 1u;
+			if (sp >= deepest) { /* deeper than ever: max_depth is sp's depth + 1 */
+				deepest = sp + 1;
+				r->counts.max_depth = (uint32_t)(deepest - stack);
+			}
 			prev = rec.ticks;
 			prev_exit = 0;
 			trc_replay__push(&leaf, &rec);
