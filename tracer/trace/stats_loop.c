@@ -70,18 +70,22 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 	const uint64_t *const keys = s->keys;
 	const uint32_t *const vals = s->vals;
 	const uint32_t hbits = s->hbits;
-	const size_t mask = ((size_t)1 << hbits) - 1u, i0 = i;
+	const size_t mask = ((size_t)1 << hbits) - 1u;
+	/* The slots walked by pointer; off is the file offset of slot 0. */
+	const uint8_t *q = recs + i * LC_TRACE_SLOT_SIZE, *const q0 = q,
+	              *const qend = recs + n * LC_TRACE_SLOT_SIZE;
+	size_t taken;
 	uint64_t *const c = v->c;
 	uint64_t prev = v->prev, in = v->in, btw = v->btw, nsmall_in = 0, nsmall_btw = 0, pushed;
 	int prev_exit = v->prev_exit;
 
 	if (r->overflow > 0 || c == NULL)
 		return i;
-	for (; i < n; i++) {
+	for (; q < qend; q += LC_TRACE_SLOT_SIZE) {
 		struct lc_trace_slot rec;
 		uint64_t d;
 
-		lc_trace_slot_decode(&rec, recs, i, off, 0);
+		lc_trace_slot_decode(&rec, q, 0, off + (uint64_t)(q - recs), 0);
 		d = rec.ticks >= prev ? rec.ticks - prev : 0;
 		if (rec.kind == LC_TRACE_ENTER) {
 			struct trc_replay_frame leaf;
@@ -125,8 +129,8 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 			prev_exit = 0;
 			trc_replay__push(&leaf, &rec);
 			fs = &f[val - 1u];
-			if (i + 1u < n &&
-			    (lc_trace_slot_decode(&x, recs, i + 1u, off, 0),
+			if (q + LC_TRACE_SLOT_SIZE < qend &&
+			    (lc_trace_slot_decode(&x, q, 1, off + (uint64_t)(q - recs), 0),
 			     x.kind == LC_TRACE_EXIT && x.addr == rec.addr) &&
 			    (corr = trc_replay__cost(r, &leaf, x.ticks, &raw),
 			     b = trc_hist_bucket(corr), fits(fs, corr, b))) {
@@ -148,7 +152,7 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 				add_call(fs, b, raw, corr, corr, leaf.deep);
 				prev = x.ticks;
 				prev_exit = 1;
-				i++;
+				q += LC_TRACE_SLOT_SIZE;
 				continue;
 			}
 			in = btw = 0;
@@ -195,8 +199,9 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 	/* Every record taken was an enter (one frame more) or an exit (one
 	 * call, one frame less). */
 	pushed = (uint64_t)(sp - stack) - r->depth;
-	r->counts.records += i - i0;
-	r->counts.calls += (i - i0 - pushed) / 2u;
+	taken = (size_t)(q - q0) / LC_TRACE_SLOT_SIZE;
+	r->counts.records += taken;
+	r->counts.calls += (taken - pushed) / 2u;
 	r->depth = (uint32_t)(sp - stack);
 	v->prev = prev;
 	v->prev_exit = prev_exit;
@@ -204,5 +209,5 @@ size_t trc__stats_run_fast(struct trc_stats *s, struct trc__stats_iv *v, const u
 	v->btw = btw;
 	c[0] += nsmall_in;
 	c[RTM_HIST_BUCKETS_ALL] += nsmall_btw;
-	return i;
+	return i + taken;
 }
