@@ -11,12 +11,39 @@
 #include "trace/stats.h"
 #include "trace.h"
 
+#include "../tracer/stats_same.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The register loop of trc_stats_run() must give what feeding the same
+ * records one by one gives (stats_same.h). */
+static void same_as_fed(struct trc_stats *s, const struct lc_trace *t)
+{
+	const struct lc_trace_header *h = lc_trace_header(t);
+	struct trc_stats *fed = NULL;
+	size_t i;
+
+	if (lc_trace_thread_count(t) == 0 || trc_stats_new(&fed, h->ns_mult, h->hook_cost_ticks, NULL) < 0)
+		return;
+	trc_stats_set_residue(fed, h->hook_residue_ticks);
+	for (i = 0; i < lc_trace_summary_count(t); i++) {
+		const struct lc_trace_summary *e = lc_trace_summary(t, i);
+
+		if (trc_stats_add_summary(fed, e->addr, e->count, e->min, e->max, e->sum, e->max_stack,
+		                          e->buckets, e->nbuckets) < 0)
+			goto out;
+	}
+	if (stats_feed_each(fed, t) == 0 && trc_stats_finish(fed) == 0 &&
+	    !stats_same(s, fed, lc_trace_thread_count(t)))
+		abort();
+out:
+	trc_stats_free(fed);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,7 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				trc_stats_add_summary(s, e->addr, e->count, e->min, e->max, e->sum, e->max_stack,
 						      e->buckets, e->nbuckets);
 			}
-			trc_stats_run(s, t, -1, &err);
+			trc_stats_set_residue(s, h->hook_residue_ticks);
+			if (trc_stats_run(s, t, -1, &err) == 0 && trc_stats_finish(s) == 0)
+				same_as_fed(s, t);
 			trc_stats_finish(s);
 			for (i = 0; i < trc_stats_count(s); i++) {
 				const struct trc_fstat *f = trc_stats_at(s, i);

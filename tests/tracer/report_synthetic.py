@@ -11,7 +11,8 @@ readelf), so the report symbolizes them and budgets can name them.
 Checks: exact counts and durations (hook cost subtracted), percentiles
 against a brute-force sort, every output format parsed by a real parser
 (json.tool, csv, xmllint), the budget gate's exit codes 0/1/2, the
-pre-emption mark, the period/jitter histogram, and truncated, corrupt and
+pre-emption mark (also in a wrapped ring-mode trace, whose chunks come out
+of file order), the period/jitter histogram, and truncated, corrupt and
 foreign files (exit 2, the offset named, the readable part still reported).
 """
 import csv
@@ -283,6 +284,23 @@ def main():
     txt = re.sub(r"(\S)\n(\S)", r"\1 \2", txt)  # notes wrap at 100 columns
     check("  main          62.9 µs  *      31  +75.8 µs      1  main\n" in txt and
           "* the worst call fills at least half of the trace chunks" in txt, "tight text:\n" + txt)
+
+    # 5b'. ring mode after a wrap: the thread's chunks come out of file
+    #      order (claims 3 to 6 in slots 2, 3, 0, 1). main's worst call fills
+    #      the chunk in slot 2, which saw 2 switches: pre-empted. Its chunk
+    #      looked up among the chunks in stream order (not by file offset)
+    #      is the 1.3 ms one of slot 1, and the verdict would be "unknown"
+    rg = T("ring.trace")
+    subprocess.run([sys.executable, tracegen.__file__, rg, "ring"] + exe, check=True)
+    rd = report_json(lt, rg)
+    rw, rr = rows_by_name(rd, "worst_cases"), rows_by_name(rd)
+    check([(rw[f]["preempted"], rw[f]["interference"]) for f in ("main", "spin", "control_step")] ==
+          [(True, "preempted"), (False, "none"), (None, "unknown")], "ring %r" % rw)
+    check((rd["meta"]["mode"], rd["meta"]["records"], rd["meta"]["lost_events"]) == ("ring", 1008, 504),
+          "ring meta %r" % rd["meta"])
+    check([(rr[f]["calls"], rr[f]["max_ns"]) for f in ("main", "control_step", "spin")] ==
+          [(1, 62900), (125, 800), (378, 900)] and rw["spin"]["at_ns"] == 62900 + 201 * 10000 + 200 * 500,
+          "ring rows %r %r" % (rr, rw["spin"]))
 
     # 5c. a paced 1 kHz loop, every chunk with a switch: no row is marked
     pc = T("paced.trace")

@@ -1,6 +1,7 @@
 /* tests/tracer/test_stats.c - the streaming aggregation: exact counts and
- * durations, hook-cost subtraction, self time, worst-case paths, and the
- * records that do not pair up (unmatched exits, longjmp, lost events). */
+ * durations, hook-cost subtraction, self time, worst-case paths, the
+ * records that do not pair up (unmatched exits, longjmp, lost events), and
+ * trc_stats_run()'s register loop against record-by-record feeding. */
 #include "trace/stats.h"
 
 #include <setjmp.h>
@@ -8,9 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "rtm_format.h"
+#include "stats_same.h"
 #include "trace.h"
 #include "trace/replay.h"
 
@@ -214,6 +218,152 @@ static void test_stats_many_functions_rehash(void **state)
 	trc_stats_free(f.s);
 }
 
+/* A trace built byte by byte (docs/trace-format.md): two threads, their
+ * chunks interleaved in the file, records from a seeded generator that
+ * mixes leaf calls, nested calls, marks, skipped and stray exits, a burst
+ * deeper than TRC_REPLAY_MAX_DEPTH, long and backward intervals, and one
+ * chunk after lost events. */
+#define RT_CHUNK  4096u
+#define RT_NCHUNK 24u
+#define RT_CAP    ((RT_CHUNK - RTM_CHUNK_HDR) / RTM_REC_SIZE)
+#define RT_THR    8192u
+#define RT_CHUNKS 12288u
+#define RT_LEN    (RT_CHUNKS + RT_NCHUNK * RT_CHUNK)
+
+static void put32(uint8_t *b, size_t off, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *b, size_t off, uint64_t v)
+{
+	put32(b, off, (uint32_t)v);
+	put32(b, off + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static uint8_t *random_trace(uint64_t seed, uint64_t ns_mult, uint64_t hook, uint64_t residue)
+{
+	uint8_t *b = calloc(1, RT_LEN);
+	uint64_t x = seed, ticks[2] = {1000, 5000}, open[2][1200];
+	uint32_t depth[2] = {0, 0}, c, k;
+
+	assert_non_null(b);
+	memcpy(b, RTM_MAGIC, 8);
+	put32(b, RTM_H_VERSION, RTM_VERSION);
+	put32(b, RTM_H_ENDIAN, RTM_ENDIAN_MARK);
+	put32(b, RTM_H_HEADER_SIZE, RTM_HDR_SIZE);
+	put32(b, RTM_H_CLOCK, RTM_CLOCK_TSC);
+	put32(b, RTM_H_MODE, RTM_MODE_STOP);
+	put64(b, RTM_H_NS_MULT, ns_mult);
+	put64(b, RTM_H_HOOK_COST, hook);
+	put64(b, RTM_H_HOOK_RESIDUE, residue);
+	put32(b, RTM_H_CHUNK_SIZE, RT_CHUNK);
+	put32(b, RTM_H_CHUNK_COUNT, RT_NCHUNK);
+	put64(b, RTM_H_CHUNK_CLAIMS, RT_NCHUNK);
+	put64(b, RTM_H_MODULE_OFF, RTM_HDR_SIZE);
+	put32(b, RTM_H_MODULE_CAP, 8);
+	put32(b, RTM_H_MODULE_ESIZE, RTM_MOD_ESIZE);
+	put64(b, RTM_H_THREAD_OFF, RT_THR);
+	put32(b, RTM_H_THREAD_CAP, 64);
+	put32(b, RTM_H_THREAD_COUNT, 2);
+	put32(b, RTM_H_THREAD_ESIZE, RTM_THR_ESIZE);
+	put64(b, RTM_H_CHUNK_OFF, RT_CHUNKS);
+	put32(b, RT_THR + RTM_T_TID, 100);
+	put32(b, RT_THR + RTM_THR_ESIZE + RTM_T_TID, 101);
+	for (c = 0; c < RT_NCHUNK; c++) {
+		size_t co = RT_CHUNKS + (size_t)c * RT_CHUNK;
+		uint32_t th = c % 2u;
+
+		put32(b, co + RTM_C_MAGIC, RTM_CHUNK_MAGIC);
+		put32(b, co + RTM_C_STATE, RTM_CS_SEALED);
+		put64(b, co + RTM_C_SEQ, c + 1u);
+		put32(b, co + RTM_C_TID, 100 + th);
+		put32(b, co + RTM_C_THREAD, th);
+		put32(b, co + RTM_C_COUNT, RT_CAP);
+		put32(b, co + RTM_C_CAP, RT_CAP);
+		/* chunk 13 follows lost events: its predecessor was not chunk 11 */
+		put64(b, co + RTM_C_PREV_SEQ, c < 2u ? 0 : c == 13u ? 7u : c - 1u);
+		for (k = 0; k < RT_CAP; k++) {
+			uint64_t r = rnd(&x), addr, word, kind;
+			uint32_t *d = &depth[th];
+
+			ticks[th] += r % 16u == 0 ? r % 3000u : r % 40u;
+			if (r % 97u == 0 && ticks[th] > 50)
+				ticks[th] -= 50; /* a clock step back */
+			if (c >= 4u && c <= 12u && th == 0) { /* a burst past the shadow stack */
+				kind = RTM_K_ENTER;
+				addr = 0x9000;
+			} else if (*d > 0 && r % 100u < 45u) {
+				kind = RTM_K_EXIT;
+				addr = open[th][--*d];
+				if (r % 100u == 0 && *d > 0)
+					addr = open[th][--*d]; /* a skipped exit */
+				if (r % 100u == 1)
+					addr = 0x5000 + 16u * (r >> 40) % 7u; /* maybe unmatched */
+			} else if (r % 100u < 48u) {
+				kind = RTM_K_MARK;
+				addr = r >> 20;
+			} else {
+				kind = RTM_K_ENTER;
+				addr = 0x5000 + 16u * ((r >> 32) % 9u);
+			}
+			if (kind == RTM_K_ENTER && *d < 1200u)
+				open[th][(*d)++] = addr;
+			word = (addr & RTM_ADDR_MASK) | kind << RTM_KIND_SHIFT |
+			       (uint64_t)((r >> 8) % 64u) << RTM_STACK_SHIFT;
+			put64(b, co + RTM_CHUNK_HDR + (size_t)k * RTM_REC_SIZE, ticks[th]);
+			put64(b, co + RTM_CHUNK_HDR + (size_t)k * RTM_REC_SIZE + 8, word);
+		}
+	}
+	return b;
+}
+
+static void test_stats_run_agrees_with_feeding_each_record(void **state)
+{
+	static const uint64_t mults[] = {UINT64_C(1) << 32, UINT64_C(1) << 31};
+	uint64_t seed;
+
+	(void)state;
+	for (seed = 1; seed <= 8; seed++) {
+		uint64_t mult = mults[seed % 2u], hook = seed % 3u * 7u, residue = seed % 4u;
+		uint8_t *b = random_trace(seed * 0x9E3779B97F4A7C15ull, mult, hook, residue);
+		struct trc_stats *run = NULL, *fed = NULL;
+		struct lc_trace *t = NULL;
+
+		assert_int_equal(lc_trace_open_mem(&t, b, RT_LEN, "random.trc", NULL), 0);
+		if (lc_trace_problem_count(t) > 0)
+			fail_msg("%s", lc_trace_problem(t, 0)->msg);
+		assert_int_equal(trc_stats_new(&run, mult, hook, NULL), 0);
+		assert_int_equal(trc_stats_new(&fed, mult, hook, NULL), 0);
+		trc_stats_set_residue(run, residue);
+		trc_stats_set_residue(fed, residue);
+		assert_int_equal(trc_stats_run(run, t, -1, NULL), 0);
+		assert_int_equal(stats_feed_each(fed, t), 0);
+		assert_int_equal(trc_stats_finish(run), 0);
+		assert_int_equal(trc_stats_finish(fed), 0);
+		/* every kind of record occurred */
+		assert_true(trc_stats_counts(run)->too_deep > 0 && trc_stats_counts(run)->gaps == 1);
+		assert_true(trc_stats_counts(run)->abandoned > 0 && trc_stats_counts(run)->unmatched > 0);
+		assert_int_equal(trc_stats_counts(run)->records, RT_NCHUNK * RT_CAP);
+		assert_true(stats_same(run, fed, 2));
+		trc_stats_free(run);
+		trc_stats_free(fed);
+		lc_trace_close(t);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_stats_counts_unpaired_records),
 		cmocka_unit_test(test_stats_bounded_shadow_stack),
 		cmocka_unit_test(test_stats_many_functions_rehash),
+		cmocka_unit_test(test_stats_run_agrees_with_feeding_each_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

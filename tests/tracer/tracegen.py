@@ -20,7 +20,8 @@ CHUNK_HDR, REC = 64, 16
 
 class Trace:
     def __init__(self, exe_path="", build_id=b"", hook_cost=0, clock=3, ns_mult=1 << 32,
-                 tick_hz=1_000_000_000, chunk_size=4096, modules=None, lost_total=0, finished=True):
+                 tick_hz=1_000_000_000, chunk_size=4096, modules=None, lost_total=0, finished=True,
+                 ring_slots=None, first_seq=1):
         self.exe_path = exe_path
         self.build_id = build_id
         self.hook_cost = hook_cost
@@ -32,6 +33,12 @@ class Trace:
         self.modules = modules if modules is not None else [(0, 0x1000, 0x100000, build_id, 1, exe_path)]
         self.lost_total = lost_total
         self.finished = finished
+        # Ring mode: the file holds ring_slots chunks and the chunk of claim
+        # sequence number seq sits in slot (seq - 1) % ring_slots, as the
+        # runtime places it; numbering starts at first_seq (the claims before
+        # it were overwritten, so each thread's first chunk follows a gap).
+        self.ring_slots = ring_slots
+        self.first_seq = first_seq
         self.threads = []  # (tid, records, niv_per_chunk)
         self.summary = None  # summary mode: [(addr, [durations in ticks], max_stack)]
 
@@ -45,9 +52,9 @@ class Trace:
             return self._summary_bytes()
         cap = (self.chunk_size - CHUNK_HDR) // REC
         chunks = []  # (thread index, tid, records slice, seq, prev_seq, niv)
-        seq = 0
+        seq = self.first_seq - 1
         for ti, (tid, recs, niv) in enumerate(self.threads):
-            prev = 0
+            prev = seq if self.ring_slots else 0  # ring: its predecessor was overwritten
             for k in range(0, max(len(recs), 1), cap):
                 part = recs[k:k + cap]
                 if not part:
@@ -58,17 +65,19 @@ class Trace:
         module_off, module_cap = 4096, 8
         thread_off, thread_cap = module_off + module_cap * 512, 64
         chunk_off = thread_off + thread_cap * 64
-        size = chunk_off + len(chunks) * self.chunk_size
+        nslots = self.ring_slots or len(chunks)
+        assert len(chunks) <= nslots
+        size = chunk_off + nslots * self.chunk_size
         b = bytearray(size)
         all_ticks = [r[0] for _, recs, _ in self.threads for r in recs] or [0]
         start, stop = min(all_ticks), max(all_ticks)
         h = {
             0: b"LATCHTR\0", 8: ("<I", 1), 12: ("<I", 0x01020304), 16: ("<I", 4096),
-            20: ("<I", 1 if self.finished else 0), 24: ("<I", self.clock), 28: ("<I", 1),
+            20: ("<I", 1 if self.finished else 0), 24: ("<I", self.clock), 28: ("<I", 2 if self.ring_slots else 1),
             32: ("<Q", self.tick_hz), 40: ("<Q", self.ns_mult), 48: ("<Q", 0), 56: ("<Q", 0),
             64: ("<Q", self.hook_cost), 72: ("<Q", 0), 80: ("<I", 4242), 84: ("<I", 1),
             88: ("<Q", start), 96: ("<Q", stop if self.finished else 0),
-            104: ("<I", self.chunk_size), 108: ("<I", len(chunks)), 112: ("<Q", len(chunks)),
+            104: ("<I", self.chunk_size), 108: ("<I", nslots), 112: ("<Q", seq),
             120: ("<Q", self.lost_total), 128: ("<Q", module_off), 136: ("<I", module_cap),
             140: ("<I", len(self.modules)), 144: ("<I", 2), 148: ("<I", 512),
             152: ("<Q", thread_off), 160: ("<I", thread_cap), 164: ("<I", len(self.threads)),
@@ -97,7 +106,7 @@ class Trace:
             nch = sum(1 for c in chunks if c[0] == i)
             struct.pack_into("<IIQQQQII", b, e, tid, 1 if i == 0 else 0, 0, 1 << 40, 0, len(recs), nch, maxstack)
         for ci, (ti, tid, part, sq, prev, niv) in enumerate(chunks):
-            c = chunk_off + ci * self.chunk_size
+            c = chunk_off + ((sq - 1) % nslots if self.ring_slots else ci) * self.chunk_size
             struct.pack_into("<IIQIIIIIIIIQ", b, c, 0x314b4843, 2, sq, tid, ti, len(part), cap,
                              0, 0, 0, niv, prev)
             for k, (ticks, kind, addr, stack) in enumerate(part):
@@ -279,6 +288,25 @@ def scenario_tight(path, args):
     t.write(path)
 
 
+def scenario_ring(path, args):
+    """Ring mode after a wrap: one thread's four chunks (claims 3 to 6) sit
+    in file slots 2, 3, 0, 1, so the thread's stream order is not the file's.
+    Chunk 0 (slot 2): one call of F_A that opens and closes the chunk around
+    125 calls of F_B (500 ns, call 30: 800 ns), two involuntary switches:
+    F_A's worst call fills its chunk. Chunks 1 to 3 (slots 3, 0, 1): 126
+    calls each of F_C (500 ns; the 200th call overall, in slot 0: 900 ns),
+    10 us apart (a chunk lasts 1.3 ms), no switch."""
+    fa, fb, fc = _addrs(args)
+    c = Calls()
+    c.call(fa, 100, [(fb, 800 if i == 30 else 500) for i in range(125)])
+    for i in range(3 * 126):
+        c.idle(10_000)
+        c.call(fc, 900 if i == 200 else 500)
+    t = Trace(ring_slots=4, first_seq=3, lost_total=2 * 252, **_exe(args))
+    t.thread(61, c.recs, nivcsw=lambda k: 2 if k == 0 else 0)
+    t.write(path)
+
+
 def scenario_paced(path, args):
     """A paced 1 kHz loop: every 1 ms, F_A (200 ns) calls F_B (300 ns, call
     i: + i % 5 ns) and F_C (400 ns); the thread sleeps in between and every
@@ -379,7 +407,7 @@ def _exe(args):
 
 
 SCENARIOS = {"known": scenario_known, "random": scenario_random, "periodic": scenario_periodic,
-             "preempt": scenario_preempt, "summary": scenario_summary,
+             "preempt": scenario_preempt, "summary": scenario_summary, "ring": scenario_ring,
              "interfere": scenario_interfere, "tight": scenario_tight, "paced": scenario_paced,
              "loop": scenario_loop,
              "threads": scenario_threads, "longjmp": scenario_longjmp}

@@ -146,6 +146,46 @@ static inline uint64_t trc_replay_corrected(uint64_t raw, uint64_t desc, uint64_
 	return raw > hook ? raw - hook : 0;
 }
 
+/* The common case of the rule, in pieces that a consumer keeping the depth
+ * in a register (trace/stats.c's record loop) calls directly; the step
+ * below is built from the same pieces, so there is still one rule. */
+
+/* Fills the frame an enter pushes. */
+__attribute__((always_inline)) static inline void trc_replay__push(struct trc_replay_frame *fr,
+                                                                   const struct lc_trace_slot *s)
+{
+	fr->addr = s->addr;
+	fr->start = s->ticks;
+	fr->enter_off = s->offset;
+	fr->child_corr = 0;
+	fr->desc = 0;
+	fr->entry_stack = s->stack;
+	fr->deep = s->stack;
+}
+
+/* The corrected inclusive ticks of the call frame fr closes at `ticks`
+ * (its raw duration in *raw). */
+__attribute__((always_inline)) static inline uint64_t
+trc_replay__cost(const struct trc_replay *r, const struct trc_replay_frame *fr, uint64_t ticks,
+                 uint64_t *raw)
+{
+	uint64_t d = ticks > fr->start ? ticks - fr->start : 0,
+	         corr = trc_replay_corrected(d, fr->desc, r->hook_pair);
+
+	*raw = d;
+	return corr > r->hook_residue ? corr - r->hook_residue : 0;
+}
+
+/* What a closed call (frame fr, corrected ticks corr) leaves its caller p. */
+__attribute__((always_inline)) static inline void
+trc_replay__to_parent(struct trc_replay_frame *p, const struct trc_replay_frame *fr, uint64_t corr)
+{
+	p->child_corr += corr;
+	p->desc += fr->desc + 1u;
+	if (fr->deep > p->deep)
+		p->deep = fr->deep;
+}
+
 __attribute__((always_inline)) static inline enum trc_replay_ev
 trc_replay__exit(struct trc_replay *r, const struct lc_trace_slot *s)
 {
@@ -180,9 +220,7 @@ trc_replay__exit(struct trc_replay *r, const struct lc_trace_slot *s)
 		r->depth = i;
 	}
 	fr = &r->stack[--r->depth];
-	raw = s->ticks > fr->start ? s->ticks - fr->start : 0;
-	corr = trc_replay_corrected(raw, fr->desc, r->hook_pair);
-	corr = corr > r->hook_residue ? corr - r->hook_residue : 0;
+	corr = trc_replay__cost(r, fr, s->ticks, &raw);
 	r->call.frame = fr;
 	r->call.raw = raw;
 	r->call.corr = corr;
@@ -192,14 +230,8 @@ trc_replay__exit(struct trc_replay *r, const struct lc_trace_slot *s)
 	r->call.depth = r->depth + 1u;
 	r->call.unwound = unwound;
 	r->counts.calls++;
-	if (r->depth > 0) {
-		struct trc_replay_frame *p = &r->stack[r->depth - 1u];
-
-		p->child_corr += corr;
-		p->desc += fr->desc + 1u;
-		if (fr->deep > p->deep)
-			p->deep = fr->deep;
-	}
+	if (r->depth > 0)
+		trc_replay__to_parent(&r->stack[r->depth - 1u], fr, corr);
 	return TRC_REPLAY_CLOSED;
 }
 
@@ -220,13 +252,7 @@ trc_replay_step(struct trc_replay *r, const struct lc_trace_slot *s)
 			return TRC_REPLAY_NONE;
 		}
 		fr = &r->stack[r->depth++];
-		fr->addr = s->addr;
-		fr->start = s->ticks;
-		fr->enter_off = s->offset;
-		fr->child_corr = 0;
-		fr->desc = 0;
-		fr->entry_stack = s->stack;
-		fr->deep = s->stack;
+		trc_replay__push(fr, s);
 		if (r->depth > r->counts.max_depth)
 			r->counts.max_depth = r->depth;
 		return TRC_REPLAY_ENTERED;

@@ -1,11 +1,14 @@
 /*
  * tracer/trace/stats.c - streaming per-function aggregation (see stats.h).
  *
- * The hot loop is trc_stats_feed(): an enter costs one hash lookup and a
- * push; an exit costs a pop, two 64x64->128 multiplications (ticks to ns) and
- * a histogram increment. The function's table index is cached in the shadow
- * frame at entry, so an exit never hashes. Everything per call lives in the
- * fixed shadow stack; only per-function state grows.
+ * An enter costs one hash lookup and a push; an exit costs a pop and a
+ * histogram increment, in ticks (trc_stats_finish() converts once per
+ * function). The function's table index is cached in the shadow frame at
+ * entry, so an exit never hashes. Everything per call lives in the fixed
+ * shadow stack; only per-function state grows. feed_one() below is the
+ * general path, record by record; trc_stats_run() streams most records
+ * through the common case in trace/stats_loop.c, which keeps its state in
+ * registers, and hands feed_one() the rest.
  */
 #include "trace/stats.h"
 
@@ -16,56 +19,7 @@
 #include "trace.h"
 #include "trace/interfere.h"
 #include "trace/replay.h"
-
-/* The interval state of the thread being fed: a local of the record loop,
- * so that it stays in registers. */
-struct ivs {
-	uint64_t prev;          /* ticks of the thread's previous record */
-	int prev_exit;          /* it was an exit */
-	uint64_t *c;            /* counts of its thread (struct thr ivc), or NULL */
-	uint64_t small;         /* ticks below which an interval cannot move the gap limit */
-	uint64_t in, btw;       /* the innermost open frame's maxima per kind */
-	uint64_t max[TRC_IV_N]; /* largest interval, from the outermost frames */
-	uint64_t min[TRC_IV_N]; /* smallest interval not under `small` */
-};
-
-/* One chunk as the pass streamed it. */
-struct span {
-	uint64_t first, last; /* ticks of its first and last record */
-	uint64_t off;         /* file offset of its first record */
-};
-
-/* What the pass keeps per thread for interfere.h. */
-struct thr {
-	struct trc_hist iv[TRC_IV_N]; /* intervals while a traced call is open */
-	uint64_t *ivc;                /* TRC_IV_N x RTM_HIST_BUCKETS_ALL counts, during the pass */
-	uint64_t ivmax[TRC_IV_N];     /* exact maxima */
-	uint64_t ivmin[TRC_IV_N];     /* exact minima of the intervals not under `small` */
-	struct span *chunks; /* per chunk of the thread: stream order, by offset after iv_flush() */
-	size_t nchunks, capchunks;
-};
-
-struct trc_stats {
-	uint64_t ns_mult;
-	uint64_t hook_ticks;
-	/* functions */
-	struct trc_fstat *f;
-	size_t nf, capf;
-	/* addr -> index + 1 (0 = empty slot), open addressing, power of two */
-	uint64_t *keys;
-	uint32_t *vals;
-	uint32_t hbits;
-	/* current thread */
-	uint32_t thread;
-	struct ivs iv;    /* interval state of the current thread */
-	struct thr *thr;  /* the current thread's, or NULL (none) */
-	struct thr *thrs; /* by thread index */
-	size_t nthrs;
-	struct trc_stats_counts counts; /* filled from the replay's on request */
-	int finished;
-	int oom;             /* a thread's intervals could not be kept */
-	struct trc_replay r; /* last: large */
-};
+#include "trace/stats_impl.h"
 
 static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 {
@@ -120,11 +74,6 @@ void trc_stats_free(struct trc_stats *s)
 	free(s);
 }
 
-static inline size_t slot_of(uint64_t addr, uint32_t bits)
-{
-	return (size_t)((addr * 0x9E3779B97F4A7C15ull) >> (64u - bits));
-}
-
 static int rehash(struct trc_stats *s)
 {
 	uint32_t bits = s->hbits + 1u;
@@ -142,7 +91,7 @@ static int rehash(struct trc_stats *s)
 
 		if (s->vals[i] == 0)
 			continue;
-		for (j = slot_of(s->keys[i], bits); vals[j] != 0; j = (j + 1u) & mask)
+		for (j = trc__stats_slot(s->keys[i], bits); vals[j] != 0; j = (j + 1u) & mask)
 			;
 		keys[j] = s->keys[i];
 		vals[j] = s->vals[i];
@@ -167,7 +116,7 @@ static __attribute__((noinline)) int insert(struct trc_stats *s, uint64_t addr, 
 	if (lc_grow(&s->f, &s->capf, s->nf + 1u, sizeof(*s->f), 64u) < 0)
 		return LC_ENOMEM;
 	mask = ((size_t)1 << s->hbits) - 1u;
-	for (j = slot_of(addr, s->hbits); s->vals[j] != 0; j = (j + 1u) & mask)
+	for (j = trc__stats_slot(addr, s->hbits); s->vals[j] != 0; j = (j + 1u) & mask)
 		;
 	fs = &s->f[s->nf];
 	memset(fs, 0, sizeof(*fs));
@@ -187,7 +136,7 @@ __attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uin
 	size_t mask = ((size_t)1 << s->hbits) - 1u, j;
 	uint32_t v;
 
-	for (j = slot_of(addr, s->hbits); (v = s->vals[j]) != 0; j = (j + 1u) & mask) {
+	for (j = trc__stats_slot(addr, s->hbits); (v = s->vals[j]) != 0; j = (j + 1u) & mask) {
 		if (s->keys[j] == addr) {
 			*out = v - 1u;
 			return 0;
@@ -197,10 +146,10 @@ __attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uin
 }
 
 static int iv_flush(struct trc_stats *s);
-static inline void fold_open(struct trc_stats *s, struct ivs *v);
+static inline void fold_open(struct trc_stats *s, struct trc__stats_iv *v);
 
 /* The per-thread state of thread index t, created on first use. */
-static struct thr *thr_of(struct trc_stats *s, uint32_t t)
+static struct trc__stats_thr *thr_of(struct trc_stats *s, uint32_t t)
 {
 	size_t cap = s->nthrs, i;
 
@@ -221,7 +170,7 @@ static struct thr *thr_of(struct trc_stats *s, uint32_t t)
 
 void trc_stats_thread_begin(struct trc_stats *s, uint32_t thread)
 {
-	struct thr *t;
+	struct trc__stats_thr *t;
 
 	trc_stats_thread_end(s);
 	s->thread = thread;
@@ -265,24 +214,16 @@ __attribute__((noinline, cold)) static void keep_path(struct trc_stats *s, struc
 	fs->worst_depth = n;
 }
 
-/* A frame's interval maxima into the thread's. */
-static inline void fold_max(struct ivs *v, uint64_t in, uint64_t btw)
-{
-	if (in > v->max[TRC_IV_INSIDE])
-		v->max[TRC_IV_INSIDE] = in;
-	if (btw > v->max[TRC_IV_BETWEEN])
-		v->max[TRC_IV_BETWEEN] = btw;
-}
-
 /* The open frames' maxima into the thread's, before the replay drops them
  * (lost events, the end of the thread). */
-static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s, struct ivs *v)
+static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s,
+                                                            struct trc__stats_iv *v)
 {
 	uint32_t i;
 
-	fold_max(v, v->in, v->btw);
+	trc__stats_fold_max(v, v->in, v->btw);
 	for (i = 0; i < s->r.depth; i++)
-		fold_max(v, s->r.stack[i].user64, s->r.stack[i].user64b);
+		trc__stats_fold_max(v, s->r.stack[i].user64, s->r.stack[i].user64b);
 	v->in = v->btw = 0;
 }
 
@@ -293,8 +234,8 @@ static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s,
  * knows the largest interval anywhere inside it (interfere.h) without a
  * second pass over the records. Intervals too short to move the gap limit
  * are only counted. */
-__attribute__((always_inline)) static inline void interval(struct trc_stats *s, struct ivs *v,
-                                                           const struct lc_trace_slot *rec)
+__attribute__((always_inline)) static inline void
+interval(struct trc_stats *s, struct trc__stats_iv *v, const struct lc_trace_slot *rec)
 {
 	uint64_t d = rec->ticks >= v->prev ? rec->ticks - v->prev : 0;
 	int kd = v->prev_exit & (rec->kind == LC_TRACE_ENTER);
@@ -325,8 +266,8 @@ __attribute__((always_inline)) static inline void interval(struct trc_stats *s, 
 
 /* Inlined into the record loop, so the record never leaves registers. The
  * pairing is trace/replay.h's; this adds one call to its function. */
-__attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, struct ivs *v,
-                                                          const struct lc_trace_slot *rec)
+__attribute__((always_inline)) static inline int
+feed_one(struct trc_stats *s, struct trc__stats_iv *v, const struct lc_trace_slot *rec)
 {
 	const struct trc_replay_call *c = &s->r.call;
 	struct trc_replay_frame *fr;
@@ -364,7 +305,7 @@ __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, s
 		v->in = p->user64 > in ? p->user64 : in;
 		v->btw = p->user64b > btw ? p->user64b : btw;
 	} else {
-		fold_max(v, in, btw);
+		trc__stats_fold_max(v, in, btw);
 		v->in = v->btw = 0;
 	}
 	fs = &s->f[fr->user];
@@ -424,7 +365,7 @@ const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s)
  * thread. */
 static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t off)
 {
-	struct thr *t = s->thr;
+	struct trc__stats_thr *t = s->thr;
 
 	if (t == NULL)
 		return 0;
@@ -432,7 +373,7 @@ static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t o
 		return LC_ENOMEM;
 	if (k + 1u > t->nchunks)
 		t->nchunks = k + 1u;
-	t->chunks[k] = (struct span){first, first, off};
+	t->chunks[k] = (struct trc__stats_span){first, first, off};
 	return 0;
 }
 
@@ -441,7 +382,7 @@ static int chunk_begin(struct trc_stats *s, size_t k, uint64_t first, uint64_t o
  * (lc_trace_iter_next() fills a 80-byte record per call). */
 static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thread)
 {
-	struct ivs v = s->iv;
+	struct trc__stats_iv v = s->iv;
 	const uint8_t *recs;
 	uint64_t off;
 	size_t k, n, i;
@@ -457,7 +398,7 @@ static int run_thread(struct trc_stats *s, const struct lc_trace *t, size_t thre
 		i = lc_trace_slot_decode(&r, recs, 0, off, gap);
 		if (feed_one(s, &v, &r) < 0)
 			goto nomem;
-		while (i < n) {
+		while ((i = trc__stats_run_fast(s, &v, recs, i, n, off)) < n) {
 			i += lc_trace_slot_decode(&r, recs, i, off, 0);
 			if (feed_one(s, &v, &r) < 0)
 				goto nomem;
@@ -475,7 +416,8 @@ out:
 
 static int span_cmp(const void *a, const void *b)
 {
-	uint64_t x = ((const struct span *)a)->off, y = ((const struct span *)b)->off;
+	uint64_t x = ((const struct trc__stats_span *)a)->off,
+	         y = ((const struct trc__stats_span *)b)->off;
 
 	return x < y ? -1 : x > y;
 }
@@ -488,7 +430,7 @@ static int span_cmp(const void *a, const void *b)
  * was short enough to be only counted (then it is 0). */
 static int iv_flush(struct trc_stats *s)
 {
-	struct thr *t = s->thr;
+	struct trc__stats_thr *t = s->thr;
 	uint32_t b;
 	int kd;
 
@@ -533,7 +475,7 @@ const struct trc_hist *trc_stats_intervals(const struct trc_stats *s, size_t thr
 int trc_stats_chunk_span(const struct trc_stats *s, size_t thread, uint64_t off, uint64_t *first,
                          uint64_t *last)
 {
-	const struct thr *t;
+	const struct trc__stats_thr *t;
 	size_t lo = 0, hi;
 
 	if (thread >= s->nthrs || s->thrs[thread].nchunks == 0)
