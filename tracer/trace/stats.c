@@ -15,6 +15,7 @@
 #include "grow.h"
 #include "trace.h"
 #include "trace/interfere.h"
+#include "trace/marks.h"
 #include "trace/replay.h"
 
 /* The interval state of the thread being fed: a local of the record loop,
@@ -63,8 +64,9 @@ struct trc_stats {
 	size_t nthrs;
 	struct trc_stats_counts counts; /* filled from the replay's on request */
 	int finished;
-	int oom;             /* a thread's intervals could not be kept */
-	struct trc_replay r; /* last: large */
+	int oom;                 /* a thread's intervals could not be kept */
+	struct trc_marks *marks; /* fed the mark records, or NULL (borrowed) */
+	struct trc_replay r;     /* last: large */
 };
 
 static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
@@ -75,6 +77,11 @@ static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
 {
 	trc_replay_set_residue(&s->r, residue_ticks);
+}
+
+void trc_stats_set_marks(struct trc_stats *s, struct trc_marks *marks)
+{
+	s->marks = marks;
 }
 
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
@@ -346,7 +353,9 @@ __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, s
 		return lookup(s, rec->addr, &fr->user);
 	case TRC_REPLAY_CLOSED:
 		break;
-	default:
+	default: /* marks are rare: the one call of the marks module */
+		if (__builtin_expect(rec->kind >= LC_TRACE_MARK, 0) && s->marks != NULL)
+			return trc_marks_feed(s->marks, s->thread, s->r.counts.gaps, rec);
 		return 0;
 	}
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
