@@ -28,18 +28,18 @@
 #define TRC_MARK_NAME_MAX 64u /* bytes of a name kept (the runtime's RTM_MARK_NAME_MAX) */
 
 struct trc_mark {
-	int named;                          /* 1: a name; 0: a value */
-	uint64_t value;                     /* the value (named == 0) */
-	uint8_t name[TRC_MARK_NAME_MAX];    /* the name's bytes (named == 1) */
-	size_t name_len;                    /* at most TRC_MARK_NAME_MAX */
+	int named;                               /* 1: a name; 0: a value */
+	uint64_t value;                          /* the value (named == 0) */
+	uint8_t name[TRC_MARK_NAME_MAX];         /* the name's bytes (named == 1) */
+	size_t name_len;                         /* at most TRC_MARK_NAME_MAX */
 	char label[4u * TRC_MARK_NAME_MAX + 1u]; /* the name, bytes outside printable
 	                                             ASCII and '\' as \xNN; or the value
 	                                             in decimal */
-	uint64_t count;                     /* marks of this key, all threads */
-	uint32_t threads;                   /* threads that recorded it */
-	uint64_t first_ns, last_ns;         /* first and last mark, ns since the trace start */
-	struct trc_hist iv;                 /* ns between consecutive marks (one thread, no gap) */
-	uint64_t iv_sum_ns;                 /* their sum: the exact mean */
+	uint64_t count;                          /* marks of this key, all threads */
+	uint32_t threads;                        /* threads that recorded it */
+	uint64_t first_ns, last_ns;              /* first and last mark, ns since the trace start */
+	struct trc_hist iv; /* ns between consecutive marks (one thread, no gap) */
+	uint64_t iv_sum_ns; /* their sum: the exact mean */
 	/* The pass's state: the key's previous mark. */
 	uint32_t prev_thread;
 	uint64_t prev_gaps, prev_ticks;
