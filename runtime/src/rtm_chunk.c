@@ -109,6 +109,7 @@ RTM_NOTRACE static void runq_close(struct rtm_thread *t)
 	// latch: allow(unknown-callee) -- at thread exit or re-registration only
 	if (fd >= 0 && fstat(fd, &sb) == 0 && (uint64_t)sb.st_dev == t->rq_dev &&
 	    (uint64_t)sb.st_ino == t->rq_ino)
+		// latch: allow(blocking-call) -- closing a procfs file never blocks; once per thread
 		close(fd);
 }
 
@@ -156,6 +157,7 @@ RTM_NOTRACE static void runq_open(struct rtm_state *st, struct rtm_thread *t, ui
 			t->rq_dev = (uint64_t)sb.st_dev;
 			t->rq_ino = (uint64_t)sb.st_ino;
 		} else if (fd >= 0) {
+			// latch: allow(blocking-call) -- closing a procfs file never blocks
 			close(fd);
 		}
 	}

@@ -98,6 +98,23 @@ tick,name,5,2,3,1000,1666,2000,2000,100,3100\r
 """
 
 
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                      "docs", "report.schema.json")
+
+
+def validate(doc, what):
+    """Checks a JSON document against docs/report.schema.json."""
+    try:
+        import jsonschema
+    except ImportError:  # python3-jsonschema is a test dependency; say so
+        check(False, "python3-jsonschema is not installed: cannot validate " + what)
+        return
+    try:
+        jsonschema.validate(doc, json.load(open(SCHEMA)))
+    except jsonschema.ValidationError as e:
+        check(False, "%s does not match docs/report.schema.json: %s" % (what, e.message))
+
+
 def bucket_lower(v):
     """The lower bound of v's bucket (the rtm_hist.h scheme, as tracegen.py spells it)."""
     if v < 256:
@@ -127,6 +144,7 @@ def main():
           "steal line:\n" + text[:900])
 
     doc = json.loads(run([lt, "report", tr, "--format", "json"]).stdout)
+    validate(doc, "report --format json")
     marks = {m["mark"]: m for m in doc["tables"]["marks"]}
     check(list(marks) == ["gapmark", "odd\\x01\\x5c", "tick", "7"], "mark order %r" % list(marks))
     check(marks["tick"] == {"mark": "tick", "kind": "name", "count": 5, "threads": 2, "intervals": 3,
@@ -159,6 +177,7 @@ def main():
 
     # hist --mark: the intervals' histogram, by name and by value.
     h = json.loads(run([lt, "hist", tr, "--mark", "tick", "--format", "json"]).stdout)
+    validate(h, "hist --mark --format json")
     check(h["meta"]["mark"] == "tick" and h["meta"]["mark_intervals"] == 3 and
           h["meta"]["mark_min_ns"] == 1000 and h["meta"]["mark_mean_ns"] == 1666 and
           h["meta"]["mark_max_ns"] == 2000, "hist --mark meta %r" % h["meta"])
