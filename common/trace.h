@@ -351,6 +351,9 @@ static inline size_t lc_trace_slot_decode(struct lc_trace_slot *out, const uint8
  * consumers that see a slot without its chunk (marks, fed from the stats
  * pass). */
 const uint8_t *lc_trace_slot_payload(const struct lc_trace *t, const struct lc_trace_slot *s);
+/* Decodes the slot at file offset off of trace t (gap 0). Returns 0, or -1
+ * when the 16 bytes are not in the file. */
+int lc_trace_slot_at(const struct lc_trace *t, uint64_t off, struct lc_trace_slot *out);
 
 /* What the header of chunk k of thread i says (numbering as in
  * lc_trace_chunk_records()): the context-switch counts let a report tell

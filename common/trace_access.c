@@ -234,6 +234,14 @@ const uint8_t *lc_trace_slot_payload(const struct lc_trace *t, const struct lc_t
 	return t->buf + at;
 }
 
+int lc_trace_slot_at(const struct lc_trace *t, uint64_t off, struct lc_trace_slot *out)
+{
+	if (off > t->len || t->len - off < LC_TRACE_SLOT_SIZE)
+		return -1;
+	lc_trace_slot_decode(out, t->buf + off, 0, off, 0);
+	return 0;
+}
+
 int lc_trace_heap_decode(struct lc_trace_heap *out, const struct lc_trace_rec *rec)
 {
 	const uint8_t *p = rec->payload;

@@ -9,7 +9,8 @@ usage: bench.py BUILD_DIR [CALLS] [FUNCS] [WORKDIR]
   WORKDIR  scratch (default BUILD_DIR/bench-bound; about 1.6 GB for the trace)
 Environment: BENCH_RUNS=N wall-time runs of each case, alternating (default 3,
 best kept); BENCH_CG_CALLS=N traced calls of the trace measured under
-callgrind (default 1000000: 2 M records; 0 skips callgrind).
+callgrind (default 1000000: 2 M records; 0 skips callgrind); BENCH_KEEP=1
+keeps the big trace.
 
 The program is generated: FUNCS functions in a 4-ary tree (f0 calls f1..f4,
 f1 calls f5..f8, ...), f0..f3 interlock roots, each inner function calling
@@ -21,14 +22,17 @@ function of the graph ran and every root gets a bound.
 Measured, in the same run:
   - wall time, best of BENCH_RUNS, of `report TRACE` and of
     `report TRACE --coverage CG --bound CG`, alternating;
+  - CPU time (user + sys) of the same runs: less disturbed by a busy
+    machine than wall time, still not exact;
   - instructions (valgrind --tool=callgrind, exact whatever the load) of the
-    same two commands on a smaller trace: the extra work is per function and
-    per edge, not per record, so its share on the small trace is an upper
-    bound of its share on the big one.
+    same two commands on a smaller trace (callgrind is ~50x slower): the
+    extra work is per function and per edge (the call graph's JSON, the
+    walks, the symbol lookups of coverage), not per record.
 """
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -103,12 +107,15 @@ def record(lt, prog, calls, funcs, trace):
 
 
 def wall(args):
+    """Wall and CPU (user + sys) seconds of one run."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     t = time.monotonic() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode not in (0, 1):
         sys.exit("%s: exit %d: %s" % (" ".join(args), p.returncode, p.stderr[-2000:]))
-    return t
+    return t, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 def instructions(args, work):
@@ -151,18 +158,21 @@ def main():
     trace = os.path.join(work, "big.latch")
     ev, lost = record(lt, prog, calls, funcs, trace)
     cases = [[lt, "report", trace], [lt, "report", trace, "--coverage", cg, "--bound", cg]]
-    best = [None, None]
+    best, cpu = [None, None], [None, None]
     for _ in range(RUNS):
         for i, args in enumerate(cases):
-            t = wall(args)
+            t, c = wall(args)
             best[i] = t if best[i] is None else min(best[i], t)
+            cpu[i] = c if cpu[i] is None else min(cpu[i], c)
     rows.append(("wall, %s records (%d lost), best of %d" % (format(ev, ","), lost, RUNS),
                  best[0], best[1], "s"))
+    rows.append(("CPU (user+sys), same runs, best of %d" % RUNS, cpu[0], cpu[1], "s"))
     doc = json.loads(subprocess.run(cases[1] + ["--format", "json"], capture_output=True,
                                     text=True).stdout)
     bounded = sum(1 for r in doc["tables"].get("bounds", []) if r.get("bound_ns") is not None)
     executed = [(r["executed"], r["reachable"]) for r in doc["tables"].get("coverage", [])]
-    os.unlink(trace)
+    if not os.environ.get("BENCH_KEEP"):
+        os.unlink(trace)
 
     print()
     print("call graph: %d functions, %d roots; program: %d calls per f0()" %

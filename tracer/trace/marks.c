@@ -109,14 +109,16 @@ static struct trc_mark *key_of(struct trc_marks *m, int named, uint64_t value, c
 	}
 }
 
-int trc_marks_feed(struct trc_marks *m, uint32_t thread, uint64_t gaps,
-                   const struct lc_trace_slot *s)
+int trc_marks_feed(struct trc_marks *m, uint32_t thread, uint64_t gaps, uint64_t offset)
 {
 	const uint8_t *name = NULL;
+	struct lc_trace_slot x, *s = &x;
 	struct trc_mark *k;
 	size_t len = 0;
 	uint64_t at;
 
+	if (lc_trace_slot_at(m->t, offset, &x) < 0)
+		return 0; /* not a record of this trace (a caller's bug, not the file's) */
 	if (s->kind == LC_TRACE_EXT) {
 		if (s->ext_type != LC_TRACE_EXT_MARK)
 			return 0;

@@ -47,7 +47,6 @@ struct trc_mark {
 };
 
 struct lc_trace;
-struct lc_trace_slot;
 
 struct trc_marks {
 	const struct lc_trace *t; /* borrowed: payloads and the clock */
@@ -66,14 +65,15 @@ int trc_marks_new(struct trc_marks **out, const struct lc_trace *t, struct lc_er
 void trc_marks_free(struct trc_marks *m);
 
 /*
- * Feeds one record of thread index `thread`; records that are not marks are
- * ignored. `gaps` is the number of gaps of lost events the pass has seen so
- * far (any count that grows at each gap): an interval is taken only when it
- * did not change since the key's previous mark. Records of one thread must
- * come in time order. Returns 0 or LC_ENOMEM (also sticky in m->oom).
+ * Feeds the record at file offset `offset` of thread index `thread`,
+ * decoded again from the trace (lc_trace_slot_at()); records that are not
+ * marks are ignored. `gaps` is the number of gaps of lost events the pass
+ * has seen so far (any count that grows at each gap): an interval is taken
+ * only when it did not change since the key's previous mark. Records of one
+ * thread must come in time order. Returns 0 or LC_ENOMEM (also sticky in
+ * m->oom).
  */
-int trc_marks_feed(struct trc_marks *m, uint32_t thread, uint64_t gaps,
-                   const struct lc_trace_slot *s);
+int trc_marks_feed(struct trc_marks *m, uint32_t thread, uint64_t gaps, uint64_t offset);
 
 /* Sorts the keys for reporting: names first, in byte order, then values in
  * increasing order. Call after the last feed. */

@@ -330,6 +330,15 @@ __attribute__((always_inline)) static inline void interval(struct trc_stats *s, 
 	}
 }
 
+/* A mark (or another record that is neither an enter nor an exit) to the
+ * marks module: out of line and cold, and given only the record's file
+ * offset (marks.c decodes the record again from the trace), so the record
+ * loop keeps nothing alive for the marks' sake: they are rare. */
+static __attribute__((noinline, cold)) int feed_mark(struct trc_stats *s, uint64_t offset)
+{
+	return s->marks != NULL ? trc_marks_feed(s->marks, s->thread, s->r.counts.gaps, offset) : 0;
+}
+
 /* Inlined into the record loop, so the record never leaves registers. The
  * pairing is trace/replay.h's; this adds one call to its function. */
 __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, struct ivs *v,
@@ -354,8 +363,8 @@ __attribute__((always_inline)) static inline int feed_one(struct trc_stats *s, s
 	case TRC_REPLAY_CLOSED:
 		break;
 	default: /* marks are rare: the one call of the marks module */
-		if (__builtin_expect(rec->kind >= LC_TRACE_MARK, 0) && s->marks != NULL)
-			return trc_marks_feed(s->marks, s->thread, s->r.counts.gaps, rec);
+		if (__builtin_expect(rec->kind >= LC_TRACE_MARK, 0))
+			return feed_mark(s, rec->offset);
 		return 0;
 	}
 	/* Everything stays in ticks here; trc_stats_finish() converts once per
