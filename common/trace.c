@@ -127,6 +127,21 @@ static int read_header(struct lc_trace *t, struct lc_err *err)
 	h->heap_events = lc__rd32(t, RTM_H_HEAP_EVENTS);
 	h->heapguard_lost = lc__rd64(t, RTM_H_HEAPGUARD_LOST);
 	h->summary_flushes = lc__rd32(t, RTM_H_SUMMARY_FLUSHES);
+	if (h->flags & LC_TRACE_F_STEAL) {
+		h->steal_start_ns = lc__rd64(t, RTM_H_STEAL0);
+		h->ncpus = lc__rd32(t, RTM_H_NCPUS);
+	}
+	if (h->flags & LC_TRACE_F_STEAL_END)
+		h->steal_stop_ns = lc__rd64(t, RTM_H_STEAL1);
+	if ((h->flags & (LC_TRACE_F_STEAL | LC_TRACE_F_STEAL_END)) ==
+	            (LC_TRACE_F_STEAL | LC_TRACE_F_STEAL_END) &&
+	    h->steal_stop_ns < h->steal_start_ns) {
+		problem(t, LC_TRACE_P_CORRUPT, RTM_H_STEAL1,
+		        "steal time at stop (%llu ns) is below the start's (%llu ns)",
+		        (unsigned long long)h->steal_stop_ns,
+		        (unsigned long long)h->steal_start_ns);
+		h->flags &= ~LC_TRACE_F_STEAL_END;
+	}
 	h->module_gen = lc__rd32(t, RTM_H_MODULE_GEN);
 	copy_str(h->exe_path, sizeof(h->exe_path), t->buf + RTM_H_EXE_PATH, RTM_EXE_PATH_MAX);
 	h->build_id_len = lc__rd32(t, RTM_H_BUILD_ID_LEN);
@@ -325,6 +340,49 @@ static uint32_t scan_records(struct lc_trace *t, struct lc_trace_thread *th, uin
 	return i;
 }
 
+/* The run-queue delay of each chunk (lc_trace_chunk.runq_ns): the next
+ * reading of its thread minus its own, modulo 2^32, when the two readings
+ * are known to be less than 2^32 ns apart (their chunks' first records,
+ * or the trace's stop for a thread's last chunk, bound the time). Chunks
+ * are sorted by (thread, seq). */
+static void chunk_runq(struct lc_trace *t)
+{
+	const uint64_t lim = UINT64_C(1) << 32;
+	size_t k;
+
+	if (!(t->hdr.flags & LC_TRACE_F_RUNQ))
+		return;
+	for (k = 0; k < t->nchunks; k++) {
+		struct lc__chunk *c = &t->chunks[k], *nx = k + 1 < t->nchunks ? c + 1 : NULL;
+		const struct lc_trace_thread *th = &t->threads[c->thread];
+		uint64_t end_ticks = 0;
+		uint32_t end;
+
+		if (!(th->flags & LC_TRACE_TF_RUNQ) || !c->sealed || c->nslots == 0)
+			continue;
+		if (nx != NULL && nx->thread == c->thread) {
+			if (nx->prev_seq != c->seq || nx->nslots == 0)
+				continue; /* its successor is gone (ring mode) */
+			end = nx->runq0;
+			end_ticks = nx->first_ticks;
+		} else {
+			/* The thread's last chunk: the reading of its last seal. */
+			uint64_t e =
+			        lc__rd64(t, RTM_H_THREAD_OFF) + (uint64_t)c->thread * RTM_THR_ESIZE;
+
+			if (lc__rd64(t, e + RTM_T_RUNQ_SEQ) != c->seq || t->hdr.stop_ticks == 0)
+				continue;
+			end = (uint32_t)lc__rd64(t, e + RTM_T_RUNQ);
+			end_ticks = t->hdr.stop_ticks;
+		}
+		if (end_ticks < c->first_ticks ||
+		    lc_trace_ticks_to_ns(t, end_ticks - c->first_ticks) >= lim)
+			continue;
+		c->runq_known = 1;
+		c->runq_ns = (uint32_t)(end - c->runq0);
+	}
+}
+
 static int read_chunks(struct lc_trace *t)
 {
 	const struct lc_trace_header *h = &t->hdr;
@@ -418,6 +476,8 @@ static int read_chunks(struct lc_trace *t)
 		ck->nivcsw0 = lc__rd32(t, c + RTM_C_NIVCSW0);
 		ck->nvcsw1 = lc__rd32(t, c + RTM_C_NVCSW1);
 		ck->nivcsw1 = lc__rd32(t, c + RTM_C_NIVCSW1);
+		ck->runq0 = lc__rd32(t, c + RTM_C_RUNQ);
+		ck->first_ticks = ck->nslots > 0 ? lc__rd64(t, c + RTM_CHUNK_HDR) : 0;
 		if (ck->sealed) {
 			uint32_t v0 = lc__rd32(t, c + RTM_C_NVCSW0),
 			         v1 = lc__rd32(t, c + RTM_C_NVCSW1);
@@ -436,6 +496,7 @@ static int read_chunks(struct lc_trace *t)
 			problem(t, LC_TRACE_P_CORRUPT, t->chunks[k].off + RTM_C_SEQ,
 			        "two chunks of thread %u claim sequence number %llu",
 			        t->chunks[k].thread, (unsigned long long)t->chunks[k].seq);
+	chunk_runq(t);
 	return 0;
 }
 

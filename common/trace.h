@@ -49,15 +49,19 @@ enum lc_trace_ext_type {
 };
 
 /* Header flags (lc_trace_header.flags). */
-#define LC_TRACE_F_FINISHED 0x1u /* stopped cleanly; absent after a crash */
-#define LC_TRACE_F_FORKED   0x2u /* a child inherited the mapping */
-#define LC_TRACE_F_STARTING 0x4u /* start-up of tracing never completed */
-#define LC_TRACE_F_TRIMMED  0x8u /* the file was cut to the chunks in use */
+#define LC_TRACE_F_FINISHED  0x1u   /* stopped cleanly; absent after a crash */
+#define LC_TRACE_F_FORKED    0x2u   /* a child inherited the mapping */
+#define LC_TRACE_F_STARTING  0x4u   /* start-up of tracing never completed */
+#define LC_TRACE_F_TRIMMED   0x8u   /* the file was cut to the chunks in use */
+#define LC_TRACE_F_RUNQ      0x100u /* threads recorded their run-queue delay per chunk */
+#define LC_TRACE_F_STEAL     0x200u /* steal_start_ns and ncpus are valid */
+#define LC_TRACE_F_STEAL_END 0x400u /* steal_stop_ns is valid */
 
 /* Thread flags (lc_trace_thread.flags). */
 #define LC_TRACE_TF_MAIN        0x1u /* the process's main thread */
 #define LC_TRACE_TF_STACK_EXACT 0x2u /* stack_base is the real stack top */
 #define LC_TRACE_TF_EXITED      0x4u /* the thread exited cleanly */
+#define LC_TRACE_TF_RUNQ        0x8u /* its chunks carry run-queue delays */
 
 #define LC_TRACE_PATH_MAX     1024
 #define LC_TRACE_BUILD_ID_MAX 32
@@ -90,6 +94,10 @@ struct lc_trace_header {
 	uint64_t heapguard_lost; /* heap-guard hits that could not be stored */
 	uint32_t summary_flushes;
 	uint32_t module_gen;
+	/* The machine's steal time (/proc/stat, all CPUs summed), ns: at start
+	 * (LC_TRACE_F_STEAL) and at the clean stop (LC_TRACE_F_STEAL_END). */
+	uint64_t steal_start_ns, steal_stop_ns;
+	uint32_t ncpus; /* CPUs online at start (LC_TRACE_F_STEAL); 0 when unknown */
 	char exe_path[LC_TRACE_PATH_MAX]; /* NUL-terminated */
 	uint8_t build_id[LC_TRACE_BUILD_ID_MAX];
 	size_t build_id_len;
@@ -337,6 +345,16 @@ static inline size_t lc_trace_slot_decode(struct lc_trace_slot *out, const uint8
 	return 1;
 }
 
+/* The payload of an extended record decoded by lc_trace_slot_decode() from
+ * trace t (s->ext_len bytes at it), or NULL when s is not an extended record
+ * or its bytes are not in the file. Borrowed; lives as long as t. For
+ * consumers that see a slot without its chunk (marks, fed from the stats
+ * pass). */
+const uint8_t *lc_trace_slot_payload(const struct lc_trace *t, const struct lc_trace_slot *s);
+/* Decodes the slot at file offset off of trace t (gap 0). Returns 0, or -1
+ * when the 16 bytes are not in the file. */
+int lc_trace_slot_at(const struct lc_trace *t, uint64_t off, struct lc_trace_slot *out);
+
 /* What the header of chunk k of thread i says (numbering as in
  * lc_trace_chunk_records()): the context-switch counts let a report tell
  * when a worst case may include pre-emption. */
@@ -347,6 +365,14 @@ struct lc_trace_chunk {
 	uint32_t nvcsw0, nivcsw0; /* the thread's context switches at claim ... */
 	uint32_t nvcsw1, nivcsw1; /* ... and at seal (0 when not sealed) */
 	size_t nslots;            /* as lc_trace_chunk_records() returns */
+	/* The thread's run-queue delay (time runnable but waiting for a CPU,
+	 * /proc/thread-self/schedstat) from this chunk's claim to the next
+	 * chunk's claim, or to the seal for its last chunk. runq_known is 0 in
+	 * traces without LC_TRACE_F_RUNQ, for a thread whose readings failed, a
+	 * chunk never sealed, a successor the ring recycled, and when the
+	 * readings are over 2^32 ns apart in time (the field keeps 32 bits). */
+	int runq_known;
+	uint64_t runq_ns;
 };
 /* Returns 0 and fills *out, or LC_ENOTFOUND past the thread's last chunk. */
 int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t thread, size_t k);

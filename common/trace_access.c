@@ -220,6 +220,25 @@ int lc_trace_chunk(struct lc_trace_chunk *out, const struct lc_trace *t, size_t 
 	out->nvcsw1 = c->nvcsw1;
 	out->nivcsw1 = c->nivcsw1;
 	out->nslots = c->nslots;
+	out->runq_known = c->runq_known;
+	out->runq_ns = c->runq_ns;
+	return 0;
+}
+
+const uint8_t *lc_trace_slot_payload(const struct lc_trace *t, const struct lc_trace_slot *s)
+{
+	uint64_t at = s->offset + LC_TRACE_SLOT_SIZE;
+
+	if (s->kind != LC_TRACE_EXT || s->offset > t->len || at + s->ext_len > t->len)
+		return NULL;
+	return t->buf + at;
+}
+
+int lc_trace_slot_at(const struct lc_trace *t, uint64_t off, struct lc_trace_slot *out)
+{
+	if (off > t->len || t->len - off < LC_TRACE_SLOT_SIZE)
+		return -1;
+	lc_trace_slot_decode(out, t->buf + off, 0, off, 0);
 	return 0;
 }
 

@@ -22,6 +22,10 @@ struct lc__chunk {
 	 * that walking the chunk headers later touches no page of the file. */
 	uint32_t sealed;
 	uint32_t nvcsw0, nivcsw0, nvcsw1, nivcsw1;
+	uint32_t runq0;       /* run-queue delay at the claim, low 32 bits */
+	uint64_t first_ticks; /* its first record's time (0: no record) */
+	int runq_known;       /* runq_ns is valid (set after the sort) */
+	uint64_t runq_ns;
 };
 
 /* The reader's window over a mapped file: the byte range of the chunks

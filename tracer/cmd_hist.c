@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/marks.h"
 #include "trace/period.h"
 #include "trace/profile.h"
 #include "report/budget.h"
@@ -43,6 +44,7 @@ struct hist_opts {
 	long thread;
 	const char *period; /* --period FUNC */
 	const char *trip;   /* --trip FUNC: its entries are placed on the timeline */
+	const char *mark;   /* --mark KEY: the intervals between marks of KEY */
 	int html;           /* figures instead of text drawings */
 	double expect_ns;   /* --expect, 0: none */
 	int expect_given;
@@ -76,6 +78,10 @@ static int parse_args(struct hist_opts *o, int argc, char **argv, int *exit_stat
 	        {TRC_OPT_STR, "trip", 0, NULL, &o->trip, NULL, 0, NULL, 0, NULL, "FUNC",
 	         "with --period: entries of FUNC that begin a run are\n"
 	         "interlock trips, counted and drawn on the html timeline"},
+	        {TRC_OPT_STR, "mark", 0, NULL, &o->mark, NULL, 0, NULL, 0, NULL, "KEY",
+	         "the time between consecutive marks of KEY (a name given\n"
+	         "to latch_rt_mark, else a latch_rt_mark_value value) on\n"
+	         "one thread, never across lost events"},
 	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
 	         "only the thread with tid or slot index N"},
 	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
@@ -429,6 +435,47 @@ out:
 	return rc < 0 ? (rc == LC_ENOTFOUND ? rc : LC_ENOMEM) : 0;
 }
 
+/* --mark KEY: the histogram of the intervals between marks of KEY. */
+static int do_mark(struct trc_doc *d, struct trc_table *bt, const struct trc_profile *a,
+                   const struct hist_opts *o, int color)
+{
+	const struct trc_mark *k = trc_marks_find(a->marks, o->mark);
+	char title[600], name[300], u[4][TRC_UNITS_BUF];
+	uint64_t mean;
+
+	if (k == NULL) {
+		trc_fail("no mark '%s' in %s (%zu mark key(s): see the marks table of report)",
+		         o->mark, a->path, a->marks->n);
+		return LC_ENOTFOUND;
+	}
+	if (k->iv.total == 0) {
+		trc_fail("mark '%s' was recorded %" PRIu64 " time(s) with no interval between two "
+		         "on one thread: no interval to draw",
+		         k->label, k->count);
+		return LC_ENOTFOUND;
+	}
+	mean = k->iv_sum_ns / k->iv.total;
+	/* The builders' errors are sticky in d: checked by add_hist. */
+	trc_doc_meta_str(d, "mark", "mark", k->label);
+	trc_doc_meta_str(d, "mark_kind", "mark kind", k->named ? "name" : "value");
+	trc_doc_meta_u64(d, "mark_count", "marks", k->count, NULL);
+	trc_doc_meta_u64(d, "mark_intervals", "intervals", k->iv.total, NULL);
+	trc_doc_meta_u64(d, "mark_min_ns", "interval min", k->iv.min,
+	                 trc_units_ns(u[0], sizeof(u[0]), (double)k->iv.min));
+	trc_doc_meta_u64(d, "mark_mean_ns", "interval mean", mean,
+	                 trc_units_ns(u[0], sizeof(u[0]), (double)mean));
+	trc_doc_meta_u64(d, "mark_max_ns", "interval max", k->iv.max,
+	                 trc_units_ns(u[0], sizeof(u[0]), (double)k->iv.max));
+	snprintf(title, sizeof(title),
+	         "between marks %s: %" PRIu64 " intervals, min %s, mean %s, p99 %s, max %s",
+	         k->label, k->iv.total, trc_units_ns(u[0], sizeof(u[0]), (double)k->iv.min),
+	         trc_units_ns(u[1], sizeof(u[1]), (double)mean),
+	         trc_units_ns(u[2], sizeof(u[2]), (double)trc_hist_quantile(&k->iv, 0.99)),
+	         trc_units_ns(u[3], sizeof(u[3]), (double)k->iv.max));
+	snprintf(name, sizeof(name), "mark:%s", k->label);
+	return add_hist(d, bt, name, title, &k->iv, o, 0, color, 0, 0);
+}
+
 int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct hist_opts o = {
@@ -477,9 +524,17 @@ int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 			goto out;
 		}
 	}
+	if (o.mark != NULL) {
+		rc = do_mark(d, bt, a, &o, color);
+		if (rc < 0) {
+			if (rc != LC_ENOTFOUND)
+				trc_fail("out of memory");
+			goto out;
+		}
+	}
 	for (i = 0; i < a->nfns; i++) {
 		size_t f;
-		int want = o.nfilters == 0 && o.period == NULL;
+		int want = o.nfilters == 0 && o.period == NULL && o.mark == NULL;
 
 		if (a->fns[i].st->calls == 0)
 			continue;

@@ -21,6 +21,7 @@
 #include "trace.h"
 #include "report/units.h"
 #include "report/sections.h"
+#include "report/sect_marks.h"
 #include "binary/callgraph.h"
 #include "trace/heapfind.h"
 #include "trace/interfere.h"
@@ -62,7 +63,8 @@ struct report_opts {
 	int gap_seen;
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
-	int wide; /* --wide: every column, however wide */
+	int wide;              /* --wide: every column, however wide */
+	const char *csv_table; /* --csv-table KEY: the table CSV writes */
 	struct trc_out_opts out;
 };
 
@@ -99,6 +101,9 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	        {TRC_OPT_FLAG, "wide", 0, NULL, &o->wide, NULL, 0, NULL, 0, NULL, NULL,
 	         "every column in text, however wide (default: fit the\n"
 	         "terminal, at least 100 columns, leaving columns out)"},
+	        {TRC_OPT_STR, "csv-table", 0, NULL, &o->csv_table, NULL, 0, NULL, 0, NULL, "KEY",
+	         "the table --format csv writes (default functions):\n"
+	         "worst_cases, marks, bounds, coverage, heap_guard, ..."},
 	        TRC_OPT_OUT_SPECS(&o->out),
 	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
 	         "TRACE", "a trace file"},
@@ -311,7 +316,7 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
 	        c_where;
 	int c_mod, c_addr, c_hook, c_spark, c_int, c_gap;
-	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim;
+	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim, w_rq = -1;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
 
@@ -390,6 +395,9 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 	w_name = trc_table_col(w, "function", "function", TRC_ALIGN_LEFT);
 	w_max = trc_table_col(w, "max_ns", "max", TRC_ALIGN_RIGHT);
 	w_pre = trc_table_col(w, "preempted", "", TRC_ALIGN_LEFT);
+	/* Only a trace that records it has the column: older reports stay as they were. */
+	if (lc_trace_header(a->t)->flags & LC_TRACE_F_RUNQ)
+		w_rq = trc_table_col(w, "runq_ns", "run queue", TRC_ALIGN_RIGHT);
 	w_thread = trc_table_col(w, "thread", "thread", TRC_ALIGN_RIGHT);
 	w_at = trc_table_col(w, "at_ns", "at", TRC_ALIGN_RIGHT);
 	w_depth = trc_table_col(w, "depth", "depth", TRC_ALIGN_RIGHT);
@@ -415,6 +423,10 @@ static int build_tables(struct trc_doc *d, const struct trc_profile *a, const st
 		trc_table_str(w, w_name, v[i].f->label);
 		ns_cell(w, w_max, st->hist.max);
 		pre_cell(w, w_pre, st, 1);
+		if (w_rq >= 0 && st->worst_runq_known)
+			ns_cell(w, w_rq, st->worst_runq_ns);
+		else if (w_rq >= 0)
+			trc_table_null(w, w_rq, "?");
 		trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
@@ -598,6 +610,10 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             "twice the "
 		             "call, so the switch may lie outside it",
 		             a->loose);
+	if (lc_trace_header(a->t)->flags & LC_TRACE_F_RUNQ)
+		trc_doc_note(d, "run queue: the time the worst call's thread was runnable but "
+		                "waiting for a CPU during the trace chunks that hold the call "
+		                "(/proc/thread-self/schedstat at each chunk change; ? unknown)");
 	if (a->gaps > 0)
 		trc_doc_note(d,
 		             "host interference: %zu worst case(s) contain an interval with no "
@@ -613,6 +629,10 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             "the readable "
 		             "part only",
 		             problems);
+	if (trc_section_marks(d, a->marks) < 0) {
+		trc_fail("out of memory");
+		goto out;
+	}
 	if (o.bound != NULL && trc_section_bounds(d, &cg, a, &err) < 0) {
 		trc_fail("%s", err.msg);
 		goto out;
@@ -641,6 +661,13 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 			trc_doc_note(d, "%" PRIu64 " heap-guard record(s) did not decode",
 			             heap->malformed);
 		trc_doc_set_budgets(d, res);
+	}
+	if (o.csv_table != NULL && trc_doc_set_primary_key(d, o.csv_table) < 0) {
+		char keys[512];
+
+		trc_fail("report: --csv-table: no table '%s' in this report (it has: %s)",
+		         o.csv_table, trc_doc_table_keys(d, keys, sizeof(keys)));
+		goto out;
 	}
 	if (trc_doc_emit(d, &o.out, opts->color, &err) < 0) {
 		trc_fail("%s", err.msg);

@@ -91,6 +91,7 @@ struct rtm_state {
 	pthread_t pf_thread;
 	pthread_mutex_t pf_mu; /* pf_cv wakes the napping thread at stop */
 	pthread_cond_t pf_cv;
+	int stat_fd; /* /proc/stat descriptor + 1 (steal time at start and stop); 0: none */
 	struct rtm_config cfg;
 };
 
@@ -129,6 +130,11 @@ struct rtm_thread {
 	uint32_t ru_nvcsw, ru_nivcsw; /* last getrusage reading ... */
 	uint32_t ru_fresh;            /* ... 1 while a chunk change may reuse it */
 	uint32_t no_rusage;           /* LATCH_RUSAGE=0 */
+	uint32_t rq_fd;               /* /proc/thread-self/schedstat descriptor + 1; 0: none */
+	uint32_t rq_fresh;            /* 1 while a chunk change may reuse rq_ns */
+	uint32_t rq_tid;              /* the thread rq_fd was opened by */
+	uint64_t rq_ns;               /* last run-queue delay read (schedstat field 2), ns */
+	uint64_t rq_dev, rq_ino;      /* what rq_fd was opened on: closed only while it still is */
 	uint32_t index;
 	uint32_t tid;
 	uint32_t root_depth;

@@ -12,9 +12,12 @@
 
 #include <latch/annotate.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,6 +72,103 @@ RTM_NOTRACE static void stack_of_thread(struct rtm_thread *t, uint8_t *e, int is
 	rtm_put32(e + RTM_T_FLAGS, flags);
 }
 
+/* ---- run-queue delay: /proc/thread-self/schedstat, one pread per chunk change ---- */
+
+/* Parses the second number of "ON_CPU_NS RUNQ_NS SLICES\n". 0 or -1. */
+RTM_NOTRACE static int runq_parse(const char *p, size_t n, uint64_t *out)
+{
+	size_t i = 0, field;
+	uint64_t v = 0;
+
+	LATCH_LOOP_BOUND(2);
+	for (field = 0; field < 2; field++) {
+		size_t digits = 0;
+
+		v = 0;
+		LATCH_LOOP_BOUND(96);
+		while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 20) {
+			v = v * 10u + (uint64_t)(p[i] - '0');
+			i++;
+			digits++;
+		}
+		if (digits == 0 || i >= n || (p[i] != ' ' && p[i] != '\n'))
+			return -1;
+		i++;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Closes rq_fd if it is still the file it was opened on (a program that
+ * closed it and opened its own file under that number keeps its file). */
+RTM_NOTRACE static void runq_close(struct rtm_thread *t)
+{
+	struct stat sb;
+	int fd = (int)t->rq_fd - 1;
+
+	t->rq_fd = 0;
+	// latch: allow(unknown-callee) -- at thread exit or re-registration only
+	if (fd >= 0 && fstat(fd, &sb) == 0 && (uint64_t)sb.st_dev == t->rq_dev &&
+	    (uint64_t)sb.st_ino == t->rq_ino)
+		// latch: allow(blocking-call) -- closing a procfs file never blocks; once per thread
+		close(fd);
+}
+
+/* Reads the thread's run-queue delay into t->rq_ns. On any failure the
+ * thread's readings stop for good and its entry loses RTM_TF_RUNQ, so a
+ * reader never takes a stale value for a fresh one. Keeps errno. */
+RTM_NOTRACE static void runq_read(struct rtm_thread *t)
+{
+	char buf[96];
+	ssize_t n;
+	int saved = errno;
+
+	t->rq_fresh = 1;
+	if (t->rq_fd == 0)
+		return;
+	// latch: allow(blocking-call) -- procfs never blocks; one pread per chunk change
+	n = pread((int)t->rq_fd - 1, buf, sizeof(buf), 0);
+	if (n <= 0 || runq_parse(buf, (size_t)n, &t->rq_ns) < 0) {
+		t->rq_fd = 0; /* not closed: it may not be ours any more */
+		if (t->entry != NULL)
+			__atomic_fetch_and(RTM_A32(t->entry + RTM_T_FLAGS), ~RTM_TF_RUNQ,
+			                   __ATOMIC_RELAXED);
+	}
+	errno = saved;
+}
+
+/* Opens the calling thread's schedstat (once per thread; a thread that
+ * registers again in a later session keeps its descriptor). */
+RTM_NOTRACE static void runq_open(struct rtm_state *st, struct rtm_thread *t, uint8_t *e)
+{
+	struct stat sb;
+	int fd, saved = errno;
+
+	if (!st->cfg.rusage)
+		return;
+	if (t->rq_fd != 0 && t->rq_tid != t->tid)
+		runq_close(t); /* a forked child's copy of its parent's thread */
+	if (t->rq_fd == 0) {
+		// latch: allow(blocking-call) -- procfs never blocks; once per thread
+		fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+		// latch: allow(unknown-callee) -- once per thread, at its first event
+		if (fd >= 0 && fstat(fd, &sb) == 0) {
+			t->rq_fd = (uint32_t)fd + 1u;
+			t->rq_tid = t->tid;
+			t->rq_dev = (uint64_t)sb.st_dev;
+			t->rq_ino = (uint64_t)sb.st_ino;
+		} else if (fd >= 0) {
+			// latch: allow(blocking-call) -- closing a procfs file never blocks
+			close(fd);
+		}
+	}
+	errno = saved;
+	if (t->rq_fd == 0)
+		return;
+	__atomic_fetch_or(RTM_A32(e + RTM_T_FLAGS), RTM_TF_RUNQ, __ATOMIC_RELAXED);
+	__atomic_fetch_or(RTM_A32(st->map + RTM_H_FLAGS), RTM_F_RUNQ, __ATOMIC_RELAXED);
+}
+
 RTM_NOTRACE void rtm_thread_attach(struct rtm_state *st, struct rtm_thread *t)
 {
 	uint32_t idx;
@@ -92,6 +192,7 @@ RTM_NOTRACE void rtm_thread_attach(struct rtm_state *st, struct rtm_thread *t)
 	t->tid = (uint32_t)tid;
 	t->prev_seq = 0;
 	t->ru_fresh = 0;
+	t->rq_fresh = 0;
 	t->no_rusage = !st->cfg.rusage;
 	t->stack_base = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	idx = __atomic_fetch_add(RTM_A32(st->map + RTM_H_THREAD_COUNT), 1, __ATOMIC_RELAXED);
@@ -105,6 +206,7 @@ RTM_NOTRACE void rtm_thread_attach(struct rtm_state *st, struct rtm_thread *t)
 	// latch: allow(unknown-callee) -- once per thread, at its first event
 	stack_of_thread(t, e, tid == getpid());
 	t->entry = e;
+	runq_open(st, t, e);
 }
 
 /* Reads the thread's context-switch counts into t->ru. This getrusage is
@@ -148,9 +250,20 @@ RTM_NOTRACE void rtm_thread_seal(struct rtm_state *st, struct rtm_thread *t, int
 			__atomic_fetch_or(RTM_A32(t->entry + RTM_T_FLAGS), RTM_TF_EXITED,
 			                  __ATOMIC_RELAXED);
 	}
-	if (t->chunk == NULL)
+	if (t->chunk == NULL) {
+		if (exiting && t->rq_fd != 0)
+			runq_close(t);
 		return;
+	}
 	rusage_put(t, t->chunk + RTM_C_NVCSW1);
+	if (t->rq_fd != 0 && t->entry != NULL) {
+		if (!t->rq_fresh)
+			runq_read(t);
+		rtm_put64(t->entry + RTM_T_RUNQ, t->rq_ns);
+		rtm_put64(t->entry + RTM_T_RUNQ_SEQ, rtm_get64(t->chunk + RTM_C_SEQ));
+	}
+	if (exiting && t->rq_fd != 0)
+		runq_close(t);
 	rtm_put32(t->chunk + RTM_C_EVENTS, rtm_thread_events(t));
 	t->prev_seq = rtm_get64(t->chunk + RTM_C_SEQ);
 	if (t->entry != NULL)
@@ -217,6 +330,10 @@ RTM_NOTRACE int rtm_chunk_claim(struct rtm_state *st, struct rtm_thread *t)
 	rtm_put32(c + RTM_C_CAP, st->chunk_recs);
 	rusage_put(t, c + RTM_C_NVCSW0);
 	t->ru_fresh = 0;
+	if (t->rq_fd != 0 && !t->rq_fresh)
+		runq_read(t);
+	rtm_put32(c + RTM_C_RUNQ, t->rq_fd != 0 ? (uint32_t)t->rq_ns : 0u);
+	t->rq_fresh = 0;
 	rtm_put32(c + RTM_C_NVCSW1, 0);
 	rtm_put32(c + RTM_C_NIVCSW1, 0);
 	rtm_put64(c + RTM_C_PREV_SEQ, t->prev_seq);
@@ -244,6 +361,7 @@ RTM_NOTRACE static int room(struct rtm_state *st, struct rtm_thread *t, uint32_t
 		return 0;
 	if (t->chunk != NULL) {
 		rusage_read(t);
+		runq_read(t); /* one reading closes the old chunk and opens the new */
 		rtm_thread_seal(st, t, 0);
 	}
 	if (slots > st->chunk_recs || rtm_chunk_claim(st, t) < 0) {

@@ -64,14 +64,22 @@
 /* Host runtime block (trim, start-up state, hook residue). */
 #define RTM_H_HOOK_RESIDUE 272u /* ticks from an empty function's enter stamp to its exit stamp */
 #define RTM_H_CHUNKS_KEPT  280u /* chunks left in the file by a trim (RTM_F_TRIMMED) */
-#define RTM_H_EXE_PATH     512u
-#define RTM_EXE_PATH_MAX   1024u
-#define RTM_BUILD_ID_MAX   32u
+/* Host figures of interference (docs/trace-format.md, "Run-queue delay and
+ * steal time"); valid with RTM_F_STEAL / RTM_F_STEAL_END. */
+#define RTM_H_STEAL0     416u /* the machine's steal time at start, ns (/proc/stat) */
+#define RTM_H_STEAL1     424u /* ... at the clean stop, ns */
+#define RTM_H_NCPUS      432u /* CPUs online at start (steal is their sum) */
+#define RTM_H_EXE_PATH   512u
+#define RTM_EXE_PATH_MAX 1024u
+#define RTM_BUILD_ID_MAX 32u
 
-#define RTM_F_FINISHED 0x1u
-#define RTM_F_FORKED   0x2u
-#define RTM_F_STARTING 0x4u /* set from the first write of the header until start-up is done */
-#define RTM_F_TRIMMED  0x8u /* the file was cut to its first chunks_kept chunks */
+#define RTM_F_FINISHED  0x1u
+#define RTM_F_FORKED    0x2u
+#define RTM_F_STARTING  0x4u   /* set from the first write of the header until start-up is done */
+#define RTM_F_TRIMMED   0x8u   /* the file was cut to its first chunks_kept chunks */
+#define RTM_F_RUNQ      0x100u /* threads record their run-queue delay (RTM_TF_RUNQ) */
+#define RTM_F_STEAL     0x200u /* RTM_H_STEAL0 and RTM_H_NCPUS hold the start's steal time */
+#define RTM_F_STEAL_END 0x400u /* RTM_H_STEAL1 holds the stop's */
 
 /* Bit 63 of chunk_claims: claims closed at stop, before the trim. */
 #define RTM_CLAIMS_CLOSED (UINT64_C(1) << 63)
@@ -102,9 +110,12 @@ enum rtm_mode { RTM_MODE_STOP = 1, RTM_MODE_RING = 2, RTM_MODE_SUMMARY = 3 };
 #define RTM_T_RECORDS      32u
 #define RTM_T_CHUNKS       40u
 #define RTM_T_MAX_STACK    44u
+#define RTM_T_RUNQ         48u /* run-queue delay at the thread's last seal, ns (RTM_TF_RUNQ) */
+#define RTM_T_RUNQ_SEQ     56u /* seq of the chunk that seal closed */
 #define RTM_TF_MAIN        0x1u
 #define RTM_TF_STACK_EXACT 0x2u
 #define RTM_TF_EXITED      0x4u
+#define RTM_TF_RUNQ        0x8u /* its chunks' RTM_C_RUNQ and RTM_T_RUNQ are valid */
 
 /* Chunk header. */
 #define RTM_CHUNK_HDR   64u
@@ -122,6 +133,7 @@ enum rtm_mode { RTM_MODE_STOP = 1, RTM_MODE_RING = 2, RTM_MODE_SUMMARY = 3 };
 #define RTM_C_NIVCSW1   44u
 #define RTM_C_PREV_SEQ  48u
 #define RTM_C_EVENTS    56u
+#define RTM_C_RUNQ      60u /* run-queue delay at the claim, ns, low 32 bits (RTM_TF_RUNQ) */
 #define RTM_CS_FREE     0u
 #define RTM_CS_OWNED    1u
 #define RTM_CS_SEALED   2u

@@ -54,6 +54,16 @@ int main(int argc, char **argv)
 		printf("thread %u %u %" PRIu64 " %" PRIu64 " %u %u %" PRIu64 "\n", th->index, th->tid, th->lost,
 		       th->records, th->chunks, th->flags, th->max_stack);
 	}
+	printf("steal start=%" PRIu64 " stop=%" PRIu64 " ncpus=%u\n", h->steal_start_ns, h->steal_stop_ns,
+	       h->ncpus);
+	for (i = 0; i < lc_trace_thread_count(t); i++) {
+		struct lc_trace_chunk ck;
+		size_t k;
+
+		for (k = 0; lc_trace_chunk(&ck, t, i, k) == 0; k++)
+			printf("chunk %zu %zu %" PRIu64 " %u %d %" PRIu64 " %zu\n", i, k, ck.seq, ck.sealed,
+			       ck.runq_known, ck.runq_ns, ck.nslots);
+	}
 	for (i = 0; i < lc_trace_problem_count(t); i++) {
 		const struct lc_trace_problem *p = lc_trace_problem(t, i);
 

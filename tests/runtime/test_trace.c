@@ -115,6 +115,69 @@ static int open_buf(struct lc_trace **t, const uint8_t *b, size_t len, struct lc
 	return lc_trace_open_mem(t, b, len, "mem.trc", err);
 }
 
+/* Run-queue delay per chunk (docs/trace-format.md, "Run-queue delay and
+ * steal time"), 0.5 ns per tick: thread 0 has chunks 0 (seq 1) and 1 (seq
+ * 2) at 2^33 ticks, the trace stops 2^31 ns later; thread 1 has chunk 2
+ * (seq 3) at 1000 and, 2^32 ns later, chunk 3 (seq 4). */
+static void test_trace_chunk_runq_and_steal(void **state)
+{
+	uint8_t *b = make_trace();
+	struct lc_trace *t = NULL;
+	struct lc_trace_chunk ck;
+	const struct lc_trace_header *h;
+	struct lc_err err = { 0, "" };
+
+	(void)state;
+	put32(b, RTM_H_FLAGS, RTM_F_FINISHED | RTM_F_RUNQ | RTM_F_STEAL | RTM_F_STEAL_END);
+	put64(b, RTM_H_STOP_TICKS, (1ull << 33) + (1ull << 32));
+	put64(b, RTM_H_STEAL0, 7000000);
+	put64(b, RTM_H_STEAL1, 7250000);
+	put32(b, RTM_H_NCPUS, 4);
+	fill_chunk(b, 0, 0, 1, 0, 4, 1ull << 33);
+	fill_chunk(b, 1, 0, 2, 1, 4, (1ull << 33) + 1000);
+	fill_chunk(b, 2, 1, 3, 0, 4, 1000);
+	fill_chunk(b, 3, 1, 4, 3, 4, 1000 + (1ull << 33));
+	put32(b, chunk_at(0) + RTM_C_RUNQ, 0xfffffff0u); /* wraps before the next reading */
+	put32(b, chunk_at(1) + RTM_C_RUNQ, 0x10u);
+	put32(b, THR_OFF + RTM_T_FLAGS, RTM_TF_MAIN | RTM_TF_RUNQ);
+	put64(b, THR_OFF + RTM_T_RUNQ, (1ull << 32) + 0x10u + 777u);
+	put64(b, THR_OFF + RTM_T_RUNQ_SEQ, 2);
+	put32(b, chunk_at(2) + RTM_C_RUNQ, 100);
+	put32(b, chunk_at(3) + RTM_C_RUNQ, 200);
+	put32(b, THR_OFF + RTM_THR_ESIZE + RTM_T_FLAGS, RTM_TF_RUNQ);
+	put64(b, THR_OFF + RTM_THR_ESIZE + RTM_T_RUNQ, 300);
+	put64(b, THR_OFF + RTM_THR_ESIZE + RTM_T_RUNQ_SEQ, 3); /* not its last chunk */
+	assert_int_equal(open_buf(&t, b, FILE_LEN, &err), 0);
+	h = lc_trace_header(t);
+	assert_int_equal(h->steal_start_ns, 7000000);
+	assert_int_equal(h->steal_stop_ns, 7250000);
+	assert_int_equal(h->ncpus, 4);
+	assert_int_equal(lc_trace_chunk(&ck, t, 0, 0), 0);
+	assert_int_equal(ck.runq_known, 1);
+	assert_int_equal(ck.runq_ns, 0x20u); /* 0x10 - 0xfffffff0 mod 2^32 */
+	assert_int_equal(lc_trace_chunk(&ck, t, 0, 1), 0);
+	assert_int_equal(ck.runq_known, 1); /* the last: the seal's reading */
+	assert_int_equal(ck.runq_ns, 777);
+	assert_int_equal(lc_trace_chunk(&ck, t, 1, 0), 0);
+	assert_int_equal(ck.runq_known, 0); /* its readings are 2^32 ns apart */
+	assert_int_equal(lc_trace_chunk(&ck, t, 1, 1), 0);
+	assert_int_equal(ck.runq_known, 0); /* the seal's reading is another chunk's */
+	lc_trace_close(t);
+	t = NULL;
+
+	/* Without the header flag nothing is read; a steal that went down is corrupt. */
+	put32(b, RTM_H_FLAGS, RTM_F_FINISHED | RTM_F_STEAL | RTM_F_STEAL_END);
+	put64(b, RTM_H_STEAL1, 6000000);
+	assert_int_equal(open_buf(&t, b, FILE_LEN, &err), 0);
+	assert_int_equal(lc_trace_chunk(&ck, t, 0, 0), 0);
+	assert_int_equal(ck.runq_known, 0);
+	assert_int_equal(lc_trace_header(t)->flags & LC_TRACE_F_STEAL_END, 0);
+	assert_int_equal(lc_trace_problem_count(t), 1);
+	assert_int_equal(lc_trace_problem(t, 0)->offset, RTM_H_STEAL1);
+	lc_trace_close(t);
+	free(b);
+}
+
 static void test_trace_open_rejects_bad_magic(void **state)
 {
 	uint8_t *b = make_trace();
@@ -519,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_trace_corrupt_chunks_reported_with_offsets),
 		cmocka_unit_test(test_trace_extended_records_and_overrun),
 		cmocka_unit_test(test_trace_chunk_accessors_match_iterator),
+		cmocka_unit_test(test_trace_chunk_runq_and_steal),
 		cmocka_unit_test(test_trace_summary_table_decodes),
 		cmocka_unit_test(test_trace_reads_only_claimed_chunks),
 		cmocka_unit_test(test_trace_trim_cuts_to_claimed_chunks),

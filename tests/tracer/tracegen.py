@@ -14,14 +14,14 @@ import random
 import struct
 import sys
 
-ENTER, EXIT, MARK = 0, 1, 2
+ENTER, EXIT, MARK, EXT = 0, 1, 2, 3  # EXT: addr is a latch_rt_mark name (bytes)
 CHUNK_HDR, REC = 64, 16
 
 
 class Trace:
     def __init__(self, exe_path="", build_id=b"", hook_cost=0, clock=3, ns_mult=1 << 32,
                  tick_hz=1_000_000_000, chunk_size=4096, modules=None, lost_total=0, finished=True,
-                 ring_slots=None, first_seq=1):
+                 ring_slots=None, first_seq=1, flags=0, steal=None):
         self.exe_path = exe_path
         self.build_id = build_id
         self.hook_cost = hook_cost
@@ -39,13 +39,42 @@ class Trace:
         # it were overwritten, so each thread's first chunk follows a gap).
         self.ring_slots = ring_slots
         self.first_seq = first_seq
-        self.threads = []  # (tid, records, niv_per_chunk)
+        self.flags = flags  # header flags besides FINISHED (RUNQ 0x100, ...)
+        self.steal = steal  # (start_ns, stop_ns or None, ncpus): sets STEAL (and STEAL_END)
+        self.threads = []  # (tid, records, niv_per_chunk, runq)
         self.summary = None  # summary mode: [(addr, [durations in ticks], max_stack)]
 
-    def thread(self, tid, records, nivcsw=None):
-        """records: list of (ticks, kind, addr, stack_bytes). nivcsw: optional
-        function chunk_index -> involuntary switches during that chunk."""
-        self.threads.append((tid, records, nivcsw))
+    def thread(self, tid, records, nivcsw=None, runq=None, skip=()):
+        """records: list of (ticks, kind, addr, stack_bytes); kind EXT makes a
+        latch_rt_mark record with addr its name's bytes. nivcsw: optional
+        function chunk_index -> involuntary switches during that chunk.
+        runq: optional (claim, seal): claim(chunk_index) is the run-queue
+        delay (ns) at that chunk's claim, seal the one at the thread's last
+        seal; the thread gets TF_RUNQ (the header needs flags=0x100).
+        skip: chunk indexes left out of the file (as a ring recycles them):
+        the next chunk's prev_seq names a chunk that is not there, a gap."""
+        self.threads.append((tid, records, nivcsw, runq))
+        self.skips = getattr(self, "skips", {})
+        self.skips[len(self.threads) - 1] = set(skip)
+
+    @staticmethod
+    def _slots(rec):
+        return 1 + (len(rec[2]) + REC - 1) // REC if rec[1] == EXT else 1
+
+    def _split(self, recs, cap):
+        """The records in chunks of at most cap slots (an extended record
+        never spans two)."""
+        parts, cur, used = [], [], 0
+        for r in recs:
+            n = self._slots(r)
+            if used + n > cap:
+                parts.append(cur)
+                cur, used = [], 0
+            cur.append(r)
+            used += n
+        if cur:
+            parts.append(cur)
+        return parts
 
     def to_bytes(self):
         if self.summary is not None:
@@ -53,15 +82,18 @@ class Trace:
         cap = (self.chunk_size - CHUNK_HDR) // REC
         chunks = []  # (thread index, tid, records slice, seq, prev_seq, niv)
         seq = self.first_seq - 1
-        for ti, (tid, recs, niv) in enumerate(self.threads):
+        last_seq = {}
+        for ti, (tid, recs, niv, runq) in enumerate(self.threads):
             prev = seq if self.ring_slots else 0  # ring: its predecessor was overwritten
-            for k in range(0, max(len(recs), 1), cap):
-                part = recs[k:k + cap]
-                if not part:
-                    break
+            for ci, part in enumerate(self._split(recs, cap)):
                 seq += 1
-                chunks.append((ti, tid, part, seq, prev, niv(k // cap) if niv else 0))
+                if ci in getattr(self, "skips", {}).get(ti, ()):
+                    prev = seq
+                    continue
+                chunks.append((ti, tid, part, seq, prev, niv(ci) if niv else 0,
+                               runq[0](ci) if runq else 0))
                 prev = seq
+            last_seq[ti] = prev
         module_off, module_cap = 4096, 8
         thread_off, thread_cap = module_off + module_cap * 512, 64
         chunk_off = thread_off + thread_cap * 64
@@ -69,11 +101,14 @@ class Trace:
         assert len(chunks) <= nslots
         size = chunk_off + nslots * self.chunk_size
         b = bytearray(size)
-        all_ticks = [r[0] for _, recs, _ in self.threads for r in recs] or [0]
+        all_ticks = [r[0] for _, recs, _, _ in self.threads for r in recs] or [0]
         start, stop = min(all_ticks), max(all_ticks)
         h = {
             0: b"LATCHTR\0", 8: ("<I", 1), 12: ("<I", 0x01020304), 16: ("<I", 4096),
-            20: ("<I", 1 if self.finished else 0), 24: ("<I", self.clock), 28: ("<I", 2 if self.ring_slots else 1),
+            20: ("<I", (1 if self.finished else 0) | self.flags
+                 | (0x200 if self.steal else 0)
+                 | (0x400 if self.steal and self.steal[1] is not None else 0)), 24: ("<I", self.clock),
+            28: ("<I", 2 if self.ring_slots else 1),
             32: ("<Q", self.tick_hz), 40: ("<Q", self.ns_mult), 48: ("<Q", 0), 56: ("<Q", 0),
             64: ("<Q", self.hook_cost), 72: ("<Q", 0), 80: ("<I", 4242), 84: ("<I", 1),
             88: ("<Q", start), 96: ("<Q", stop if self.finished else 0),
@@ -90,6 +125,8 @@ class Trace:
                 b[off:off + len(v)] = v
             else:
                 struct.pack_into(v[0], b, off, v[1])
+        if self.steal:
+            struct.pack_into("<QQI", b, 416, self.steal[0], self.steal[1] or 0, self.steal[2])
         b[228:228 + len(self.build_id)] = self.build_id
         p = self.exe_path.encode()[:1023]
         b[512:512 + len(p)] = p
@@ -100,18 +137,31 @@ class Trace:
             struct.pack_into("<I", b, e + 60, flags)
             pp = path.encode()[:447]
             b[e + 64:e + 64 + len(pp)] = pp
-        for i, (tid, recs, _) in enumerate(self.threads):
+        for i, (tid, recs, _, runq) in enumerate(self.threads):
             e = thread_off + i * 64
             maxstack = max([r[3] for r in recs] or [0])
             nch = sum(1 for c in chunks if c[0] == i)
-            struct.pack_into("<IIQQQQII", b, e, tid, 1 if i == 0 else 0, 0, 1 << 40, 0, len(recs), nch, maxstack)
-        for ci, (ti, tid, part, sq, prev, niv) in enumerate(chunks):
+            flags = (1 if i == 0 else 0) | (8 if runq else 0)
+            struct.pack_into("<IIQQQQII", b, e, tid, flags, 0, 1 << 40, 0, len(recs), nch, maxstack)
+            if runq:
+                struct.pack_into("<QQ", b, e + 48, runq[1], last_seq[i])
+        for ci, (ti, tid, part, sq, prev, niv, rq) in enumerate(chunks):
             c = chunk_off + ((sq - 1) % nslots if self.ring_slots else ci) * self.chunk_size
-            struct.pack_into("<IIQIIIIIIIIQ", b, c, 0x314b4843, 2, sq, tid, ti, len(part), cap,
+            used = sum(self._slots(r) for r in part)
+            struct.pack_into("<IIQIIIIIIIIQ", b, c, 0x314b4843, 2, sq, tid, ti, used, cap,
                              0, 0, 0, niv, prev)
-            for k, (ticks, kind, addr, stack) in enumerate(part):
-                word = (addr & ((1 << 48) - 1)) | (kind << 48) | (min(stack // 16, 0x3fff) << 50)
-                struct.pack_into("<QQ", b, c + CHUNK_HDR + k * REC, ticks, word)
+            struct.pack_into("<I", b, c + 60, rq & 0xffffffff)
+            k = 0
+            for (ticks, kind, addr, stack) in part:
+                at = c + CHUNK_HDR + k * REC
+                if kind == EXT:  # a latch_rt_mark record: ext type 1, the name after it
+                    word = len(addr) | (1 << 16) | (EXT << 48) | (min(stack // 16, 0x3fff) << 50)
+                    struct.pack_into("<QQ", b, at, ticks, word)
+                    b[at + REC:at + REC + len(addr)] = addr
+                else:
+                    word = (addr & ((1 << 48) - 1)) | (kind << 48) | (min(stack // 16, 0x3fff) << 50)
+                    struct.pack_into("<QQ", b, at, ticks, word)
+                k += self._slots((ticks, kind, addr, stack))
         self.chunk_off = chunk_off
         return bytes(b)
 

@@ -308,6 +308,31 @@ void trc_doc_set_primary(struct trc_doc *d, const struct trc_table *t)
 	d->primary = t;
 }
 
+int trc_doc_set_primary_key(struct trc_doc *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->nitems; i++) {
+		if (d->items[i].kind == ITEM_TABLE && strcmp(d->items[i].table->key, key) == 0) {
+			d->primary = d->items[i].table;
+			return 0;
+		}
+	}
+	return LC_ENOTFOUND;
+}
+
+char *trc_doc_table_keys(const struct trc_doc *d, char *buf, size_t n)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->nitems && len < n; i++)
+		if (d->items[i].kind == ITEM_TABLE)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+			                        d->items[i].table->key);
+	return buf;
+}
+
 void trc_doc_set_budgets(struct trc_doc *d, const struct trc_budget_results *r)
 {
 	d->budgets = r;

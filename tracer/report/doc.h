@@ -181,6 +181,12 @@ void trc_table_machine_only(struct trc_table *t);
 
 /* Chooses the table CSV writes (default: the first table added). */
 void trc_doc_set_primary(struct trc_doc *d, const struct trc_table *t);
+/* The same by the table's key (`--csv-table KEY`): 0, or LC_ENOTFOUND when
+ * the document has no such table. */
+int trc_doc_set_primary_key(struct trc_doc *d, const char *key);
+/* The keys of the document's tables, ", "-separated, into buf (for the
+ * message of an unknown --csv-table). Returns buf. */
+char *trc_doc_table_keys(const struct trc_doc *d, char *buf, size_t n);
 
 /* Attaches budget verdicts (borrowed; must outlive trc_doc_write). */
 void trc_doc_set_budgets(struct trc_doc *d, const struct trc_budget_results *r);

@@ -18,6 +18,8 @@ struct chunk {
 	uint32_t thread;
 	uint32_t sealed;
 	uint32_t niv0, niv1;
+	int runq_known;
+	uint64_t runq_ns;
 };
 
 struct trc_csw {
@@ -69,6 +71,8 @@ int trc_csw_new(struct trc_csw **out, const struct lc_trace *t, struct lc_err *e
 			c->c[j].sealed = ck.sealed;
 			c->c[j].niv0 = ck.nivcsw0;
 			c->c[j].niv1 = ck.nivcsw1;
+			c->c[j].runq_known = ck.runq_known;
+			c->c[j].runq_ns = ck.runq_ns;
 			c->by_off[j] = j;
 		}
 	}
@@ -126,4 +130,20 @@ int trc_csw_preempted(const struct trc_csw *c, uint64_t enter_off, uint64_t exit
 			return 1;
 	}
 	return unknown ? -1 : 0;
+}
+
+int trc_csw_runq(const struct trc_csw *c, uint64_t enter_off, uint64_t exit_off, uint64_t *ns)
+{
+	long a = chunk_of(c, enter_off), b = chunk_of(c, exit_off), i;
+	uint64_t sum = 0;
+
+	if (a < 0 || b < 0 || b < a || c->c[a].thread != c->c[b].thread)
+		return -1;
+	for (i = a; i <= b; i++) {
+		if (!c->c[i].runq_known)
+			return -1;
+		sum += c->c[i].runq_ns;
+	}
+	*ns = sum;
+	return 0;
 }

@@ -34,4 +34,11 @@ void trc_csw_free(struct trc_csw *c);
  * or in chunks of two threads). */
 int trc_csw_preempted(const struct trc_csw *c, uint64_t enter_off, uint64_t exit_off);
 
+/* The thread's run-queue delay (lc_trace_chunk.runq_ns) summed over the
+ * chunks the records at [enter_off, exit_off] span: 0 and *ns, or -1 when
+ * any of them has none (a trace without LC_TRACE_F_RUNQ among others). Like
+ * the switch counts it is per chunk: time the thread waited for a CPU
+ * around the call, not necessarily inside it. */
+int trc_csw_runq(const struct trc_csw *c, uint64_t enter_off, uint64_t exit_off, uint64_t *ns);
+
 #endif /* TRC_CSW_H */

@@ -57,6 +57,8 @@ static void classify(struct trc_profile *a, struct trc_fstat *st, const struct t
 	    trc_stats_chunk_span(a->stats, st->worst_thread, st->worst_exit_off, &f1, &l1) == 0)
 		window = l1 >= f0 ? l1 - f0 : 0;
 	csw = c != NULL ? trc_csw_preempted(c, st->worst_enter_off, st->worst_exit_off) : -1;
+	st->worst_runq_known = c != NULL && trc_csw_runq(c, st->worst_enter_off, st->worst_exit_off,
+	                                                 &st->worst_runq_ns) == 0;
 	pre = csw == 0 ? 0 : csw == 1 && st->worst_raw_ticks * 2u >= window ? 1 : -1;
 	st->worst_preempted = pre;
 	for (kd = 0; kd < TRC_IV_N; kd++)
@@ -97,6 +99,7 @@ void trc_interf_run(struct trc_profile *a, uint64_t gap_ns)
 	for (i = 0; i < a->nfns; i++) {
 		a->fns[i].st->worst_interf = TRC_INTERF_UNKNOWN;
 		a->fns[i].st->worst_preempted = -1;
+		a->fns[i].st->worst_runq_known = 0;
 	}
 	if (a->summary_mode || a->nfns == 0)
 		return;

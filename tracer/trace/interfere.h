@@ -23,6 +23,11 @@
  * (the call lasts at least half the time from the first record of its enter's
  * chunk to the last record of its exit's chunk). No switch in its chunks
  * means none in the call; a switch in loosely bracketing chunks is unknown.
+ *
+ * Run-queue delay: the time the thread was runnable but waiting for a CPU
+ * during the chunks that hold the worst call (csw.h trc_csw_runq), when the
+ * trace records it (LC_TRACE_F_RUNQ): a figure beside the classification,
+ * which it does not change.
  */
 #ifndef TRC_INTERFERE_H
 #define TRC_INTERFERE_H

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "trace/interfere.h"
+#include "trace/marks.h"
 #include "path.h"
 #include "report/out.h"
 #include "trace.h"
@@ -21,6 +22,7 @@ void trc_profile_free(struct trc_profile *a)
 	free(a->fns);
 	trc_sym_free(a->sym);
 	trc_stats_free(a->stats);
+	trc_marks_free(a->marks);
 	lc_trace_close(a->t);
 	free(a);
 }
@@ -93,12 +95,17 @@ int trc_profile_load(struct trc_profile **out, const char *path, const char *exe
 	if (rc < 0)
 		goto out;
 	trc_stats_set_residue(a->stats, h->hook_residue_ticks);
+	rc = trc_marks_new(&a->marks, a->t, err);
+	if (rc < 0)
+		goto out;
+	trc_stats_set_marks(a->stats, a->marks);
 	if (a->summary_mode)
 		rc = load_summary(a, err);
 	else
 		rc = trc_stats_run(a->stats, a->t, thread, err);
-	if (rc == 0 && trc_stats_finish(a->stats) < 0)
+	if (rc == 0 && (trc_stats_finish(a->stats) < 0 || a->marks->oom))
 		rc = lc_err_set(err, LC_ENOMEM, "out of memory");
+	trc_marks_finish(a->marks);
 	if (rc < 0)
 		goto out;
 	a->records = trc_stats_counts(a->stats)->records;
@@ -144,6 +151,22 @@ int trc_profile_meta(const struct trc_profile *a, struct trc_doc *d)
 		         "%s per traced callee, subtracted from inclusive and self times",
 		         trc_units_ns(u, sizeof(u), (double)h->hook_cost_ns));
 	trc_doc_meta_u64(d, "hook_cost_ns", "hook cost", h->hook_cost_ns, buf);
+	if ((h->flags & (LC_TRACE_F_STEAL | LC_TRACE_F_STEAL_END)) ==
+	    (LC_TRACE_F_STEAL | LC_TRACE_F_STEAL_END)) {
+		uint64_t steal = h->steal_stop_ns - h->steal_start_ns;
+		char pct[64] = "";
+
+		if (a->duration_ns > 0 && h->ncpus > 0)
+			snprintf(pct, sizeof(pct), ", %.3f%% of their time",
+			         100.0 * (double)steal / ((double)a->duration_ns * h->ncpus));
+		snprintf(buf, sizeof(buf), "%s over the run, all %u CPUs summed%s",
+		         trc_units_ns(u, sizeof(u), (double)steal), h->ncpus, pct);
+		trc_doc_meta_u64(d, "steal_ns", "steal time", steal, buf);
+		trc_doc_meta_u64(d, "steal_cpus", NULL, h->ncpus, NULL);
+	} else if (h->flags & LC_TRACE_F_STEAL) {
+		trc_doc_note(d, "steal time unknown: the run did not stop cleanly, so its end "
+		                "was never read");
+	}
 	trc_doc_meta_u64(d, "unmatched_exits", "unmatched exits", c->unmatched, NULL);
 	trc_doc_meta_u64(d, "abandoned_frames", "abandoned frames", c->abandoned, NULL);
 	trc_doc_meta_u64(d, "unfinished_calls", "unfinished calls", c->unfinished, NULL);

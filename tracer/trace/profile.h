@@ -35,6 +35,7 @@ struct trc_profile {
 	const char *path; /* the trace file (borrowed) */
 	struct lc_trace *t;
 	struct trc_stats *stats;
+	struct trc_marks *marks; /* the user's marks (trace/marks.h), from the stats pass */
 	struct trc_sym *sym;
 	struct trc_fn *fns;
 	size_t nfns;

@@ -18,6 +18,7 @@
 #include "grow.h"
 #include "trace.h"
 #include "trace/interfere.h"
+#include "trace/marks.h"
 #include "trace/replay.h"
 #include "trace/stats_impl.h"
 
@@ -29,6 +30,11 @@ static inline uint64_t to_ns(uint64_t ticks, uint64_t mult)
 void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks)
 {
 	trc_replay_set_residue(&s->r, residue_ticks);
+}
+
+void trc_stats_set_marks(struct trc_stats *s, struct trc_marks *marks)
+{
+	s->marks = marks;
 }
 
 int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_ticks,
@@ -264,6 +270,15 @@ interval(struct trc_stats *s, struct trc__stats_iv *v, const struct lc_trace_slo
 	}
 }
 
+/* A mark (or another record that is neither an enter nor an exit) to the
+ * marks module: out of line and cold, and given only the record's file
+ * offset (marks.c decodes the record again from the trace), so the record
+ * loop keeps nothing alive for the marks' sake: they are rare. */
+static __attribute__((noinline, cold)) int feed_mark(struct trc_stats *s, uint64_t offset)
+{
+	return s->marks != NULL ? trc_marks_feed(s->marks, s->thread, s->r.counts.gaps, offset) : 0;
+}
+
 /* Inlined into the record loop, so the record never leaves registers. The
  * pairing is trace/replay.h's; this adds one call to its function. */
 __attribute__((always_inline)) static inline int
@@ -287,7 +302,9 @@ feed_one(struct trc_stats *s, struct trc__stats_iv *v, const struct lc_trace_slo
 		return lookup(s, rec->addr, &fr->user);
 	case TRC_REPLAY_CLOSED:
 		break;
-	default:
+	default: /* marks are rare: the one call of the marks module */
+		if (__builtin_expect(rec->kind >= LC_TRACE_MARK, 0))
+			return feed_mark(s, rec->offset);
 		return 0;
 	}
 	/* Everything stays in ticks here; trc_stats_finish() converts once per

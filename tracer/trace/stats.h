@@ -60,6 +60,8 @@ struct trc_fstat {
 						    the outermost frames are cut when deeper */
 	int worst_preempted;         /* set by the caller (interfere.h): -1 unknown, 0 no, 1 yes */
 	int worst_interf;            /* enum trc_interf (interfere.h), set by the caller */
+	int worst_runq_known;        /* set by the caller (interfere.h): worst_runq_ns is valid */
+	uint64_t worst_runq_ns;      /* run-queue delay of the chunks around the worst call */
 	uint64_t worst_gap_ns;       /* largest interval with no record inside the worst call */
 	uint64_t worst_gap_limit_ns; /* the gap threshold of its thread */
 	/* Kept by the pass for interfere.h: the worst call's raw duration and
@@ -93,6 +95,12 @@ int trc_stats_new(struct trc_stats **out, uint64_t ns_mult, uint64_t hook_cost_t
  * 0, the default, for traces that do not record it). */
 void trc_stats_set_residue(struct trc_stats *s, uint64_t residue_ticks);
 void trc_stats_free(struct trc_stats *s);
+
+/* Sends every mark record fed from now on to marks (trace/marks.h;
+ * borrowed, NULL: none), with the thread index and the replay's count of
+ * gaps. Records of other kinds never reach it. */
+struct trc_marks;
+void trc_stats_set_marks(struct trc_stats *s, struct trc_marks *marks);
 
 /* Starts a new thread: the shadow stack is emptied (open frames are counted
  * unfinished). `thread` is recorded in worst cases. */

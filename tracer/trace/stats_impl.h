@@ -59,8 +59,9 @@ struct trc_stats {
 	size_t nthrs;
 	struct trc_stats_counts counts; /* filled from the replay's on request */
 	int finished;
-	int oom;             /* a thread's intervals could not be kept */
-	struct trc_replay r; /* last: large */
+	int oom;                 /* a thread's intervals could not be kept */
+	struct trc_marks *marks; /* fed the mark records, or NULL (borrowed) */
+	struct trc_replay r;     /* last: large */
 };
 
 static inline size_t trc__stats_slot(uint64_t addr, uint32_t bits)
