@@ -546,6 +546,16 @@ static int read_summary(struct lc_trace *t)
 
 		if (lc__rd64(t, e + RTM_S_ADDR) == 0)
 			continue;
+		if (lc__rd64(t, e + RTM_S_COUNT) != 0 &&
+		    lc__rd64(t, e + RTM_S_MIN) > lc__rd64(t, e + RTM_S_MAX)) {
+			problem(t, LC_TRACE_P_CORRUPT, e + RTM_S_MIN,
+			        "summary slot %u: its shortest call (%llu ticks) is longer than "
+			        "its "
+			        "longest (%llu): left out",
+			        i, (unsigned long long)lc__rd64(t, e + RTM_S_MIN),
+			        (unsigned long long)lc__rd64(t, e + RTM_S_MAX));
+			continue;
+		}
 		s = &t->sums[t->nsums++];
 		s->addr = lc__rd64(t, e + RTM_S_ADDR);
 		s->count = lc__rd64(t, e + RTM_S_COUNT);

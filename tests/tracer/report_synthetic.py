@@ -21,6 +21,7 @@ import json
 import os
 import re
 import subprocess
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -259,6 +260,22 @@ def main():
         rank = max(1, -(-int(q * len(svals) * 1000) // 1000))
         err = abs(sr["main"][key] - svals[rank - 1]) / svals[rank - 1]
         check(err <= 0.01, "summary %s: %d vs sort %d" % (key, sr["main"][key], svals[rank - 1]))
+    # a slot whose shortest call is longer than its longest is corrupt: named
+    # on stderr with its offset, left out of the table, exit 2 (the fuzzer's find)
+    raw = bytearray(open(summ, "rb").read())
+    soff, scap, esize = struct.unpack_from("<QII", raw, 176)  # header: summary table
+    first = next(soff + i * esize for i in range(scap)
+                 if struct.unpack_from("<Q", raw, soff + i * esize)[0] != 0)
+    mn, mx = struct.unpack_from("<QQ", raw, first + 16)
+    struct.pack_into("<QQ", raw, first + 16, mx + 1, mn)
+    bad = T("summary-minmax.trace")
+    open(bad, "wb").write(bytes(raw))
+    p = run([lt, "report", "--format", "json", bad], 2)
+    check("its shortest call" in p.stderr and "is longer than its longest" in p.stderr,
+          "corrupt summary slot named: %r" % p.stderr)
+    bdoc = json.loads(p.stdout)
+    check(len(bdoc["tables"]["functions"]) == len(sdoc["tables"]["functions"]) - 1,
+          "corrupt summary slot left out of the table")
 
     # 5. pre-emption: control_step's worst case (600 ns) lies in a chunk of
     #    ~75 us with an involuntary context switch, main's in one without:
