@@ -227,8 +227,10 @@ static inline __attribute__((always_inline)) void fold_open(struct trc_stats *s,
 {
 	uint32_t i;
 
+	/* The innermost frame's maxima are v's; its user64s are stale (set only
+	 * when a frame's callee enters), so only the frames below it count. */
 	trc__stats_fold_max(v, v->in, v->btw);
-	for (i = 0; i < s->r.depth; i++)
+	for (i = 0; i + 1u < s->r.depth; i++)
 		trc__stats_fold_max(v, s->r.stack[i].user64, s->r.stack[i].user64b);
 	v->in = v->btw = 0;
 }
