@@ -134,9 +134,16 @@ out:
 	return rc;
 }
 
+/*
+ * The child's side of the fork: runs qemu in dir. When it cannot, it writes
+ * why to fd (the write end of a close-on-exec pipe, so the parent reads
+ * nothing when exec succeeds) and exits 127: the parent puts the message
+ * into its lc_err, and the command prints it (library code prints nothing).
+ */
 static void exec_qemu(const struct trc_qemu_run *r, const char *dir, const char *elf,
-                      const char *shopt)
+                      const char *shopt, int fd)
 {
+	char why[PATH_MAX + 256];
 	const char *qemu = r->qemu ? r->qemu : getenv("LATCH_QEMU");
 	char icount[64];
 	const char *argv[] = {NULL,
@@ -162,21 +169,36 @@ static void exec_qemu(const struct trc_qemu_run *r, const char *dir, const char 
 	argv[0] = qemu;
 	snprintf(icount, sizeof(icount), "shift=%d,sleep=off", TRC_QEMU_SHIFT);
 	if (chdir(dir) != 0) {
-		fprintf(stderr, "latch-trace: error: cannot enter '%s': %s\n", dir,
-		        strerror(errno));
-		_exit(127);
+		snprintf(why, sizeof(why), "cannot enter '%s': %s", dir, strerror(errno));
+	} else {
+		execvp(qemu, (char *const *)argv);
+		snprintf(why, sizeof(why),
+		         "cannot run '%s': %s (Debian package qemu-system-arm; "
+		         "scripts/deps.sh installs it)",
+		         qemu, strerror(errno));
 	}
-	execvp(qemu, (char *const *)argv);
-	fprintf(stderr,
-	        "latch-trace: error: cannot run '%s': %s (Debian package qemu-system-arm; "
-	        "scripts/deps.sh installs it)\n",
-	        qemu, strerror(errno));
+	if (write(fd, why, strlen(why)) < 0)
+		why[0] = '\0'; /* the parent then says only that qemu could not run */
 	_exit(127);
+}
+
+/* What the child wrote to fd before exec or exit, into why (n bytes). */
+static void read_why(int fd, char *why, size_t n)
+{
+	size_t k = 0;
+	ssize_t got;
+
+	while (k + 1 < n &&
+	       ((got = read(fd, why + k, n - 1 - k)) > 0 || (got < 0 && errno == EINTR)))
+		k += got > 0 ? (size_t)got : 0;
+	why[k] = '\0';
 }
 
 int trc_qemu_record(const struct trc_qemu_run *r, int *fw_status, struct lc_err *err)
 {
 	char elf[PATH_MAX], dir[PATH_MAX], shtrace[PATH_MAX + 16], outcopy[PATH_MAX];
+	char why[PATH_MAX + 256];
+	int pfd[2] = {-1, -1};
 	char *shopt = NULL;
 	int have_dir = 0, status = 0, rc;
 	unsigned timeout = r->timeout_s ? r->timeout_s : TRC_QEMU_TIMEOUT_S;
@@ -211,18 +233,29 @@ int trc_qemu_record(const struct trc_qemu_run *r, int *fw_status, struct lc_err 
 		goto out;
 	}
 	fflush(NULL);
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		rc = lc_err_set(err, LC_EIO, "cannot start qemu: %s", strerror(errno));
+		goto out;
+	}
 	pid = fork();
 	if (pid < 0) {
 		rc = lc_err_set(err, LC_EIO, "cannot start qemu: %s", strerror(errno));
 		goto out;
 	}
-	if (pid == 0)
-		exec_qemu(r, dir, elf, shopt);
+	if (pid == 0) {
+		close(pfd[0]);
+		exec_qemu(r, dir, elf, shopt, pfd[1]);
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	read_why(pfd[0], why, sizeof(why)); /* returns at the exec, or the child's exit */
 	rc = wait_limited(pid, timeout, &status, err);
 	if (rc < 0)
 		goto out;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		rc = lc_err_set(err, LC_EIO, "qemu could not be run (see above)");
+		rc = why[0] != '\0'
+		             ? lc_err_set(err, LC_EIO, "%s", why)
+		             : lc_err_set(err, LC_EIO, "qemu could not be run (exit status 127)");
 		goto out;
 	}
 	if (WIFSIGNALED(status)) {
@@ -248,6 +281,10 @@ int trc_qemu_record(const struct trc_qemu_run *r, int *fw_status, struct lc_err 
 		goto out;
 	}
 out:
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
 	if (have_dir) {
 		unlink(shtrace);
 		rmdir(dir); /* left in place when the firmware wrote other files */
