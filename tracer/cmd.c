@@ -98,7 +98,14 @@ static int emit(const struct trc_cmd_doc *c, struct trc_out_opts *out, const str
 int trc_cmd_doc_end(struct trc_cmd_doc *c, const struct lc_err *err, struct trc_out_opts *out,
                     const struct trc_opts *opts, size_t findings)
 {
-	int status = err->code < 0 ? fail(err) : emit(c, out, opts, findings);
+	int status;
+
+	if (err->code < 0 && c->subject != NULL) {
+		trc_fail("%s: %s", c->subject, err->msg);
+		status = LC_EXIT_ERROR;
+	} else {
+		status = err->code < 0 ? fail(err) : emit(c, out, opts, findings);
+	}
 
 	trc_doc_free(c->doc);
 	trc_budget_results_free(c->res);

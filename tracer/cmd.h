@@ -68,6 +68,9 @@ struct trc_cmd_doc {
 	struct trc_doc *doc;
 	struct trc_budgets *budgets;    /* NULL without --budgets */
 	struct trc_budget_results *res; /* the verdicts; NULL without --budgets */
+	/* Set with a failure that is about a file: trc_cmd_doc_end() prints it
+	 * as "SUBJECT: MESSAGE" (borrowed; NULL: the message alone). */
+	const char *subject;
 };
 
 /* Creates c->doc for subcommand `command` and, when budgets_path is not
@@ -79,7 +82,8 @@ int trc_cmd_doc_init(struct trc_cmd_doc *c, const char *command, const char *bud
 
 /*
  * How a command ends that built c (cmd.c), from its one exit path: when
- * err holds an error (err->code < 0), prints it and returns LC_EXIT_ERROR;
+ * err holds an error (err->code < 0), prints it (after c->subject, when
+ * set) and returns LC_EXIT_ERROR;
  * else writes c->doc, with the verdicts, to the outputs of out, or as a
  * section of opts->embed's page under latch-trace html (out->embed is set
  * from opts), and returns the exit status: LC_EXIT_ERROR after printing

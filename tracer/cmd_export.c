@@ -36,8 +36,7 @@ static int parse_args(struct export_opts *o, int argc, char **argv, int *exit_st
 	        {TRC_OPT_STR, "output", 'o', NULL, &o->out, NULL, 0, NULL, 0, NULL, "FILE",
 	         "write to FILE instead of stdout; for chrome name it\n"
 	         "NAME.trace.json (or NAME.json): the tools recognise it by that"},
-	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
-	         "the traced executable, when it moved"},
+	        TRC_OPT_EXE(&o->exe),
 	        {TRC_OPT_STR, "root", 0, NULL, &o->root, NULL, 0, NULL, 0, NULL, "FUNC",
 	         "only calls inside a call of FUNC (a name or glob), FUNC\n"
 	         "included; folded stacks then start at FUNC"},

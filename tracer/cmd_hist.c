@@ -82,43 +82,33 @@ static int parse_args(struct hist_opts *o, int argc, char **argv, int *exit_stat
 	         "the time between consecutive marks of KEY (a name given\n"
 	         "to latch_rt_mark, else a latch_rt_mark_value value) on\n"
 	         "one thread, never across lost events"},
-	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
-	         "only the thread with tid or slot index N"},
-	        {TRC_OPT_STR, "exe", 0, NULL, &o->exe, NULL, 0, NULL, 0, NULL, "PATH",
-	         "the traced executable, when it moved"},
+	        TRC_OPT_THREAD(&o->thread),
+	        TRC_OPT_EXE(&o->exe),
 	        TRC_OPT_OUT_SPECS(&o->out),
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "TRACE", "a trace file"},
-	        {TRC_OPT_OPERANDS, NULL, 0, NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL, 0,
-	         NULL, "GLOB", "functions to draw"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TRACE_OPERAND(&o->trace),
+	        TRC_OPT_GLOB_OPERANDS(o->filters, &o->nfilters, MAX_FILTERS),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "hist", "hist [options] TRACE [GLOB...]",
 	        "Latency histograms per function (log-linear buckets, < 1 % error).", opts,
 	        "exit status: 0 done (1 with --expect when a deadline was missed), 2 usage\n"
 	        "error or unreadable trace.\n"};
-	struct lc_err err = {0, ""};
 
 	if (trc_cmd_args(&spec, argc, argv, exit_status) != 0)
 		return 1;
 	o->rows = o->rows >= 1 ? o->rows : 1;
 	o->width = o->width_arg >= 1 && o->width_arg <= 400 ? (unsigned)o->width_arg : 40u;
 	o->tolerance = o->tolerance_pct / 100.0;
-	if (o->trip != NULL && o->period == NULL) {
-		trc_fail("hist: --trip needs --period FUNC");
-		*exit_status = LC_EXIT_ERROR;
-		return 1;
-	}
-	if (o->expect_given && o->period == NULL) {
-		lc_err_set(&err, LC_EUSAGE, "hist: --expect needs --period FUNC");
-		trc_fail("%s", err.msg);
-		*exit_status = LC_EXIT_ERROR;
-		return 1;
-	}
-	if (o->trip != NULL && o->period == NULL) {
-		trc_fail("--trip needs --period FUNC");
-		return -1;
-	}
+	return 0;
+}
+
+/* What the options say together, checked before the trace is read. */
+static int check_args(const struct hist_opts *o, struct lc_err *err)
+{
+	if (o->trip != NULL && o->period == NULL)
+		return lc_err_set(err, LC_EUSAGE, "hist: --trip needs --period FUNC");
+	if (o->expect_given && o->period == NULL)
+		return lc_err_set(err, LC_EUSAGE, "hist: --expect needs --period FUNC");
 	return 0;
 }
 
@@ -332,128 +322,133 @@ static int judge_deadlines(struct trc_budget_results *r, const struct trc_period
 	return rc;
 }
 
+static int nomem(struct lc_err *err)
+{
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
+}
+
+/* The header facts of --period with --expect: the jitter, the misses, and
+ * a verdict for each kind of miss. */
+static int add_jitter(struct trc_doc *d, const struct trc_period *pp, const struct trc_fn *f,
+                      const struct hist_opts *o, struct trc_budget_results *res)
+{
+	double n = (double)pp->periods.total, mean = pp->sum / n;
+	double sd = sqrt(pp->sumsq / n - mean * mean > 0 ? pp->sumsq / n - mean * mean : 0);
+	uint64_t jmax = pp->periods.max - (uint64_t)fmin(o->expect_ns, (double)pp->periods.max);
+	uint64_t jmin =
+	        (uint64_t)o->expect_ns - (uint64_t)fmin(o->expect_ns, (double)pp->periods.min);
+	char title[512], u[4][TRC_UNITS_BUF];
+
+	trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
+	                 trc_units_ns(u[0], sizeof(u[0]), o->expect_ns));
+	snprintf(title, sizeof(title), "mean %s%s, stddev %s, late by up to %s, early by up to %s",
+	         mean < 0 ? "-" : "+", trc_units_ns(u[0], sizeof(u[0]), fabs(mean)),
+	         trc_units_ns(u[1], sizeof(u[1]), sd),
+	         trc_units_ns(u[2], sizeof(u[2]), (double)jmax),
+	         trc_units_ns(u[3], sizeof(u[3]), (double)jmin));
+	trc_doc_meta_str(d, "jitter", "jitter", title);
+	trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
+	trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
+	trc_doc_meta_u64(d, "late_activations", "late activations", pp->late, NULL);
+	trc_doc_meta_u64(d, "overruns", "overruns", pp->overruns, NULL);
+	trc_doc_meta_u64(d, "deadline_misses", "deadline misses", pp->late + pp->overruns, NULL);
+	trc_doc_note(d,
+	             "a late activation is an interval between two entries of %s longer than "
+	             "the "
+	             "expected period plus %.0f%%; an overrun is a call longer than the period",
+	             f->label, o->tolerance * 100.0);
+	return judge_deadlines(res, pp, pp->overruns, f, o);
+}
+
+/* --period FUNC: the histogram of the intervals between its entries, with
+ * --expect the misses (*missed) and their verdicts in res. Returns 0 or
+ * the error (err); the builders' errors are sticky in d. */
 static int do_period(struct trc_doc *d, struct trc_table *bt, const struct trc_profile *a,
                      const struct hist_opts *o, int color, int *missed,
-                     struct trc_budget_results *res)
+                     struct trc_budget_results *res, struct lc_err *err)
 {
 	const struct trc_fn *f = trc_profile_find(a, o->period);
 	const struct trc_fn *trip = o->trip ? trc_profile_find(a, o->trip) : NULL;
 	struct trc_period *pp = NULL;
-	char title[512], u1[TRC_UNITS_BUF], u2[TRC_UNITS_BUF], u3[TRC_UNITS_BUF];
-	int rc;
+	char title[512], name[300], u1[TRC_UNITS_BUF], u2[TRC_UNITS_BUF], u3[TRC_UNITS_BUF];
+	int rc = 0;
 
-	if (f == NULL) {
-		trc_fail("'%s' was never called in %s (or is not in the program)", o->period,
-		         a->path);
-		return LC_ENOTFOUND;
-	}
-	if (o->trip != NULL && trip == NULL && !trc_sym_has_function(a->sym, o->trip)) {
-		trc_fail("--trip: no function '%s' in the program", o->trip);
-		return LC_ENOTFOUND;
-	}
+	if (f == NULL)
+		return lc_err_set(err, LC_ENOTFOUND,
+		                  "'%s' was never called in %s (or is not in the program)",
+		                  o->period, a->path);
+	if (o->trip != NULL && trip == NULL && !trc_sym_has_function(a->sym, o->trip))
+		return lc_err_set(err, LC_ENOTFOUND, "--trip: no function '%s' in the program",
+		                  o->trip);
 	pp = malloc(sizeof(*pp));
 	if (pp == NULL)
-		return LC_ENOMEM;
+		return nomem(err);
 	trc_period_init(pp);
-	rc = trc_period_measure(pp, a, f->st->addr, trip ? trip->st->addr : 0,
-	                        trip ? trip->label : NULL, o->expect_ns, o->tolerance, o->thread);
-	if (rc < 0)
+	if (trc_period_measure(pp, a, f->st->addr, trip ? trip->st->addr : 0,
+	                       trip ? trip->label : NULL, o->expect_ns, o->tolerance,
+	                       o->thread) < 0) {
+		rc = nomem(err);
 		goto out;
+	}
 	pp->overruns = o->expect_ns > 0 ? overruns_of(f, o->expect_ns) : 0;
 	if (pp->periods.total == 0) {
-		trc_fail("'%s' was entered fewer than twice: no period to measure", o->period);
-		rc = LC_ENOTFOUND;
+		rc = lc_err_set(err, LC_ENOTFOUND,
+		                "'%s' was entered fewer than twice: no period to measure",
+		                o->period);
 		goto out;
 	}
-	rc |= trc_doc_meta_str(d, "period_function", "period of", f->label);
-	rc |= trc_doc_meta_u64(d, "period_count", "intervals", pp->periods.total, NULL);
-	rc |= trc_doc_meta_u64(d, "period_min_ns", "period min", pp->periods.min,
-	                       trc_units_ns(u1, sizeof(u1), (double)pp->periods.min));
-	rc |= trc_doc_meta_u64(d, "period_max_ns", "period max", pp->periods.max,
-	                       trc_units_ns(u1, sizeof(u1), (double)pp->periods.max));
+	trc_doc_meta_str(d, "period_function", "period of", f->label);
+	trc_doc_meta_u64(d, "period_count", "intervals", pp->periods.total, NULL);
+	trc_doc_meta_u64(d, "period_min_ns", "period min", pp->periods.min,
+	                 trc_units_ns(u1, sizeof(u1), (double)pp->periods.min));
+	trc_doc_meta_u64(d, "period_max_ns", "period max", pp->periods.max,
+	                 trc_units_ns(u1, sizeof(u1), (double)pp->periods.max));
 	if (o->expect_ns > 0) {
-		double n = (double)pp->periods.total, mean = pp->sum / n;
-		double sd = sqrt(pp->sumsq / n - mean * mean > 0 ? pp->sumsq / n - mean * mean : 0);
-		uint64_t jmax =
-		        pp->periods.max - (uint64_t)fmin(o->expect_ns, (double)pp->periods.max);
-		uint64_t jmin = (uint64_t)o->expect_ns -
-		                (uint64_t)fmin(o->expect_ns, (double)pp->periods.min);
-
-		trc_doc_meta_f64(d, "expect_ns", "expected period", o->expect_ns,
-		                 trc_units_ns(u1, sizeof(u1), o->expect_ns));
-		{
-			char u4[TRC_UNITS_BUF];
-
-			snprintf(title, sizeof(title),
-			         "mean %s%s, stddev %s, late by up to %s, early by up to %s",
-			         mean < 0 ? "-" : "+", trc_units_ns(u1, sizeof(u1), fabs(mean)),
-			         trc_units_ns(u2, sizeof(u2), sd),
-			         trc_units_ns(u3, sizeof(u3), (double)jmax),
-			         trc_units_ns(u4, sizeof(u4), (double)jmin));
-		}
-		rc |= trc_doc_meta_str(d, "jitter", "jitter", title);
-		rc |= trc_doc_meta_f64(d, "jitter_mean_ns", NULL, mean, NULL);
-		rc |= trc_doc_meta_f64(d, "jitter_stddev_ns", NULL, sd, NULL);
-		rc |= trc_doc_meta_u64(d, "late_activations", "late activations", pp->late, NULL);
-		rc |= trc_doc_meta_u64(d, "overruns", "overruns", pp->overruns, NULL);
-		rc |= trc_doc_meta_u64(d, "deadline_misses", "deadline misses",
-		                       pp->late + pp->overruns, NULL);
-		rc |= trc_doc_note(
-		        d,
-		        "a late activation is an interval between two entries of %s longer than "
-		        "the "
-		        "expected period plus %.0f%%; an overrun is a call longer than the period",
-		        f->label, o->tolerance * 100.0);
 		*missed = pp->late + pp->overruns > 0;
-		rc |= judge_deadlines(res, pp, pp->overruns, f, o);
+		if (add_jitter(d, pp, f, o, res) < 0) {
+			rc = nomem(err);
+			goto out;
+		}
 	}
 	if (o->trip != NULL)
-		rc |= trc_doc_meta_u64(d, "trips", "trips", pp->trips, NULL);
+		trc_doc_meta_u64(d, "trips", "trips", pp->trips, NULL);
 	snprintf(title, sizeof(title),
 	         "period of %s: %" PRIu64 " intervals, p50 %s, p99 %s, max %s", f->label,
 	         pp->periods.total,
 	         trc_units_ns(u1, sizeof(u1), (double)trc_hist_quantile(&pp->periods, 0.5)),
 	         trc_units_ns(u2, sizeof(u2), (double)trc_hist_quantile(&pp->periods, 0.99)),
 	         trc_units_ns(u3, sizeof(u3), (double)pp->periods.max));
-	if (trc_doc_status(d) < 0)
-		rc = LC_ENOMEM; /* the builders' sticky error */
-	if (rc == 0) {
-		char name[300];
-
-		snprintf(name, sizeof(name), "period:%s", f->label);
-		rc = add_hist(
-		        d, bt, name, title, &pp->periods, o,
-		        o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0,
-		        color, (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0));
-	}
-	if (rc == 0 && o->html)
-		rc = add_timeline(d, pp, f, o);
+	snprintf(name, sizeof(name), "period:%s", f->label);
+	if (trc_doc_status(d) < 0 ||
+	    add_hist(d, bt, name, title, &pp->periods, o,
+	             o->expect_ns > 0 ? (uint64_t)(o->expect_ns * (1.0 + o->tolerance)) : 0, color,
+	             (uint64_t)(o->expect_ns / 2.0), (uint64_t)(o->expect_ns * 2.0)) < 0 ||
+	    (o->html && add_timeline(d, pp, f, o) < 0))
+		rc = nomem(err);
 out:
-	if (pp != NULL)
-		trc_period_fini(pp);
+	trc_period_fini(pp);
 	free(pp);
-	return rc < 0 ? (rc == LC_ENOTFOUND ? rc : LC_ENOMEM) : 0;
+	return rc;
 }
 
 /* --mark KEY: the histogram of the intervals between marks of KEY. */
 static int do_mark(struct trc_doc *d, struct trc_table *bt, const struct trc_profile *a,
-                   const struct hist_opts *o, int color)
+                   const struct hist_opts *o, int color, struct lc_err *err)
 {
 	const struct trc_mark *k = trc_marks_find(a->marks, o->mark);
 	char title[600], name[300], u[4][TRC_UNITS_BUF];
 	uint64_t mean;
 
-	if (k == NULL) {
-		trc_fail("no mark '%s' in %s (%zu mark key(s): see the marks table of report)",
-		         o->mark, a->path, a->marks->n);
-		return LC_ENOTFOUND;
-	}
-	if (k->iv.total == 0) {
-		trc_fail("mark '%s' was recorded %" PRIu64 " time(s) with no interval between two "
-		         "on one thread: no interval to draw",
-		         k->label, k->count);
-		return LC_ENOTFOUND;
-	}
+	if (k == NULL)
+		return lc_err_set(err, LC_ENOTFOUND,
+		                  "no mark '%s' in %s (%zu mark key(s): see the marks table of "
+		                  "report)",
+		                  o->mark, a->path, a->marks->n);
+	if (k->iv.total == 0)
+		return lc_err_set(err, LC_ENOTFOUND,
+		                  "mark '%s' was recorded %" PRIu64 " time(s) with no interval "
+		                  "between two on one thread: no interval to draw",
+		                  k->label, k->count);
 	mean = k->iv_sum_ns / k->iv.total;
 	/* The builders' errors are sticky in d: checked by add_hist. */
 	trc_doc_meta_str(d, "mark", "mark", k->label);
@@ -473,109 +468,124 @@ static int do_mark(struct trc_doc *d, struct trc_table *bt, const struct trc_pro
 	         trc_units_ns(u[2], sizeof(u[2]), (double)trc_hist_quantile(&k->iv, 0.99)),
 	         trc_units_ns(u[3], sizeof(u[3]), (double)k->iv.max));
 	snprintf(name, sizeof(name), "mark:%s", k->label);
-	return add_hist(d, bt, name, title, &k->iv, o, 0, color, 0, 0);
+	return add_hist(d, bt, name, title, &k->iv, o, 0, color, 0, 0) < 0 ? nomem(err) : 0;
 }
 
+/* The functions to draw: those -f or the GLOB operands name, else (when
+ * neither --period nor --mark is given) the --top N with the largest max.
+ * v has room for every function; *k is how many. */
+static int pick_fns(const struct trc_fn **v, size_t *k, const struct trc_profile *a,
+                    const struct hist_opts *o, struct lc_err *err)
+{
+	size_t i, f;
+
+	*k = 0;
+	for (i = 0; i < a->nfns; i++) {
+		int want = o->nfilters == 0 && o->period == NULL && o->mark == NULL;
+
+		if (a->fns[i].st->calls == 0)
+			continue;
+		for (f = 0; f < o->nfilters && !want; f++)
+			want = fnmatch(o->filters[f], a->fns[i].label, 0) == 0;
+		if (want)
+			v[(*k)++] = &a->fns[i];
+	}
+	if (o->nfilters > 0 && *k == 0)
+		return lc_err_set(err, LC_ENOTFOUND, "no function matching '%s' was called in %s",
+		                  o->filters[0], o->trace);
+	qsort(v, *k, sizeof(*v), by_max_desc);
+	if (o->nfilters == 0 && o->top > 0 && *k > o->top)
+		*k = o->top;
+	return 0;
+}
+
+enum { B_NAME, B_LO, B_HI, B_COUNT };
+static const struct trc_col_spec bucket_cols[] = {{"function", "function", TRC_ALIGN_LEFT},
+                                                  {"lo_ns", "from", TRC_ALIGN_RIGHT},
+                                                  {"hi_ns", "to (ns)", TRC_ALIGN_RIGHT},
+                                                  {"count", "count", TRC_ALIGN_RIGHT}};
+
+/*
+ * One exit path (cmd.h): every failure is kept in err and printed once by
+ * trc_cmd_doc_end(), which else writes the document; a missed deadline
+ * (--expect) makes it exit LC_EXIT_FINDINGS, a trace with problems
+ * (printed as they are found) LC_EXIT_ERROR.
+ */
 int trc_cmd_hist(int argc, char **argv, const struct trc_opts *opts)
 {
 	struct hist_opts o = {
 	        .top = 10, .rows = 24, .width_arg = 40, .thread = -1, .tolerance_pct = 10};
+	struct trc_cmd_doc r = {NULL, NULL, NULL, NULL};
+	struct trc_opts with_color;
 	struct trc_profile *a = NULL;
-	struct trc_doc *d = NULL;
 	struct trc_table *bt = NULL;
-	struct trc_budget_results *res = NULL;
 	const struct trc_fn **v = NULL;
-	struct lc_err err = {0};
+	struct lc_err err = {0, ""};
 	size_t i, k = 0, problems = 0;
-	int status = LC_EXIT_ERROR, rc, missed = 0;
-	int color = 0;
+	int status = LC_EXIT_ERROR, missed = 0;
 
 	if (parse_args(&o, argc, argv, &status) != 0)
-		goto out;
-	color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
+		return status;
+	/* The drawings are coloured on a terminal only (text to stdout). */
+	with_color = *opts;
+	with_color.color = opts->color && o.out.path == NULL && o.out.fmt == TRC_FMT_TEXT;
 	o.out.embed = opts->embed;
 	o.html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
+	if (check_args(&o, &err) < 0)
+		goto out;
 	if (opts->profile != NULL) {
 		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
 	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
-		trc_fail("%s: %s", o.trace, err.msg);
+		r.subject = o.trace;
 		goto out;
 	}
 	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
 	v = calloc(a->nfns ? a->nfns : 1, sizeof(*v));
-	if (v == NULL || trc_doc_new(&d, "hist", &err) < 0 || trc_profile_meta(a, d) < 0 ||
-	    trc_doc_add_table(&bt, d, "buckets", NULL) < 0 || (trc_table_machine_only(bt), 0) ||
-	    trc_table_col(bt, "function", "function", 0) < 0 ||
-	    trc_table_col(bt, "lo_ns", "from", TRC_ALIGN_RIGHT) < 0 ||
-	    trc_table_col(bt, "hi_ns", "to (ns)", TRC_ALIGN_RIGHT) < 0 ||
-	    trc_table_col(bt, "count", "count", TRC_ALIGN_RIGHT) < 0) {
-		trc_fail("out of memory");
+	if (v == NULL || trc_cmd_doc_init(&r, "hist", NULL, &err) < 0 ||
+	    trc_profile_meta(a, r.doc) < 0) {
+		nomem(&err);
 		goto out;
 	}
-	if (o.period != NULL) {
-		if (o.expect_ns > 0 && trc_budget_results_new(&res, &err) < 0) {
-			trc_fail("out of memory");
-			goto out;
-		}
-		rc = do_period(d, bt, a, &o, color, &missed, res);
-		if (rc < 0) {
-			if (rc != LC_ENOTFOUND)
-				trc_fail("out of memory");
-			goto out;
-		}
-	}
-	if (o.mark != NULL) {
-		rc = do_mark(d, bt, a, &o, color);
-		if (rc < 0) {
-			if (rc != LC_ENOTFOUND)
-				trc_fail("out of memory");
-			goto out;
-		}
-	}
-	for (i = 0; i < a->nfns; i++) {
-		size_t f;
-		int want = o.nfilters == 0 && o.period == NULL && o.mark == NULL;
-
-		if (a->fns[i].st->calls == 0)
-			continue;
-		for (f = 0; f < o.nfilters && !want; f++)
-			want = fnmatch(o.filters[f], a->fns[i].label, 0) == 0;
-		if (want)
-			v[k++] = &a->fns[i];
-	}
-	if (o.nfilters > 0 && k == 0) {
-		trc_fail("no function matching '%s' was called in %s", o.filters[0], o.trace);
+	trc_doc_add_table_cols(&bt, r.doc, "buckets", NULL, bucket_cols,
+	                       sizeof(bucket_cols) / sizeof(bucket_cols[0]));
+	trc_table_machine_only(bt);
+	if (trc_doc_status(r.doc) < 0) {
+		nomem(&err);
 		goto out;
 	}
-	qsort(v, k, sizeof(*v), by_max_desc);
-	if (o.nfilters == 0 && o.top > 0 && k > o.top)
-		k = o.top;
+	/* Deadline verdicts: one list, without --budgets. */
+	if (o.period != NULL && o.expect_ns > 0) {
+		if (trc_budget_results_new(&r.res, &err) < 0) {
+			nomem(&err);
+			goto out;
+		}
+		trc_doc_set_budgets(r.doc, r.res);
+	}
+	if (o.period != NULL &&
+	    do_period(r.doc, bt, a, &o, with_color.color, &missed, r.res, &err) < 0)
+		goto out;
+	if (o.mark != NULL && do_mark(r.doc, bt, a, &o, with_color.color, &err) < 0)
+		goto out;
+	if (pick_fns(v, &k, a, &o, &err) < 0)
+		goto out;
 	for (i = 0; i < k; i++) {
 		char title[512];
 
-		if (add_hist(d, bt, v[i]->label,
+		if (add_hist(r.doc, bt, v[i]->label,
 		             summary_line(title, sizeof(title), v[i]->label, &v[i]->st->hist),
-		             &v[i]->st->hist, &o, 0, color, 0, 0) < 0) {
-			trc_fail("out of memory");
+		             &v[i]->st->hist, &o, 0, with_color.color, 0, 0) < 0) {
+			nomem(&err);
 			goto out;
 		}
 	}
-	if (res != NULL)
-		trc_doc_set_budgets(d, res);
 	/* The text form draws the histograms; the bucket table is for machines. */
 	if (o.out.fmt == TRC_FMT_TEXT || o.out.fmt == TRC_FMT_MD)
-		trc_doc_note(d, "rows group log-linear buckets (each < 1 %% wide); "
-		                "--format json or csv gives the exact buckets");
-	if (trc_doc_emit(d, &o.out, color, &err) < 0) {
-		trc_fail("%s", err.msg);
-		goto out;
-	}
-	status = problems > 0 ? LC_EXIT_ERROR : missed ? LC_EXIT_FINDINGS : LC_EXIT_CLEAN;
+		trc_doc_note(r.doc, "rows group log-linear buckets (each < 1 %% wide); "
+		                    "--format json or csv gives the exact buckets");
 out:
+	status = trc_cmd_doc_end(&r, &err, &o.out, &with_color, missed);
 	free(v);
-	trc_doc_free(d);
-	trc_budget_results_free(res);
 	if (a != opts->profile)
 		trc_profile_free(a);
-	return status;
+	return problems > 0 ? LC_EXIT_ERROR : status;
 }

@@ -45,8 +45,7 @@ static int parse_args(struct html_args *a, int argc, char **argv, int *exit_stat
 	const struct trc_opt_spec opts[] = {
 	        {TRC_OPT_STR, "trace", 0, NULL, &a->trace, NULL, 0, NULL, 0, NULL, "T",
 	         "a latch trace: timing, histograms, period, coverage"},
-	        {TRC_OPT_STR, "exe", 0, NULL, &a->exe, NULL, 0, NULL, 0, NULL, "PATH",
-	         "the traced executable, when it moved"},
+	        TRC_OPT_EXE(&a->exe),
 	        {TRC_OPT_STR, "budgets", 0, NULL, &a->budgets, NULL, 0, NULL, 0, NULL, "FILE",
 	         "the budgets: section of a rules YAML file"},
 	        {TRC_OPT_STR, "period", 0, NULL, &a->period, NULL, 0, NULL, 0, NULL, "FUNC",

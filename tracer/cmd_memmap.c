@@ -483,7 +483,7 @@ int trc_cmd_memmap(int argc, char **argv, const struct trc_opts *opts)
 	struct mm_args a;
 	struct lc_err err = {0, ""};
 	struct trc_elf *e = NULL, *base = NULL;
-	struct trc_cmd_doc r = {NULL, NULL, NULL};
+	struct trc_cmd_doc r = {NULL, NULL, NULL, NULL};
 	struct trc_regions regions;
 	size_t region_errors = 0;
 	int status = LC_EXIT_ERROR;

@@ -90,8 +90,7 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	         NULL, "GLOB",
 	         "only functions whose name matches (repeatable); a bare\n"
 	         "argument after the trace works the same way"},
-	        {TRC_OPT_ID, "thread", 0, NULL, &o->thread, NULL, 0, NULL, 0, NULL, "N",
-	         "only the thread with tid or slot index N"},
+	        TRC_OPT_THREAD(&o->thread),
 	        {TRC_OPT_COUNT, "gap-us", 0, NULL, &o->gap_us, NULL, 0, NULL, 0, &o->gap_seen, "N",
 	         "a worst call with an interval of more than N us and no\n"
 	         "record inside is host interference (default: 20x the\n"
@@ -105,11 +104,9 @@ static int parse_args(struct report_opts *o, int argc, char **argv, int *exit_st
 	         "the table --format csv writes (default functions):\n"
 	         "worst_cases, marks, bounds, coverage, heap_guard, ..."},
 	        TRC_OPT_OUT_SPECS(&o->out),
-	        {TRC_OPT_OPERAND, NULL, 0, NULL, &o->trace, NULL, 0, NULL, TRC_OPT_REQUIRED, NULL,
-	         "TRACE", "a trace file"},
-	        {TRC_OPT_OPERANDS, NULL, 0, NULL, o->filters, &o->nfilters, MAX_FILTERS, NULL, 0,
-	         NULL, "GLOB", "function name filters"},
-	        {TRC_OPT_END, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL}};
+	        TRC_OPT_TRACE_OPERAND(&o->trace),
+	        TRC_OPT_GLOB_OPERANDS(o->filters, &o->nfilters, MAX_FILTERS),
+	        TRC_OPT_TABLE_END};
 	const struct trc_cmd_spec spec = {
 	        "report", "report [options] TRACE [GLOB...]",
 	        "Per-function timing of a latch trace: calls, min, p50, p90, p99, p99.9 and\n"
@@ -307,135 +304,181 @@ static int add_figures(struct trc_doc *d, const struct trc_profile *a, const str
 	return rc;
 }
 
-static int build_tables(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
-                        size_t n, const struct trc_budgets *bs, int html)
+/* The functions table: a row per function shown. F_SPARK, a figure
+ * column (report/doc.h), shows in HTML only: every other format leaves it
+ * out, and its cells are filled only when HTML is written. */
+enum {
+	F_NAME,
+	F_CALLS,
+	F_MIN,
+	F_P50, /* F_P50 + q: the quantiles of trc_fstat's q_ns[q] */
+	F_P90,
+	F_P99,
+	F_P999,
+	F_MAX,
+	F_PRE,
+	F_SPARK,
+	F_TOTAL,
+	F_SELF,
+	F_SELFMAX,
+	F_STACK,
+	F_SOURCE,
+	F_HOOK,
+	F_MOD,
+	F_ADDR,
+	F_INT,
+	F_GAP,
+	F_NCOLS
+};
+static const struct trc_col_spec fn_cols[F_NCOLS] = {
+        {"function", "function", TRC_ALIGN_LEFT},
+        {"calls", "calls", TRC_ALIGN_RIGHT},
+        {"min_ns", "min", TRC_ALIGN_RIGHT},
+        {"p50_ns", "p50", TRC_ALIGN_RIGHT},
+        {"p90_ns", "p90", TRC_ALIGN_RIGHT},
+        {"p99_ns", "p99", TRC_ALIGN_RIGHT},
+        {"p999_ns", "p99.9", TRC_ALIGN_RIGHT},
+        {"max_ns", "max", TRC_ALIGN_RIGHT},
+        {"max_preempted", "", TRC_ALIGN_LEFT},
+        {"histogram", "histogram", TRC_ALIGN_LEFT},
+        {"total_ns", "total", TRC_ALIGN_RIGHT},
+        {"self_ns", "self", TRC_ALIGN_RIGHT},
+        {"self_max_ns", "self max", TRC_ALIGN_RIGHT},
+        {"stack_bytes", "stack", TRC_ALIGN_RIGHT},
+        {"source", "source", TRC_ALIGN_LEFT},
+        {"hook_ns", "hook", TRC_ALIGN_RIGHT},
+        {"module", "module", TRC_ALIGN_LEFT},
+        {"address", "address", TRC_ALIGN_LEFT},
+        {"interference", "interference", TRC_ALIGN_LEFT},
+        {"gap_ns", "gap", TRC_ALIGN_RIGHT}};
+
+/* Returns 0, or LC_ENOMEM when a sparkline could not be drawn (the
+ * table's own errors are sticky in d). */
+static int add_functions(struct trc_doc *d, const struct trc_profile *a, const struct sort_item *v,
+                         size_t n, const struct trc_budgets *bs, int html)
 {
-	static const char *const qkeys[] = {"p50_ns", "p90_ns", "p99_ns", "p999_ns"};
-	static const char *const qhdr[] = {"p50", "p90", "p99", "p99.9"};
-	struct trc_table *t = NULL, *w = NULL;
-	int c_name, c_calls, c_min, c_q[4], c_max, c_pre, c_total, c_self, c_selfmax, c_stack,
-	        c_where;
-	int c_mod, c_addr, c_hook, c_spark, c_int, c_gap;
-	int w_name, w_max, w_thread, w_at, w_depth, w_pre, w_path, w_int, w_gap, w_lim, w_rq = -1;
+	static const int machine_only[] = {F_INT, F_GAP, F_HOOK, F_MOD, F_ADDR};
+	struct trc_table *t = NULL;
 	char buf[2048], u[TRC_UNITS_BUF];
 	size_t i, q;
 
-	/* The builders' errors are sticky in d (report/doc.h): checked once, at
-	 * the end. */
-	trc_doc_add_table(&t, d, "functions", "functions (times are inclusive unless marked self)");
-	c_name = trc_table_col(t, "function", "function", TRC_ALIGN_LEFT);
-	c_calls = trc_table_col(t, "calls", "calls", TRC_ALIGN_RIGHT);
-	c_min = trc_table_col(t, "min_ns", "min", TRC_ALIGN_RIGHT);
-	for (q = 0; q < 4; q++)
-		c_q[q] = trc_table_col(t, qkeys[q], qhdr[q], TRC_ALIGN_RIGHT);
-	c_max = trc_table_col(t, "max_ns", "max", TRC_ALIGN_RIGHT);
-	c_pre = trc_table_col(t, "max_preempted", "", TRC_ALIGN_LEFT);
-	c_spark = html ? trc_table_col(t, "histogram", "histogram", TRC_ALIGN_LEFT) : -1;
-	trc_table_col_figure(t, c_spark);
-	c_total = trc_table_col(t, "total_ns", "total", TRC_ALIGN_RIGHT);
-	c_self = trc_table_col(t, "self_ns", "self", TRC_ALIGN_RIGHT);
-	c_selfmax = trc_table_col(t, "self_max_ns", "self max", TRC_ALIGN_RIGHT);
-	c_stack = trc_table_col(t, "stack_bytes", "stack", TRC_ALIGN_RIGHT);
-	c_where = trc_table_col(t, "source", "source", TRC_ALIGN_LEFT);
-	c_hook = trc_table_col(t, "hook_ns", "hook", TRC_ALIGN_RIGHT);
-	c_mod = trc_table_col(t, "module", "module", TRC_ALIGN_LEFT);
-	c_addr = trc_table_col(t, "address", "address", TRC_ALIGN_LEFT);
-	c_int = trc_table_col(t, "interference", "interference", TRC_ALIGN_LEFT);
-	c_gap = trc_table_col(t, "gap_ns", "gap", TRC_ALIGN_RIGHT);
-	trc_table_col_machine_only(t, c_int);
-	trc_table_col_machine_only(t, c_gap);
+	trc_doc_add_table_cols(&t, d, "functions",
+	                       "functions (times are inclusive unless marked self)", fn_cols,
+	                       F_NCOLS);
+	trc_table_col_figure(t, F_SPARK);
+	for (i = 0; i < sizeof(machine_only) / sizeof(machine_only[0]); i++)
+		trc_table_col_machine_only(t, machine_only[i]);
 	/* Text fits 100 columns unless --wide: these go first, in this order. */
-	trc_table_col_drop(t, c_q[1], 6);
-	trc_table_col_drop(t, c_q[3], 5);
-	trc_table_col_drop(t, c_total, 4);
-	trc_table_col_drop(t, c_selfmax, 3);
-	trc_table_col_drop(t, c_self, 2);
-	trc_table_col_clip(t, c_where);
-	trc_table_col_machine_only(t, c_hook);
-	trc_table_col_machine_only(t, c_mod);
-	trc_table_col_machine_only(t, c_addr);
+	trc_table_col_drop(t, F_P90, 6);
+	trc_table_col_drop(t, F_P999, 5);
+	trc_table_col_drop(t, F_TOTAL, 4);
+	trc_table_col_drop(t, F_SELFMAX, 3);
+	trc_table_col_drop(t, F_SELF, 2);
+	trc_table_col_clip(t, F_SOURCE);
 	for (i = 0; i < n; i++) {
 		const struct trc_fstat *st = v[i].f->st;
 
 		trc_table_row(t);
-		trc_table_str(t, c_name, v[i].f->label);
-		trc_table_u64(t, c_calls, st->calls, NULL);
-		ns_cell(t, c_min, st->hist.min);
+		trc_table_str(t, F_NAME, v[i].f->label);
+		trc_table_u64(t, F_CALLS, st->calls, NULL);
+		ns_cell(t, F_MIN, st->hist.min);
 		for (q = 0; q < 4; q++)
-			ns_cell(t, c_q[q], st->q_ns[q]);
-		ns_cell(t, c_max, st->hist.max);
-		pre_cell(t, c_pre, st, 0);
-		if (c_spark >= 0) {
+			ns_cell(t, F_P50 + (int)q, st->q_ns[q]);
+		ns_cell(t, F_MAX, st->hist.max);
+		pre_cell(t, F_PRE, st, 0);
+		if (html) {
 			char *svg = NULL;
 
 			if (trc_svg_spark(&svg, &st->hist, budget_ns_of(bs, v[i].f->label)) < 0)
 				return LC_ENOMEM;
-			trc_table_str(t, c_spark, svg);
+			trc_table_str(t, F_SPARK, svg);
 			free(svg);
 		}
-		ns_cell(t, c_total, st->sum_incl_ns);
+		ns_cell(t, F_TOTAL, st->sum_incl_ns);
 		if (!a->summary_mode) {
-			ns_cell(t, c_self, st->sum_excl_ns);
-			ns_cell(t, c_selfmax, st->max_excl_ns);
+			ns_cell(t, F_SELF, st->sum_excl_ns);
+			ns_cell(t, F_SELFMAX, st->max_excl_ns);
 		}
-		trc_table_u64(t, c_stack, st->max_stack,
+		trc_table_u64(t, F_STACK, st->max_stack,
 		              trc_units_bytes(u, sizeof(u), st->max_stack));
-		trc_table_str(t, c_where, v[i].f->where[0] ? v[i].f->where : NULL);
-		trc_table_u64(t, c_hook, st->hook_ns, NULL);
-		trc_table_str(t, c_mod, v[i].f->sym.module);
+		trc_table_str(t, F_SOURCE, v[i].f->where[0] ? v[i].f->where : NULL);
+		trc_table_u64(t, F_HOOK, st->hook_ns, NULL);
+		trc_table_str(t, F_MOD, v[i].f->sym.module);
 		snprintf(buf, sizeof(buf), "0x%" PRIx64,
 		         v[i].f->sym.module ? v[i].f->sym.elf_addr : st->addr);
-		trc_table_str(t, c_addr, buf);
-		interf_cells(t, c_int, c_gap, -1, st);
+		trc_table_str(t, F_ADDR, buf);
+		interf_cells(t, F_INT, F_GAP, -1, st);
 	}
-	if (a->summary_mode)
-		return trc_doc_status(d);
+	return 0;
+}
 
-	trc_doc_add_table(&w, d, "worst_cases", "worst cases: the call path of each maximum");
-	w_name = trc_table_col(w, "function", "function", TRC_ALIGN_LEFT);
-	w_max = trc_table_col(w, "max_ns", "max", TRC_ALIGN_RIGHT);
-	w_pre = trc_table_col(w, "preempted", "", TRC_ALIGN_LEFT);
-	/* Only a trace that records it has the column: older reports stay as they were. */
-	if (lc_trace_header(a->t)->flags & LC_TRACE_F_RUNQ)
-		w_rq = trc_table_col(w, "runq_ns", "run queue", TRC_ALIGN_RIGHT);
-	w_thread = trc_table_col(w, "thread", "thread", TRC_ALIGN_RIGHT);
-	w_at = trc_table_col(w, "at_ns", "at", TRC_ALIGN_RIGHT);
-	w_depth = trc_table_col(w, "depth", "depth", TRC_ALIGN_RIGHT);
-	w_path = trc_table_col(w, "path", "call path", TRC_ALIGN_LEFT);
-	w_int = trc_table_col(w, "interference", "interference", TRC_ALIGN_LEFT);
-	w_gap = trc_table_col(w, "gap_ns", "gap", TRC_ALIGN_RIGHT);
-	w_lim = trc_table_col(w, "gap_limit_ns", "gap limit", TRC_ALIGN_RIGHT);
-	trc_table_col_machine_only(w, w_int);
-	trc_table_col_machine_only(w, w_gap);
-	trc_table_col_machine_only(w, w_lim);
-	trc_table_col_drop(w, w_thread, 2);
-	trc_table_col_drop(w, w_depth, 1);
-	trc_table_col_clip(w, w_path);
+/* The worst-cases table. Only a trace that records it has the run-queue
+ * column W_RQ (older reports stay as they were); without it the columns
+ * after it move down one, as wcol() says. */
+enum { W_NAME, W_MAX, W_PRE, W_RQ, W_THREAD, W_AT, W_DEPTH, W_PATH, W_INT, W_GAP, W_LIM, W_NCOLS };
+static const struct trc_col_spec worst_cols[W_NCOLS] = {
+        {"function", "function", TRC_ALIGN_LEFT},
+        {"max_ns", "max", TRC_ALIGN_RIGHT},
+        {"preempted", "", TRC_ALIGN_LEFT},
+        {"runq_ns", "run queue", TRC_ALIGN_RIGHT},
+        {"thread", "thread", TRC_ALIGN_RIGHT},
+        {"at_ns", "at", TRC_ALIGN_RIGHT},
+        {"depth", "depth", TRC_ALIGN_RIGHT},
+        {"path", "call path", TRC_ALIGN_LEFT},
+        {"interference", "interference", TRC_ALIGN_LEFT},
+        {"gap_ns", "gap", TRC_ALIGN_RIGHT},
+        {"gap_limit_ns", "gap limit", TRC_ALIGN_RIGHT}};
+
+static int wcol(int col, int rq)
+{
+	return rq || col < W_RQ ? col : col - 1;
+}
+
+static void add_worst_cases(struct trc_doc *d, const struct trc_profile *a,
+                            const struct sort_item *v, size_t n)
+{
+	const struct lc_trace_header *h = lc_trace_header(a->t);
+	int rq = (h->flags & LC_TRACE_F_RUNQ) != 0;
+	struct trc_col_spec cols[W_NCOLS];
+	struct trc_table *w = NULL;
+	char buf[2048], u[TRC_UNITS_BUF];
+	size_t i;
+
+	memcpy(cols, worst_cols, sizeof(cols));
+	if (!rq)
+		memmove(cols + W_RQ, cols + W_RQ + 1, (W_NCOLS - W_RQ - 1) * sizeof(cols[0]));
+	trc_doc_add_table_cols(&w, d, "worst_cases", "worst cases: the call path of each maximum",
+	                       cols, W_NCOLS - (rq ? 0 : 1));
+	trc_table_col_machine_only(w, wcol(W_INT, rq));
+	trc_table_col_machine_only(w, wcol(W_GAP, rq));
+	trc_table_col_machine_only(w, wcol(W_LIM, rq));
+	trc_table_col_drop(w, wcol(W_THREAD, rq), 2);
+	trc_table_col_drop(w, wcol(W_DEPTH, rq), 1);
+	trc_table_col_clip(w, wcol(W_PATH, rq));
 	for (i = 0; i < n; i++) {
 		const struct trc_fstat *st = v[i].f->st;
-		const struct lc_trace_header *h = lc_trace_header(a->t);
 		uint64_t at =
 		        st->worst_start_ticks > h->start_ticks
 		                ? lc_trace_ticks_to_ns(a->t, st->worst_start_ticks - h->start_ticks)
 		                : 0;
 
 		trc_table_row(w);
-		trc_table_str(w, w_name, v[i].f->label);
-		ns_cell(w, w_max, st->hist.max);
-		pre_cell(w, w_pre, st, 1);
-		if (w_rq >= 0 && st->worst_runq_known)
-			ns_cell(w, w_rq, st->worst_runq_ns);
-		else if (w_rq >= 0)
-			trc_table_null(w, w_rq, "?");
-		trc_table_u64(w, w_thread, lc_trace_thread(a->t, st->worst_thread)->tid, NULL);
+		trc_table_str(w, W_NAME, v[i].f->label);
+		ns_cell(w, W_MAX, st->hist.max);
+		pre_cell(w, W_PRE, st, 1);
+		if (rq && st->worst_runq_known)
+			ns_cell(w, W_RQ, st->worst_runq_ns);
+		else if (rq)
+			trc_table_null(w, W_RQ, "?");
+		trc_table_u64(w, wcol(W_THREAD, rq), lc_trace_thread(a->t, st->worst_thread)->tid,
+		              NULL);
 		snprintf(u, sizeof(u), "+");
 		trc_units_ns(u + 1, sizeof(u) - 1, (double)at);
-		trc_table_u64(w, w_at, at, u);
-		trc_table_u64(w, w_depth, st->worst_depth, NULL);
-		trc_table_str(w, w_path, trc_profile_path(a, v[i].f, buf, sizeof(buf)));
-		interf_cells(w, w_int, w_gap, w_lim, st);
+		trc_table_u64(w, wcol(W_AT, rq), at, u);
+		trc_table_u64(w, wcol(W_DEPTH, rq), st->worst_depth, NULL);
+		trc_table_str(w, wcol(W_PATH, rq), trc_profile_path(a, v[i].f, buf, sizeof(buf)));
+		interf_cells(w, wcol(W_INT, rq), wcol(W_GAP, rq), wcol(W_LIM, rq), st);
 	}
-	return trc_doc_status(d);
 }
 
 /* Measures one function budget against function f. */
@@ -543,61 +586,10 @@ static int check_budgets(struct trc_budget_results *r, const struct trc_budgets 
 	return rc;
 }
 
-int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
+/* The footnotes under the tables: what the figures may include, and that
+ * only the readable part of a trace with problems is reported. */
+static void add_notes(struct trc_doc *d, const struct trc_profile *a, size_t problems)
 {
-	struct report_opts o = {.sort = SORT_MAX, .thread = -1};
-	struct trc_profile *a = NULL;
-	struct trc_budgets *bs = NULL;
-	struct trc_budget_results *res = NULL;
-	struct trc_heapfind *heap = NULL;
-	struct trc_cg cg;
-	struct trc_doc *d = NULL;
-	struct sort_item *v = NULL;
-	struct lc_err err = {0};
-	size_t n = 0, problems = 0;
-	const char *cgpath;
-	int status = LC_EXIT_ERROR, html;
-
-	trc_cg_init(&cg);
-	if (parse_args(&o, argc, argv, &status) != 0)
-		goto out;
-	if (o.gap_seen && (o.gap_us == 0 || o.gap_us > UINT64_MAX / 1000u)) {
-		trc_fail("--gap-us takes a positive number of microseconds, not '%zu'", o.gap_us);
-		goto out;
-	}
-	if (o.budgets != NULL && trc_budgets_load(&bs, o.budgets, &err) < 0) {
-		trc_fail("%s", err.msg);
-		goto out;
-	}
-	if (o.bound != NULL && o.coverage != NULL && strcmp(o.bound, o.coverage) != 0) {
-		trc_fail("report: --bound and --coverage read one call graph, not '%s' and '%s'",
-		         o.bound, o.coverage);
-		goto out;
-	}
-	cgpath = o.bound != NULL ? o.bound : o.coverage;
-	if (cgpath != NULL && trc_cg_load_json(&cg, cgpath, &err) < 0) {
-		trc_fail("%s", err.msg);
-		goto out;
-	}
-	o.out.embed = opts->embed;
-	if (opts->profile != NULL) {
-		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
-	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
-		trc_fail("%s: %s", o.trace, err.msg);
-		goto out;
-	}
-	if (o.gap_us > 0)
-		trc_interf_run(a, (uint64_t)o.gap_us * 1000u);
-	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
-	html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
-	if (trc_doc_new(&d, "report", &err) < 0 || trc_profile_meta(a, d) < 0 ||
-	    sort_fns(&v, &n, a, &o) < 0 || build_tables(d, a, v, n, bs, html) < 0 ||
-	    (html && add_figures(d, a, v, n, bs) < 0)) {
-		trc_fail("out of memory");
-		goto out;
-	}
-	if (!o.wide && trc_out_has(&o.out, TRC_FMT_TEXT))
-		trc_doc_set_width(d, trc_out_width(&o.out), "--wide shows all");
 	if (a->preempted > 0)
 		trc_doc_note(d, "* the worst call fills at least half of the trace chunks during "
 		                "which the thread was pre-empted (involuntary context switch): it "
@@ -629,61 +621,134 @@ int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
 		             "the readable "
 		             "part only",
 		             problems);
-	if (trc_section_marks(d, a->marks) < 0) {
-		trc_fail("out of memory");
+}
+
+/* --gap-us N, checked before anything is read. */
+static int check_gap(const struct report_opts *o, struct lc_err *err)
+{
+	if (o->gap_seen && (o->gap_us == 0 || o->gap_us > UINT64_MAX / 1000u))
+		return lc_err_set(err, LC_EUSAGE,
+		                  "--gap-us takes a positive number of microseconds, not '%zu'",
+		                  o->gap_us);
+	return 0;
+}
+
+/* --bound and --coverage read one call graph. */
+static int check_graph(const struct report_opts *o, struct lc_err *err)
+{
+	if (o->bound != NULL && o->coverage != NULL && strcmp(o->bound, o->coverage) != 0)
+		return lc_err_set(err, LC_EUSAGE,
+		                  "report: --bound and --coverage read one call graph, not '%s' "
+		                  "and '%s'",
+		                  o->bound, o->coverage);
+	return 0;
+}
+
+static int nomem(struct lc_err *err)
+{
+	return lc_err_set(err, LC_ENOMEM, "out of memory");
+}
+
+/*
+ * One exit path (cmd.h): every failure is kept in err and printed once by
+ * trc_cmd_doc_end(), which else writes the document. The tables are built
+ * on the document's sticky error, checked there. A trace with problems
+ * (printed as they are found) is reported and exits LC_EXIT_ERROR.
+ */
+int trc_cmd_report(int argc, char **argv, const struct trc_opts *opts)
+{
+	struct report_opts o = {.sort = SORT_MAX, .thread = -1};
+	struct trc_cmd_doc r = {NULL, NULL, NULL, NULL};
+	struct trc_profile *a = NULL;
+	struct trc_heapfind *heap = NULL;
+	struct trc_cg cg;
+	struct sort_item *v = NULL;
+	struct lc_err err = {0, ""};
+	size_t n = 0, problems = 0;
+	const char *cgpath;
+	int status = LC_EXIT_ERROR, html;
+
+	if (parse_args(&o, argc, argv, &status) != 0)
+		return status;
+	trc_cg_init(&cg);
+	o.out.embed = opts->embed;
+	if (check_gap(&o, &err) < 0 || trc_cmd_doc_init(&r, "report", o.budgets, &err) < 0 ||
+	    check_graph(&o, &err) < 0)
+		goto out;
+	cgpath = o.bound != NULL ? o.bound : o.coverage;
+	if (cgpath != NULL && trc_cg_load_json(&cg, cgpath, &err) < 0)
+		goto out;
+	if (opts->profile != NULL) {
+		a = (struct trc_profile *)opts->profile; /* borrowed: not freed here */
+	} else if (trc_profile_load(&a, o.trace, o.exe, o.thread, &err) < 0) {
+		r.subject = o.trace;
 		goto out;
 	}
-	if (o.bound != NULL && trc_section_bounds(d, &cg, a, &err) < 0) {
-		trc_fail("%s", err.msg);
+	if (o.gap_us > 0)
+		trc_interf_run(a, (uint64_t)o.gap_us * 1000u);
+	problems = opts->profile != NULL ? lc_trace_problem_count(a->t) : trc_cmd_print_problems(a);
+	html = trc_out_has(&o.out, TRC_FMT_HTML) || o.out.embed != NULL;
+	if (trc_profile_meta(a, r.doc) < 0 || sort_fns(&v, &n, a, &o) < 0 ||
+	    add_functions(r.doc, a, v, n, r.budgets, html) < 0) {
+		nomem(&err);
 		goto out;
 	}
-	if (trc_heapfind_run(&heap, a->t, &err) < 0) {
-		trc_fail("%s", err.msg);
+	if (!a->summary_mode)
+		add_worst_cases(r.doc, a, v, n);
+	if (trc_doc_status(r.doc) < 0 || (html && add_figures(r.doc, a, v, n, r.budgets) < 0)) {
+		nomem(&err);
 		goto out;
 	}
-	if (bs != NULL || heap->nsites > 0) {
-		if (trc_budget_results_new(&res, &err) < 0 ||
-		    (bs != NULL && check_budgets(res, bs, a, o.coverage != NULL) < 0)) {
-			trc_fail("out of memory");
+	if (!o.wide && trc_out_has(&o.out, TRC_FMT_TEXT))
+		trc_doc_set_width(r.doc, trc_out_width(&o.out), "--wide shows all");
+	add_notes(r.doc, a, problems);
+	if (trc_section_marks(r.doc, a->marks) < 0) {
+		nomem(&err);
+		goto out;
+	}
+	if (o.bound != NULL && trc_section_bounds(r.doc, &cg, a, &err) < 0)
+		goto out;
+	if (trc_heapfind_run(&heap, a->t, &err) < 0)
+		goto out;
+	/* Heap-guard findings are verdicts: without --budgets they get a list of
+	 * their own. */
+	if (r.res == NULL && heap->nsites > 0) {
+		if (trc_budget_results_new(&r.res, &err) < 0) {
+			nomem(&err);
 			goto out;
 		}
+		trc_doc_set_budgets(r.doc, r.res);
 	}
-	if (o.coverage != NULL && trc_section_coverage(d, res, bs, &cg, a, NULL, 0, &err) < 0) {
-		trc_fail("%s", err.msg);
+	if (r.budgets != NULL && check_budgets(r.res, r.budgets, a, o.coverage != NULL) < 0) {
+		nomem(&err);
 		goto out;
 	}
-	if (res != NULL) {
-		if (trc_section_heap(d, res, heap, a, &err) < 0) {
-			trc_fail("%s: %s", o.trace, err.msg);
+	if (o.coverage != NULL &&
+	    trc_section_coverage(r.doc, r.res, r.budgets, &cg, a, NULL, 0, &err) < 0)
+		goto out;
+	if (r.res != NULL) {
+		if (trc_section_heap(r.doc, r.res, heap, a, &err) < 0) {
+			r.subject = o.trace;
 			goto out;
 		}
 		if (heap->malformed > 0)
-			trc_doc_note(d, "%" PRIu64 " heap-guard record(s) did not decode",
+			trc_doc_note(r.doc, "%" PRIu64 " heap-guard record(s) did not decode",
 			             heap->malformed);
-		trc_doc_set_budgets(d, res);
 	}
-	if (o.csv_table != NULL && trc_doc_set_primary_key(d, o.csv_table) < 0) {
+	if (o.csv_table != NULL && trc_doc_set_primary_key(r.doc, o.csv_table) < 0) {
 		char keys[512];
 
-		trc_fail("report: --csv-table: no table '%s' in this report (it has: %s)",
-		         o.csv_table, trc_doc_table_keys(d, keys, sizeof(keys)));
+		lc_err_set(&err, LC_EUSAGE,
+		           "report: --csv-table: no table '%s' in this report (it has: %s)",
+		           o.csv_table, trc_doc_table_keys(r.doc, keys, sizeof(keys)));
 		goto out;
 	}
-	if (trc_doc_emit(d, &o.out, opts->color, &err) < 0) {
-		trc_fail("%s", err.msg);
-		goto out;
-	}
-	status = problems > 0  ? LC_EXIT_ERROR
-	         : res != NULL ? trc_budget_results_exit(res)
-	                       : LC_EXIT_CLEAN;
 out:
+	status = trc_cmd_doc_end(&r, &err, &o.out, opts, 0);
 	free(v);
-	trc_doc_free(d);
-	trc_budget_results_free(res);
 	trc_heapfind_free(heap);
 	trc_cg_fini(&cg);
-	trc_budgets_free(bs);
 	if (a != opts->profile)
 		trc_profile_free(a);
-	return status;
+	return problems > 0 ? LC_EXIT_ERROR : status;
 }

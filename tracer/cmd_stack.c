@@ -547,7 +547,7 @@ int trc_cmd_stack(int argc, char **argv, const struct trc_opts *opts)
 	struct trc_frames frames;
 	struct trc_cg cg;
 	struct trc_stack *st = NULL;
-	struct trc_cmd_doc r = {NULL, NULL, NULL};
+	struct trc_cmd_doc r = {NULL, NULL, NULL, NULL};
 	struct lc_yaml *y = NULL;
 	struct trc_stack_rules notes;
 	struct trc_stack_config cfg;

@@ -145,6 +145,27 @@ void trc_opt_help(const struct trc_cmd_spec *cmd, FILE *f);
 		        "TRACE", "a trace file"                                                    \
 	}
 
+/* The rows the commands that read a trace share (report, hist, export,
+ * html): --thread N, --exe PATH (with the short help; report says more
+ * with a row of its own) and the GLOB operands after the trace, into the
+ * list and count at list and count (capacity max). An operands row has no
+ * help line (trc_opt_help() lists options only). */
+#define TRC_OPT_THREAD(to)                                                                         \
+	{                                                                                          \
+		TRC_OPT_ID, "thread", 0, NULL, (to), NULL, 0, NULL, 0, NULL, "N",                  \
+		        "only the thread with tid or slot index N"                                 \
+	}
+#define TRC_OPT_EXE(to)                                                                            \
+	{                                                                                          \
+		TRC_OPT_STR, "exe", 0, NULL, (to), NULL, 0, NULL, 0, NULL, "PATH",                 \
+		        "the traced executable, when it moved"                                     \
+	}
+#define TRC_OPT_GLOB_OPERANDS(list, count, max)                                                    \
+	{                                                                                          \
+		TRC_OPT_OPERANDS, NULL, 0, NULL, (list), (count), (max), NULL, 0, NULL, "GLOB",    \
+		        "function name filters"                                                    \
+	}
+
 /* The row that ends every table. */
 #define TRC_OPT_TABLE_END                                                                          \
 	{                                                                                          \

@@ -12,10 +12,22 @@ static void ns_cell(struct trc_table *t, int col, uint64_t ns)
 	trc_table_u64(t, col, ns, trc_units_ns(u, sizeof(u), (double)ns));
 }
 
+enum { M_KEY, M_KIND, M_COUNT, M_THREADS, M_N, M_MIN, M_MEAN, M_P99, M_MAX, M_FIRST, M_LAST };
+static const struct trc_col_spec mark_cols[] = {{"mark", "mark", TRC_ALIGN_LEFT},
+                                                {"kind", "kind", TRC_ALIGN_LEFT},
+                                                {"count", "count", TRC_ALIGN_RIGHT},
+                                                {"threads", "threads", TRC_ALIGN_RIGHT},
+                                                {"intervals", "intervals", TRC_ALIGN_RIGHT},
+                                                {"min_ns", "min", TRC_ALIGN_RIGHT},
+                                                {"mean_ns", "mean", TRC_ALIGN_RIGHT},
+                                                {"p99_ns", "p99", TRC_ALIGN_RIGHT},
+                                                {"max_ns", "max", TRC_ALIGN_RIGHT},
+                                                {"first_ns", "first", TRC_ALIGN_RIGHT},
+                                                {"last_ns", "last", TRC_ALIGN_RIGHT}};
+
 int trc_section_marks(struct trc_doc *d, const struct trc_marks *m)
 {
 	struct trc_table *t = NULL;
-	int c_key, c_kind, c_count, c_thr, c_n, c_min, c_mean, c_p99, c_max, c_first, c_last;
 	size_t i;
 
 	if (m == NULL || m->n == 0) {
@@ -25,39 +37,29 @@ int trc_section_marks(struct trc_doc *d, const struct trc_marks *m)
 		return trc_doc_status(d);
 	}
 	/* The builders' errors are sticky in d (report/doc.h): checked once. */
-	trc_doc_add_table(&t, d, "marks",
-	                  "marks: count, and the time between consecutive marks of a key "
-	                  "(on one thread, never across lost events)");
-	c_key = trc_table_col(t, "mark", "mark", TRC_ALIGN_LEFT);
-	c_kind = trc_table_col(t, "kind", "kind", TRC_ALIGN_LEFT);
-	c_count = trc_table_col(t, "count", "count", TRC_ALIGN_RIGHT);
-	c_thr = trc_table_col(t, "threads", "threads", TRC_ALIGN_RIGHT);
-	c_n = trc_table_col(t, "intervals", "intervals", TRC_ALIGN_RIGHT);
-	c_min = trc_table_col(t, "min_ns", "min", TRC_ALIGN_RIGHT);
-	c_mean = trc_table_col(t, "mean_ns", "mean", TRC_ALIGN_RIGHT);
-	c_p99 = trc_table_col(t, "p99_ns", "p99", TRC_ALIGN_RIGHT);
-	c_max = trc_table_col(t, "max_ns", "max", TRC_ALIGN_RIGHT);
-	c_first = trc_table_col(t, "first_ns", "first", TRC_ALIGN_RIGHT);
-	c_last = trc_table_col(t, "last_ns", "last", TRC_ALIGN_RIGHT);
-	trc_table_col_machine_only(t, c_first);
-	trc_table_col_machine_only(t, c_last);
+	trc_doc_add_table_cols(&t, d, "marks",
+	                       "marks: count, and the time between consecutive marks of a key "
+	                       "(on one thread, never across lost events)",
+	                       mark_cols, sizeof(mark_cols) / sizeof(mark_cols[0]));
+	trc_table_col_machine_only(t, M_FIRST);
+	trc_table_col_machine_only(t, M_LAST);
 	for (i = 0; i < m->n; i++) {
 		const struct trc_mark *k = &m->m[i];
 
 		trc_table_row(t);
-		trc_table_str(t, c_key, k->label);
-		trc_table_str(t, c_kind, k->named ? "name" : "value");
-		trc_table_u64(t, c_count, k->count, NULL);
-		trc_table_u64(t, c_thr, k->threads, NULL);
-		trc_table_u64(t, c_n, k->iv.total, NULL);
+		trc_table_str(t, M_KEY, k->label);
+		trc_table_str(t, M_KIND, k->named ? "name" : "value");
+		trc_table_u64(t, M_COUNT, k->count, NULL);
+		trc_table_u64(t, M_THREADS, k->threads, NULL);
+		trc_table_u64(t, M_N, k->iv.total, NULL);
 		if (k->iv.total > 0) {
-			ns_cell(t, c_min, k->iv.min);
-			ns_cell(t, c_mean, k->iv_sum_ns / k->iv.total);
-			ns_cell(t, c_p99, trc_hist_quantile(&k->iv, 0.99));
-			ns_cell(t, c_max, k->iv.max);
+			ns_cell(t, M_MIN, k->iv.min);
+			ns_cell(t, M_MEAN, k->iv_sum_ns / k->iv.total);
+			ns_cell(t, M_P99, trc_hist_quantile(&k->iv, 0.99));
+			ns_cell(t, M_MAX, k->iv.max);
 		}
-		trc_table_u64(t, c_first, k->first_ns, NULL);
-		trc_table_u64(t, c_last, k->last_ns, NULL);
+		trc_table_u64(t, M_FIRST, k->first_ns, NULL);
+		trc_table_u64(t, M_LAST, k->last_ns, NULL);
 	}
 	if (m->malformed > 0)
 		trc_doc_note(d, "%" PRIu64 " mark record(s) without a readable name", m->malformed);
