@@ -86,8 +86,8 @@ void trc_symix_init(struct trc_symix *x, Dwfl_Module *m)
 
 		/* the symbols libdwfl's address search considers */
 		if (name == NULL || name[0] == '\0' || sym.st_shndx == SHN_UNDEF ||
-		    GELF_ST_TYPE(sym.st_info) == STT_SECTION || GELF_ST_TYPE(sym.st_info) == STT_FILE ||
-		    GELF_ST_TYPE(sym.st_info) == STT_TLS)
+		    GELF_ST_TYPE(sym.st_info) == STT_SECTION ||
+		    GELF_ST_TYPE(sym.st_info) == STT_FILE || GELF_ST_TYPE(sym.st_info) == STT_TLS)
 			continue;
 		if (elf != NULL && elf != s.elf && scns_load(&s, elf) < 0) {
 			x->n = 0;
@@ -96,7 +96,8 @@ void trc_symix_init(struct trc_symix *x, Dwfl_Module *m)
 		e->lo = value;
 		e->size = sym.st_size;
 		e->name = name;
-		e->shndx_ok = shndx >= SHN_LORESERVE || (elf != NULL && scns_first_is(&s, value - bias, shndx));
+		e->shndx_ok = shndx >= SHN_LORESERVE ||
+		              (elf != NULL && scns_first_is(&s, value - bias, shndx));
 		x->n++;
 	}
 	qsort(x->v, x->n, sizeof(*x->v), by_lo);
