@@ -182,9 +182,9 @@ static const char *label_of(const struct trc_profile *a, uint64_t addr, char *bu
 {
 	size_t i;
 
-	for (i = 0; i < a->nfns; i++)
-		if (a->fns[i].st->addr == addr)
-			return a->fns[i].label;
+	/* fns[i] is the stats' function i (symbolize), so its table names it */
+	if (trc_stats_find(a->stats, addr, &i) == 0 && i < a->nfns)
+		return a->fns[i].label;
 	snprintf(buf, n, "0x%" PRIx64, addr);
 	return buf;
 }

@@ -135,9 +135,9 @@ static __attribute__((noinline)) int insert(struct trc_stats *s, uint64_t addr, 
 	return 0;
 }
 
-/* The index of addr's entry, created on first sight. Returns LC_ENOMEM. */
-__attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uint64_t addr,
-                                                        uint32_t *out)
+/* The index of addr's entry: 0, or LC_ENOTFOUND when it has none. */
+__attribute__((always_inline)) static inline int probe(const struct trc_stats *s, uint64_t addr,
+                                                       uint32_t *out)
 {
 	size_t mask = ((size_t)1 << s->hbits) - 1u, j;
 	uint32_t v;
@@ -148,6 +148,15 @@ __attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uin
 			return 0;
 		}
 	}
+	return LC_ENOTFOUND;
+}
+
+/* The index of addr's entry, created on first sight. Returns LC_ENOMEM. */
+__attribute__((always_inline)) static inline int lookup(struct trc_stats *s, uint64_t addr,
+                                                        uint32_t *out)
+{
+	if (probe(s, addr, out) == 0)
+		return 0;
 	return insert(s, addr, out);
 }
 
@@ -359,6 +368,15 @@ int trc_stats_feed(struct trc_stats *s, const struct lc_trace_slot *r)
 size_t trc_stats_count(const struct trc_stats *s)
 {
 	return s->nf;
+}
+
+int trc_stats_find(const struct trc_stats *s, uint64_t addr, size_t *out)
+{
+	uint32_t v = 0;
+	int rc = probe(s, addr, &v);
+
+	*out = v;
+	return rc;
 }
 
 struct trc_fstat *trc_stats_at(struct trc_stats *s, size_t i)

@@ -122,6 +122,9 @@ int trc_stats_finish(struct trc_stats *s);
  * borrowed and valid until the next feed. */
 size_t trc_stats_count(const struct trc_stats *s);
 struct trc_fstat *trc_stats_at(struct trc_stats *s, size_t i);
+/* The index (for trc_stats_at) of the function at addr: 0 with *out set, or
+ * LC_ENOTFOUND when addr was never seen. One probe of the feed's table. */
+int trc_stats_find(const struct trc_stats *s, uint64_t addr, size_t *out);
 const struct trc_stats_counts *trc_stats_counts(struct trc_stats *s);
 
 /*

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "trace.h"
+#include "trace/symindex.h"
 
 enum mod_state { MOD_UNTRIED = 0, MOD_OK, MOD_MISSING, MOD_MISMATCH };
 
@@ -26,6 +27,7 @@ struct mod {
 	enum mod_state state;
 	Dwfl *dwfl;
 	Dwfl_Module *m;
+	struct trc_symix ix;            /* names by binary search, dwfl where it must decide */
 	char err[LC_ERR_MSG_MAX + 512]; /* the mismatch message, repeated on each lookup */
 };
 
@@ -103,6 +105,7 @@ static int mod_open(struct trc_sym *s, size_t i, struct lc_err *err)
 		         path, got, want);
 		return lc_err_set(err, LC_EFORMAT, "%.255s", md->err);
 	}
+	trc_symix_init(&md->ix, md->m);
 	md->state = MOD_OK;
 	return 0;
 }
@@ -142,9 +145,11 @@ void trc_sym_free(struct trc_sym *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nmods; i++)
+	for (i = 0; i < s->nmods; i++) {
+		trc_symix_fini(&s->mods[i].ix);
 		if (s->mods[i].dwfl != NULL)
 			dwfl_end(s->mods[i].dwfl);
+	}
 	free(s->mods);
 	free(s->exe);
 	free(s);
@@ -180,8 +185,11 @@ int trc_sym_lookup(struct trc_sym *s, uint64_t addr, struct trc_symbol *out, str
 	if (md->state != MOD_OK)
 		return 0;
 	out->module = dwfl_module_info(md->m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-	out->name = dwfl_module_addrinfo(md->m, addr, &off, &sym, NULL, NULL, NULL);
-	out->offset = off;
+	out->name = trc_symix_find(&md->ix, addr, &out->offset);
+	if (out->name == NULL) {
+		out->name = dwfl_module_addrinfo(md->m, addr, &off, &sym, NULL, NULL, NULL);
+		out->offset = off;
+	}
 	line = dwfl_module_getsrc(md->m, addr);
 	if (line != NULL) {
 		out->file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
