@@ -21,46 +21,11 @@
 #include <string.h>
 #include <time.h>
 
-#define NOTRACE __attribute__((no_instrument_function))
-#define WORK    __attribute__((noinline))
-
 volatile uint64_t sink;
-static volatile double plant = 20.0, integ;
+volatile double plant = 20.0, integ;
 
-WORK void one(uint64_t i)
-{
-	sink = sink * 31u + i;
-}
-
-WORK double sense(void)
-{
-	return plant + (double)(sink & 7u) * 0.001;
-}
-
-WORK double filt(double x)
-{
-	static double y;
-
-	y += 0.25 * (x - y);
-	return y;
-}
-
-WORK double ctl(double e)
-{
-	integ += e * 0.001;
-	return 1.5 * e + 0.25 * integ;
-}
-
-WORK void act(double u)
-{
-	plant += (u > 50.0 ? 50.0 : u) * 1e-6;
-	sink++;
-}
-
-WORK void step(void)
-{
-	act(ctl(30.0 - filt(sense())));
-}
+/* The workloads themselves, the same code peer_inproc times (no SUFFIX). */
+#include "peer_work.c"
 
 NOTRACE static uint64_t now_ns(void)
 {
@@ -73,16 +38,14 @@ NOTRACE static uint64_t now_ns(void)
 NOTRACE int main(int argc, char **argv)
 {
 	const char *w = argc > 1 ? argv[1] : "one";
-	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 10) : 1000000u, i, t0, t1, calls = 0;
+	uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 10) : 1000000u, t0, t1, calls = 0;
 
 	t0 = now_ns();
 	if (strcmp(w, "one") == 0) {
-		for (i = 0; i < n; i++)
-			one(i);
+		loop_one(n);
 		calls = n;
 	} else if (strcmp(w, "step4") == 0) {
-		for (i = 0; i < n; i++)
-			step();
+		loop_step4(n);
 		calls = 5 * n;
 	}
 	t1 = now_ns();

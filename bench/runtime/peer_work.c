@@ -1,6 +1,7 @@
 /*
- * bench/runtime/peer_work.c - the two workloads of peer_prog.c, compiled
- * three times into one peer_inproc binary (peer.py): untraced (SUFFIX=_plain),
+ * bench/runtime/peer_work.c - the two workloads of peer_prog.c (which includes
+ * this file as it is), also compiled three times into one peer_inproc
+ * binary (peer.py): untraced (SUFFIX=_plain),
  * traced by liblatch_rt (SUFFIX=_latch, the real __cyg_profile_func_* hooks)
  * and traced by the peer (SUFFIX=_peer, its hook references renamed to
  * peer_func_enter/exit with objcopy --redefine-sym), so that one process
