@@ -44,20 +44,6 @@ def run(args, codes=(0,), **kw):
     return p
 
 
-def nm_funcs(prog):
-    out = subprocess.run(["nm", prog], capture_output=True, text=True, check=True).stdout
-    return {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
-            if len(f) == 3 and f[1] in "tT"}
-
-
-def build_id(prog):
-    out = subprocess.run(["readelf", "-n", prog], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        if "Build ID" in line:
-            return line.split()[-1]
-    return ""
-
-
 def serve(root):
     handler = functools.partial(QuietHandler, directory=root)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -111,10 +97,10 @@ def main():
     run([lt, "export", trace, "--format", "chrome", "-o", os.path.join(root, "tvac.trace.json")])
 
     # 2. an exit missing, as longjmp leaves it
-    funcs = nm_funcs(prog)
+    funcs = tracegen.nm_funcs(prog)
     lj = os.path.join(work, "longjmp.trace")
     subprocess.run([sys.executable, tracegen.__file__, lj, "longjmp", "hook=10", "gap=0",
-                    "exe=" + os.path.abspath(prog), "build_id=" + build_id(prog), "start=0x0",
+                    "exe=" + os.path.abspath(prog), "build_id=" + tracegen.build_id(prog), "start=0x0",
                     "end=0x100000", "fa=%#x" % funcs["main"], "fb=%#x" % funcs["control_step"],
                     "fc=%#x" % funcs["spin"]], check=True)
     run([lt, "export", lj, "--format", "chrome", "-o", os.path.join(root, "longjmp.trace.json")])

@@ -28,20 +28,6 @@ def check(cond, what):
         print("FAIL: " + what)
 
 
-def nm_funcs(prog):
-    out = subprocess.run(["nm", prog], capture_output=True, text=True, check=True).stdout
-    return {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
-            if len(f) == 3 and f[1] in "tT"}
-
-
-def build_id(prog):
-    out = subprocess.run(["readelf", "-n", prog], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        if "Build ID" in line:
-            return line.split()[-1]
-    return ""
-
-
 def case(lt, cmd, args, code, needles=(), stdout_starts=None, cwd=None):
     p = subprocess.run([lt, cmd] + args, capture_output=True, text=True, cwd=cwd)
     what = "latch-trace %s %s" % (cmd, " ".join(args))
@@ -60,8 +46,8 @@ def case(lt, cmd, args, code, needles=(), stdout_starts=None, cwd=None):
 def main():
     lt, prog, work = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
     os.makedirs(work, exist_ok=True)
-    funcs = nm_funcs(prog)
-    exe = ["exe=" + os.path.abspath(prog), "build_id=" + build_id(prog), "start=0x0", "end=0x100000",
+    funcs = tracegen.nm_funcs(prog)
+    exe = ["exe=" + os.path.abspath(prog), "build_id=" + tracegen.build_id(prog), "start=0x0", "end=0x100000",
            "fa=%#x" % funcs["main"], "fb=%#x" % funcs["control_step"], "fc=%#x" % funcs["spin"]]
     T = os.path.join(work, "known.trace")
     subprocess.run([sys.executable, tracegen.__file__, T, "known", "hook=10"] + exe, check=True)

@@ -37,20 +37,6 @@ def run(args, code):
     return p
 
 
-def nm_funcs(prog):
-    out = subprocess.run(["nm", prog], capture_output=True, text=True, check=True).stdout
-    return {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
-            if len(f) == 3 and f[1] in "tT"}
-
-
-def build_id(prog):
-    out = subprocess.run(["readelf", "-n", prog], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        if "Build ID" in line:
-            return line.split()[-1]
-    return ""
-
-
 def nesting_errors(events):
     """Events that are not inside the event that encloses them (a stack per
     thread over events sorted by start, longest first)."""
@@ -156,8 +142,8 @@ def agree(lt, trace, names, expect_calls):
 def main():
     lt, prog, work = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(work, exist_ok=True)
-    funcs = nm_funcs(prog)
-    exe = ["exe=" + os.path.abspath(prog), "build_id=" + build_id(prog), "start=0x0", "end=0x100000",
+    funcs = tracegen.nm_funcs(prog)
+    exe = ["exe=" + os.path.abspath(prog), "build_id=" + tracegen.build_id(prog), "start=0x0", "end=0x100000",
            "fa=%#x" % funcs["main"], "fb=%#x" % funcs["control_step"], "fc=%#x" % funcs["spin"]]
     names = ("main", "control_step", "spin")
     gen = tracegen.__file__

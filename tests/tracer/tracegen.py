@@ -12,6 +12,7 @@ Use as a module (Trace, enter, exit) or from the command line:
 import os
 import random
 import struct
+import subprocess
 import sys
 
 ENTER, EXIT, MARK, EXT = 0, 1, 2, 3  # EXT: addr is a latch_rt_mark name (bytes)
@@ -201,6 +202,23 @@ class Trace:
         with open(path, "wb") as f:
             f.write(data)
         return data
+
+
+def nm_funcs(prog):
+    """The text symbols of prog, name -> address (nm): what the callers hand
+    to a scenario as fa=/fb=/fc=."""
+    out = subprocess.run(["nm", prog], capture_output=True, text=True, check=True).stdout
+    return {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
+            if len(f) == 3 and f[1] in "tT"}
+
+
+def build_id(prog):
+    """prog's GNU build id in hex (readelf -n), or "" when it has none."""
+    out = subprocess.run(["readelf", "-n", prog], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        if "Build ID" in line:
+            return line.split()[-1]
+    return ""
 
 
 def hist_bucket(v):
