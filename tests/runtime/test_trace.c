@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "trace.h"
 
+#include "../support/le_put.h"
 #include "rtm_format.h"
 
 #include <setjmp.h>
@@ -26,20 +27,6 @@
 #define CHUNK_OFF 12288u
 #define FILE_LEN (CHUNK_OFF + NCHUNKS * CHUNK)
 #define CAP ((CHUNK - RTM_CHUNK_HDR) / RTM_REC_SIZE)
-
-static void put32(uint8_t *b, size_t off, uint32_t v)
-{
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		b[off + i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *b, size_t off, uint64_t v)
-{
-	put32(b, off, (uint32_t)v);
-	put32(b, off + 4, (uint32_t)(v >> 32));
-}
 
 /* A stop-mode trace with two threads (tids 100, 101) whose header counts
  * every chunk claimed (fill_chunk() fills them). */

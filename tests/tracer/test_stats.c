@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/le_put.h"
 #include "rtm_format.h"
 #include "stats_same.h"
 #include "trace.h"
@@ -229,20 +230,6 @@ static void test_stats_many_functions_rehash(void **state)
 #define RT_THR    8192u
 #define RT_CHUNKS 12288u
 #define RT_LEN    (RT_CHUNKS + RT_NCHUNK * RT_CHUNK)
-
-static void put32(uint8_t *b, size_t off, uint32_t v)
-{
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		b[off + i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *b, size_t off, uint64_t v)
-{
-	put32(b, off, (uint32_t)v);
-	put32(b, off + 4, (uint32_t)(v >> 32));
-}
 
 static uint64_t rnd(uint64_t *x)
 {
