@@ -37,14 +37,12 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import buf_mb, record, sh, warm  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 CG_CALLS = int(os.environ.get("BENCH_CG_CALLS", "1000000"))
 ROOTS = 4
-
-
-def sh(args, **kw):
-    print("+", " ".join(args), flush=True)
-    return subprocess.run(args, check=True, **kw)
 
 
 def children(k, funcs):
@@ -93,16 +91,10 @@ def gen_cg(path, funcs, src):
         json.dump({"version": 1, "functions": fns, "edges": edges, "indirect_sites": []}, f)
 
 
-def record(lt, prog, calls, funcs, trace):
+def record_tree(lt, prog, calls, funcs, trace):
     n = max(1, calls // calls_per_f0(funcs))
-    mb = n * calls_per_f0(funcs) * 2 * 16 // (1 << 20) * 105 // 100 + 64
-    rec = sh([lt, "record", "--buf-mb", str(mb), "-o", trace, "--", prog, str(n)],
-             capture_output=True, text=True)
-    events = int(re.search(r"events: (\d+)", rec.stdout).group(1))
-    lost = int(re.search(r"lost events: (\d+)", rec.stdout).group(1))
-    with open(trace, "rb") as f:  # warm the page cache
-        while f.read(1 << 24):
-            pass
+    events, lost = record(lt, [prog, str(n)], buf_mb(n * calls_per_f0(funcs) * 2), trace)
+    warm(trace)
     return events, lost
 
 
@@ -150,13 +142,13 @@ def main():
     rows = []
     if CG_CALLS > 0:
         small = os.path.join(work, "small.latch")
-        ev, lost = record(lt, prog, CG_CALLS, funcs, small)
+        ev, lost = record_tree(lt, prog, CG_CALLS, funcs, small)
         base = instructions([lt, "report", small], work)
         full = instructions([lt, "report", small, "--coverage", cg, "--bound", cg], work)
         rows.append(("callgrind, %s records (%d lost)" % (format(ev, ","), lost), base, full, "instr"))
         os.unlink(small)
     trace = os.path.join(work, "big.latch")
-    ev, lost = record(lt, prog, calls, funcs, trace)
+    ev, lost = record_tree(lt, prog, calls, funcs, trace)
     cases = [[lt, "report", trace], [lt, "report", trace, "--coverage", cg, "--bound", cg]]
     best, cpu = [None, None], [None, None]
     for _ in range(RUNS):

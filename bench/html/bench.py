@@ -29,12 +29,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import buf_mb, record, sh, warm  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))  # best of RUNS; BENCH_RUNS=1 on a busy machine
-
-
-def sh(args, **kw):
-    print("+", " ".join(args), flush=True)
-    return subprocess.run(args, check=True, **kw)
 
 
 def wall(args, out):
@@ -95,14 +93,8 @@ def main():
         gen(src, funcs)  # 10,000 functions take gcc minutes: built once
         sh(["gcc", "-O1", "-g", "-finstrument-functions", "-o", prog, src, rt, "-lpthread", "-ldl"])
     trace = os.path.join(work, "many.latch")
-    mb = calls * 2 * 16 // (1 << 20) * 105 // 100 + 64
-    rec = sh([lt, "record", "--buf-mb", str(mb), "-o", trace, "--", prog, str(calls)],
-             capture_output=True, text=True)
-    events = int(re.search(r"events: (\d+)", rec.stdout).group(1))
-    lost = int(re.search(r"lost events: (\d+)", rec.stdout).group(1))
-    with open(trace, "rb") as f:  # warm the page cache
-        while f.read(1 << 24):
-            pass
+    events, lost = record(lt, [prog, str(calls)], buf_mb(calls * 2), trace)
+    warm(trace)
     page, single = os.path.join(work, "page.html"), os.path.join(work, "report.html")
     cases = [("report (text)", [lt, "report", trace], os.path.join(work, "report.txt")),
              ("report --format html", [lt, "report", trace, "--format", "html", "-o", single], os.devnull),

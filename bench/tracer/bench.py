@@ -26,14 +26,12 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import buf_mb, record, sh, warm  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = 3  # each report runs this many times; the fastest run is kept
 ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def sh(args, **kw):
-    print("+", " ".join(args), flush=True)
-    return subprocess.run(args, check=True, **kw)
 
 
 def measure(args, stdout_path):
@@ -71,15 +69,6 @@ def best_of(n, args, stdout_path):
     best run is the one least disturbed by other work."""
     runs = [measure(args, stdout_path) for _ in range(n)]
     return min(runs, key=lambda r: r[0])
-
-
-def warm(path):
-    """Reads a file or directory tree once so both reports start from the page cache."""
-    paths = [path] if os.path.isfile(path) else [os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs]
-    for p in paths:
-        with open(p, "rb") as f:
-            while f.read(1 << 24):
-                pass
 
 
 def main():
@@ -126,11 +115,8 @@ def one_size(build, calls, work, factor=1):
 
     # latch: record, then report
     trace = os.path.join(work, "bench.trace")
-    mb = (calls * 2 * 16 // (1 << 20) * 105 // 100 + 64) * factor
-    rec = sh([lt, "record", "--buf-mb", str(mb), "-o", trace, "--", prog_latch, str(calls)],
-             capture_output=True, text=True)
-    events = int(re.search(r"events: (\d+)", rec.stdout).group(1))
-    lost = int(re.search(r"lost events: (\d+)", rec.stdout).group(1))
+    mb = buf_mb(calls * 2) * factor
+    events, lost = record(lt, [prog_latch, str(calls)], mb, trace)
     warm(trace)
     lw, lc, lrss, lanon = best_of(RUNS, [lt, "report", trace], os.path.join(work, "latch-report.txt"))
 
